@@ -1,0 +1,66 @@
+/**
+ * diff(): a pure function from (previous outputs, checked inputs) to the plan.
+ * Undefined, null and missing compare equal; an unset service-defaulted field
+ * never differs; an unknown value (preview) counts as a change.
+ */
+import { isUnknown } from './check';
+import { REPLACE_FIELDS, SERVICE_DEFAULTED_FIELDS, UPDATE_FIELDS } from './model';
+
+export interface FlowlogDiff {
+  changes: boolean;
+  /** Fields whose change replaces the flow log. */
+  replaces: string[];
+  /** Fields changed in place. */
+  updates: string[];
+  stables: string[];
+  /** The replacement would land where the old one is, and the service allows one flow log there. */
+  deleteBeforeReplace: boolean;
+}
+
+type Props = Record<string, unknown>;
+
+const blank = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+function tagsEqual(a: unknown, b: unknown): boolean {
+  const ea = Object.entries((a ?? {}) as Record<string, unknown>);
+  const eb = (b ?? {}) as Record<string, unknown>;
+  if (ea.length !== Object.keys(eb).length) return false;
+  return ea.every(([k, v]) => Object.prototype.hasOwnProperty.call(eb, k) && eb[k] === v && !isUnknown(v));
+}
+
+function hasUnknown(v: unknown): boolean {
+  if (isUnknown(v)) return true;
+  return v !== null && typeof v === 'object' && Object.values(v as Props).some(hasUnknown);
+}
+
+/** Whether `field` differs between the recorded outputs and the desired inputs. */
+export function fieldChanged(field: string, olds: Props, news: Props): boolean {
+  const next = news[field];
+  if (hasUnknown(next)) return true;
+  if (SERVICE_DEFAULTED_FIELDS.includes(field as never) && blank(next)) return false;
+  if (field === 'tags') return !tagsEqual(olds.tags, next);
+  if (field === 'status') return (olds.status ?? 'Active') !== (next ?? 'Active');
+  if (blank(olds[field]) && blank(next)) return false;
+  return olds[field] !== next;
+}
+
+/** The location the service allows one flow log on: a transit router as a whole, or one attachment. */
+function sameLocation(olds: Props, news: Props): boolean {
+  return !fieldChanged('transitRouterId', olds, news) && !fieldChanged('transitRouterAttachmentId', olds, news);
+}
+
+export function diffFlowlog(olds: Props, news: Props): FlowlogDiff {
+  const replaces = REPLACE_FIELDS.filter((f) => fieldChanged(f, olds, news));
+  const updates = UPDATE_FIELDS.filter((f) => fieldChanged(f, olds, news));
+  const changed = new Set<string>([...replaces, ...updates]);
+  const stables = replaces.length > 0
+    ? []
+    : ['flowLogId', 'creationTime', ...REPLACE_FIELDS, ...UPDATE_FIELDS.filter((f) => !changed.has(f))];
+  return {
+    changes: changed.size > 0,
+    replaces,
+    updates,
+    stables,
+    deleteBeforeReplace: replaces.length > 0 && sameLocation(olds, news),
+  };
+}

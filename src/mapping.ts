@@ -1,0 +1,73 @@
+/**
+ * Mapping between our fields and the API's parameters. Pure: no I/O.
+ */
+import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from './client';
+import { FlowlogOutputs, FlowlogStatus, LOCAL_FIELDS, NormalizedInputs, REPLACE_FIELDS, UPDATE_FIELDS } from './model';
+
+export const tagsToApi = (tags: Record<string, string>): ApiTag[] =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string, string> {
+  const sorted = [...(tags ?? [])].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+  return Object.fromEntries(sorted.map((t) => [t.Key, t.Value ?? '']));
+}
+
+/** CreateFlowlog's parameters; tags go in the create call itself, never a second TagResources. */
+export function toCreateRequest(inputs: NormalizedInputs, clientToken: string): CreateFlowlogRequest {
+  const tags = tagsToApi(inputs.tags);
+  return dropUndefined({
+    RegionId: inputs.regionId,
+    CenId: inputs.cenId,
+    ClientToken: clientToken,
+    TransitRouterId: inputs.transitRouterId,
+    TransitRouterAttachmentId: inputs.transitRouterAttachmentId,
+    ProjectName: inputs.projectName,
+    LogStoreName: inputs.logStoreName,
+    FlowLogName: inputs.flowLogName,
+    Description: inputs.description,
+    Interval: inputs.interval,
+    LogFormatString: inputs.logFormatString,
+    Tags: tags.length > 0 ? tags : undefined,
+  });
+}
+
+const orUndefined = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+/** Outputs: every input as the service reports it, plus the computed fields. */
+export function toOutputs(flowLog: ApiFlowLog, inputs: NormalizedInputs): FlowlogOutputs {
+  const outputs = {
+    regionId: flowLog.RegionId || inputs.regionId,
+    cenId: flowLog.CenId || inputs.cenId,
+    transitRouterId: flowLog.TransitRouterId || inputs.transitRouterId,
+    transitRouterAttachmentId: orUndefined(flowLog.TransitRouterAttachmentId),
+    projectName: flowLog.ProjectName || inputs.projectName,
+    logStoreName: flowLog.LogStoreName || inputs.logStoreName,
+    flowLogName: orUndefined(flowLog.FlowLogName),
+    description: orUndefined(flowLog.Description),
+    interval: flowLog.Interval ?? inputs.interval ?? 600,
+    logFormatString: flowLog.LogFormatString || inputs.logFormatString || '',
+    tags: tagsFromApi(flowLog.Tags),
+    status: (flowLog.Status ?? inputs.status) as FlowlogStatus,
+    timeouts: inputs.timeouts,
+    adopt: inputs.adopt,
+    flowLogId: flowLog.FlowLogId,
+    creationTime: flowLog.CreationTime ?? '',
+    flowLogVersion: flowLog.FlowLogVersion ?? '',
+  } satisfies FlowlogOutputs;
+  return dropUndefined(outputs);
+}
+
+/**
+ * The inputs a refresh records: the service's view of every input field, so the
+ * next preview shows real drift and nothing else.
+ */
+export function inputsFromOutputs(outputs: FlowlogOutputs): Record<string, unknown> {
+  const all = outputs as unknown as Record<string, unknown>;
+  const fields: string[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
+  return dropUndefined(Object.fromEntries(fields.map((f) => [f, all[f]])));
+}
+
+/** Undefined must never reach the engine: it drops keys on the wire anyway. */
+export function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

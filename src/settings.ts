@@ -1,0 +1,60 @@
+/**
+ * Provider settings, read at run time in the provider process from the stack
+ * config (the keys pulumi-alicloud users already set) and the environment.
+ * Nothing here is ever serialized, written to state or logged.
+ */
+import type { CredentialSettings } from './credentials';
+
+export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';
+export const ENDPOINT_CONFIG_KEY = 'cenFlowlog:endpoint';
+export const ENDPOINT_ENV = 'CEN_FLOWLOG_ENDPOINT';
+
+export interface ConfigSource { get(key: string): string | undefined }
+
+export interface ProviderSettings {
+  endpoint: string;
+  /** The default region for resources that do not set `regionId`. */
+  region?: string;
+  credentials: CredentialSettings;
+}
+
+const nonEmpty = (...values: (string | undefined)[]): string | undefined =>
+  values.find((v) => v !== undefined && v.trim() !== '')?.trim();
+
+/** Stack config first, then the environment (pulumi-alicloud's ALICLOUD_* and the SDK's ALIBABA_CLOUD_*). */
+export function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
+  const get = (key: string): string | undefined => config?.get(key);
+  return {
+    endpoint: normalizeEndpoint(nonEmpty(get(ENDPOINT_CONFIG_KEY), env[ENDPOINT_ENV]) ?? DEFAULT_ENDPOINT),
+    region: nonEmpty(get('alicloud:region'), env.ALICLOUD_REGION, env.ALIBABA_CLOUD_REGION_ID),
+    credentials: {
+      accessKey: nonEmpty(get('alicloud:accessKey'), env.ALICLOUD_ACCESS_KEY),
+      secretKey: nonEmpty(get('alicloud:secretKey'), env.ALICLOUD_SECRET_KEY),
+      securityToken: nonEmpty(get('alicloud:securityToken'), env.ALICLOUD_SECURITY_TOKEN),
+      profile: nonEmpty(get('alicloud:profile'), env.ALICLOUD_PROFILE),
+    },
+  };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A full URL; a bare host gets https. Plain HTTP is refused for anything but
+ * loopback, where the emulator runs: credentials must never cross a network in clear.
+ */
+export function normalizeEndpoint(raw: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} (from ${ENDPOINT_CONFIG_KEY} or ${ENDPOINT_ENV}) is not a valid URL; expected e.g. "https://cbn.aliyuncs.com" or "http://127.0.0.1:8080".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} must use https (or http on loopback), got ${url.protocol}`);
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).`);
+  }
+  return `${url.protocol}//${url.host}`;
+}
