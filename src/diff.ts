@@ -44,9 +44,13 @@ export function fieldChanged(field: string, olds: Props, news: Props): boolean {
   return olds[field] !== next;
 }
 
-/** The location the service allows one flow log on: a transit router as a whole, or one attachment. */
-function sameLocation(olds: Props, news: Props): boolean {
-  return !fieldChanged('transitRouterId', olds, news) && !fieldChanged('transitRouterAttachmentId', olds, news);
+/**
+ * The location the service allows one flow log on: a transit router as a whole,
+ * or one attachment. Unknown during preview counts as possibly the same: the
+ * safe order is then delete-before-replace.
+ */
+function mayBeSameLocation(olds: Props, news: Props): boolean {
+  return ['transitRouterId', 'transitRouterAttachmentId'].every((f) => hasUnknown(news[f]) || !fieldChanged(f, olds, news));
 }
 
 export function diffFlowlog(olds: Props, news: Props): FlowlogDiff {
@@ -61,6 +65,6 @@ export function diffFlowlog(olds: Props, news: Props): FlowlogDiff {
     replaces,
     updates,
     stables,
-    deleteBeforeReplace: replaces.length > 0 && sameLocation(olds, news),
+    deleteBeforeReplace: replaces.length > 0 && mayBeSameLocation(olds, news),
   };
 }

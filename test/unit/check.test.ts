@@ -1,0 +1,110 @@
+import { checkInputs, UNKNOWN } from '../../src/check';
+
+const valid = {
+  regionId: 'cn-hangzhou',
+  cenId: 'cen-1',
+  transitRouterId: 'tr-1',
+  transitRouterAttachmentId: 'tr-attach-1',
+  projectName: 'flowlog-project',
+  logStoreName: 'flowlog_logstore',
+};
+
+const failuresOf = (extra: Record<string, unknown>) => checkInputs({ ...valid, ...extra }).failures;
+
+describe('check', () => {
+  it('accepts a valid flow log and fills in the defaults', () => {
+    const { inputs, failures } = checkInputs({ ...valid, __provider: 'text' });
+    expect(failures).toEqual([]);
+    expect(inputs).toEqual({ ...valid, tags: {}, status: 'Active' });
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['a name over 128 characters', { flowLogName: 'n'.repeat(129) }, 'flowLogName', /1 to 128 characters.*129/],
+    ['a name starting with http://', { flowLogName: 'http://x' }, 'flowLogName', /must not start with "http:\/\/"/],
+    ['a description over 256 characters', { description: 'd'.repeat(257) }, 'description', /1 to 256/],
+    ['a description starting with https://', { description: 'https://x' }, 'description', /https:\/\//],
+    ['an interval of 30', { interval: 30 }, 'interval', /60 or 600.*30/],
+    ['a project name with capitals', { projectName: 'Flowlog' }, 'projectName', /lowercase/],
+    ['a project name of 2 characters', { projectName: 'ab' }, 'projectName', /3 to 63.*got 2/],
+    ['a project name of 64 characters', { projectName: 'a'.repeat(64) }, 'projectName', /3 to 63/],
+    ['a project name with an underscore', { projectName: 'flow_log' }, 'projectName', /hyphens/],
+    ['a project name ending with a hyphen', { projectName: 'flowlog-' }, 'projectName', /start and end/],
+    ['a logstore name starting with an underscore', { logStoreName: '_store' }, 'logStoreName', /start and end/],
+    ['a logstore name with a dot', { logStoreName: 'log.store' }, 'logStoreName', /underscores/],
+    ['a missing project', { projectName: undefined }, 'projectName', /required/],
+    ['a missing CEN id', { cenId: undefined }, 'cenId', /required/],
+    ['a missing transit router', { transitRouterId: '' }, 'transitRouterId', /required/],
+    ['a region that is not a region id', { regionId: 'Hangzhou' }, 'regionId', /cn-hangzhou/],
+    ['a log format without the required prefix', { logFormatString: '${srcport}${srcaddr}' }, 'logFormatString', /must start with/],
+    ['a log format with an unknown field', { logFormatString: '${srcaddr}${dstaddr}${bytes}${colour}' }, 'logFormatString', /unknown field.*colour/],
+    ['a log format that is not a field list', { logFormatString: 'srcaddr,dstaddr' }, 'logFormatString', /\$\{field\}/],
+    ['a log format naming a field twice', { logFormatString: '${srcaddr}${dstaddr}${bytes}${bytes}' }, 'logFormatString', /twice/],
+    ['a status of InActive', { status: 'InActive' }, 'status', /did you mean "Inactive"/],
+    ['a status of Paused', { status: 'Paused' }, 'status', /"Active" or "Inactive"/],
+    ['21 tags', { tags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }, 'tags', /at most 20/],
+    ['a tag key starting with aliyun', { tags: { aliyunTeam: 'x' } }, 'tags', /must not start with "aliyun"/],
+    ['a tag key starting with acs:', { tags: { 'acs:x': 'x' } }, 'tags', /acs:/],
+    ['a tag key of 65 characters', { tags: { ['k'.repeat(65)]: 'x' } }, 'tags', /1 to 64/],
+    ['an empty tag key', { tags: { '': 'x' } }, 'tags', /1 to 64/],
+    ['a tag value of 129 characters', { tags: { k: 'v'.repeat(129) } }, 'tags', /at most 128/],
+    ['a tag value containing https://', { tags: { k: 'see https://x' } }, 'tags', /must not contain/],
+    ['a tag value that is a number', { tags: { k: 5 } }, 'tags', /must be a string/],
+    ['a timeout that is not a duration', { timeouts: { create: 'soon' } }, 'timeouts', /duration/],
+    ['an unknown timeout key', { timeouts: { read: '1m' } }, 'timeouts', /unknown key "read"/],
+    ['adopt given a number', { adopt: 5 }, 'adopt', /flow-log id/],
+    ['a misspelt argument', { intervall: 60 }, 'intervall', /not a CenFlowlog argument/],
+  ])('rejects %s, naming the field', (_what, extra, property, reason) => {
+    const failures = failuresOf(extra);
+    expect(failures).toHaveLength(1);
+    expect(failures[0].property).toBe(property);
+    expect(failures[0].reason).toMatch(reason);
+    expect(failures[0].reason.startsWith(property)).toBe(true);
+  });
+
+  it('returns one failure per bad property', () => {
+    const failures = failuresOf({ interval: 5, projectName: 'X', tags: { aliyun: 'v' } });
+    expect(failures.map((f) => f.property).sort()).toEqual(['interval', 'projectName', 'tags']);
+  });
+
+  it.each([
+    ['an empty name', { flowLogName: '' }],
+    ['a 128-character name', { flowLogName: 'n'.repeat(128) }],
+    ['interval 60', { interval: 60 }],
+    ['interval "600" from YAML', { interval: '600' }],
+    ['the minimal log format', { logFormatString: '${srcaddr}${dstaddr}${bytes}' }],
+    ['a full log format', { logFormatString: '${srcaddr}${dstaddr}${bytes}${srcport}${dstport}${protocol}${packets}${start}${end}' }],
+    ['20 tags with an empty value', { tags: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, ''])) }],
+    ['status Inactive', { status: 'Inactive' }],
+    ['adopt true', { adopt: true }],
+    ['adopt by id', { adopt: 'flowlog-abc' }],
+    ['timeouts', { timeouts: { create: '90s', update: '1h30m', delete: '500ms' } }],
+    ['no attachment (the whole transit router)', { transitRouterAttachmentId: undefined }],
+  ])('accepts %s', (_what, extra) => {
+    expect(failuresOf(extra)).toEqual([]);
+  });
+
+  it('never fails on values unknown during preview', () => {
+    const unknowns = Object.fromEntries(Object.keys(valid).map((k) => [k, UNKNOWN]));
+    const { failures } = checkInputs({ ...unknowns, interval: UNKNOWN, tags: { team: UNKNOWN }, logFormatString: UNKNOWN, status: UNKNOWN });
+    expect(failures).toEqual([]);
+  });
+
+  it('normalises once: numeric strings, tag order, empty strings, null', () => {
+    const { inputs } = checkInputs({ ...valid, interval: '60', tags: { b: '2', a: '1' }, description: '', flowLogName: null });
+    expect(inputs.interval).toBe(60);
+    expect(Object.keys(inputs.tags)).toEqual(['a', 'b']);
+    expect('description' in inputs).toBe(false);
+    expect('flowLogName' in inputs).toBe(false);
+  });
+
+  it('takes the region from the stack default when the resource leaves it out', () => {
+    const { inputs, failures } = checkInputs({ ...valid, regionId: undefined }, 'cn-shanghai');
+    expect(failures).toEqual([]);
+    expect(inputs.regionId).toBe('cn-shanghai');
+  });
+
+  it('explains how to set the region when none is known', () => {
+    const { failures } = checkInputs({ ...valid, regionId: undefined });
+    expect(failures[0]).toEqual({ property: 'regionId', reason: expect.stringContaining('alicloud:region') });
+  });
+});
