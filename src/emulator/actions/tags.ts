@@ -1,0 +1,75 @@
+/** TagResources, UntagResources, ListTagResources for ResourceType `Flowlog` (any case). */
+import type { FlowLogRecord } from '../store';
+import { ApiError } from '../errors';
+import { checkPositiveInt, checkTags, list, required, type Params } from '../validate';
+import type { ActionContext, ActionResult } from './context';
+
+const MAX_TAGS = 20;
+
+function checkResourceType(params: Params): string {
+  const type = required(params, 'ResourceType');
+  if (type.toLowerCase() !== 'flowlog') {
+    throw new ApiError('InvalidResourceType.NotSupported', `Expected ResourceType Flowlog, got ${type}.`);
+  }
+  return 'Flowlog';
+}
+
+function resources(ctx: ActionContext, needed: boolean): FlowLogRecord[] {
+  const ids = list(ctx.params, 'ResourceId');
+  if (needed && ids.length === 0) throw new ApiError('MissingParameter', undefined, 400, 'The input parameter "ResourceId.1" that is mandatory for processing this request is not supplied.');
+  if (ids.length > 50) throw new ApiError('InvalidParameter.ResourceId', `At most 50 resources, got ${ids.length}.`);
+  return ids.map((id) => {
+    const rec = ctx.store.get(id);
+    if (!rec) throw new ApiError('InvalidFlowlogId.NotFound', `No flow log ${id}.`);
+    return rec;
+  });
+}
+
+export function tagResources(ctx: ActionContext): ActionResult {
+  checkResourceType(ctx.params);
+  const targets = resources(ctx, true);
+  const tags = checkTags(ctx.params);
+  if (tags.length === 0) throw new ApiError('MissingParameter', undefined, 400, 'The input parameter "Tag.1.Key" that is mandatory for processing this request is not supplied.');
+  for (const rec of targets) {
+    const merged = new Map(rec.tags.map((t) => [t.Key, t.Value]));
+    for (const t of tags) merged.set(t.Key, t.Value);
+    if (merged.size > MAX_TAGS) {
+      throw new ApiError('InvalidParameter.TagNum', `${rec.flowLogId} would have ${merged.size} tags; at most ${MAX_TAGS}.`);
+    }
+  }
+  for (const rec of targets) {
+    for (const t of tags) {
+      const own = rec.tags.find((o) => o.Key === t.Key);
+      if (own) own.Value = t.Value;
+      else rec.tags.push({ ...t });
+    }
+  }
+  return {};
+}
+
+export function untagResources(ctx: ActionContext): ActionResult {
+  checkResourceType(ctx.params);
+  const targets = resources(ctx, true);
+  const keys = new Set(list(ctx.params, 'TagKey'));
+  const all = ctx.params.All === 'true';
+  for (const rec of targets) rec.tags = all ? [] : rec.tags.filter((t) => !keys.has(t.Key));
+  return {};
+}
+
+/** NextToken is the offset into the (resource, tag) pairs, opaque to callers. */
+export function listTagResources(ctx: ActionContext): ActionResult {
+  const resourceType = checkResourceType(ctx.params);
+  const pageSize = checkPositiveInt(ctx.params, 'PageSize', 10, 50);
+  const token = ctx.params.NextToken;
+  const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new ApiError('InvalidParameter.NextToken', `"${token}" was not issued by this service.`);
+  const named = resources(ctx, false);
+  const wanted = checkTags(ctx.params, { validate: false });
+  const pool = named.length > 0 ? named : ctx.store.all();
+  const pairs = pool
+    .filter((rec) => wanted.every((w) => rec.tags.some((t) => t.Key === w.Key && (w.Value === '' || t.Value === w.Value))))
+    .flatMap((rec) => rec.tags.map((t) => ({ ResourceId: rec.flowLogId, ResourceType: resourceType, TagKey: t.Key, TagValue: t.Value })));
+  const page = pairs.slice(offset, offset + pageSize);
+  const next = offset + pageSize < pairs.length ? Buffer.from(String(offset + pageSize)).toString('base64url') : '';
+  return { NextToken: next, TagResources: { TagResource: page } };
+}

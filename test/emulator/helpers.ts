@@ -1,0 +1,87 @@
+/** Shared fixtures for the emulator tests: the real openapi-client pointed at an emulator. */
+import * as http from 'node:http';
+import OpenApi, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
+import OpenApiUtil from '@alicloud/openapi-util';
+import { RuntimeOptions } from '@alicloud/tea-util';
+import type { Emulator } from '../../src/emulator';
+
+process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+
+export type Algorithm = 'v3' | 'v2';
+export type ApiParams = Record<string, unknown>;
+
+export interface ClientOptions {
+  algorithm?: Algorithm;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
+  timeoutMs?: number;
+}
+
+/** A function that calls one action through the real client and returns the JSON body. */
+export type Call = (action: string, params?: ApiParams) => Promise<Record<string, any>>;
+
+export function client(emu: Emulator, opts: ClientOptions = {}): Call {
+  const c = new OpenApi(new Config({
+    accessKeyId: opts.accessKeyId ?? emu.accessKeyId,
+    accessKeySecret: opts.accessKeySecret ?? emu.accessKeySecret,
+    securityToken: opts.securityToken ?? emu.securityToken,
+    endpoint: emu.host,
+    protocol: 'HTTP',
+    regionId: 'cn-hangzhou',
+    readTimeout: opts.timeoutMs ?? 5000,
+    connectTimeout: opts.timeoutMs ?? 5000,
+    ...(opts.algorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}),
+  }));
+  return async (action, params = {}) => {
+    const res = await c.callApi(new Params({
+      action, version: '2017-09-12', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK',
+      style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+    }), new OpenApiRequest({ query: OpenApiUtil.query(params) }), new RuntimeOptions({}));
+    return res.body as Record<string, any>;
+  };
+}
+
+/** The error a call rejects with (fails the test if it resolves). */
+export async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; data: any }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: string; statusCode: number; message: string; data: any };
+  }
+  throw new Error('Expected the call to fail, but it succeeded');
+}
+
+export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: string; json?: any }
+
+/** A raw HTTP request, for what the real client would never send. */
+export function raw(emu: Emulator, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: emu.port, method: opts.method ?? 'POST', path: opts.path ?? '/', headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        let json: any;
+        try { json = JSON.parse(body); } catch { json = undefined; }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll DescribeFlowlogs until the flow log has `status` (or is gone, for 'gone'). */
+export async function waitFor(call: Call, flowLogId: string, status: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await call('DescribeFlowlogs', { RegionId: 'cn-hangzhou', FlowLogId: flowLogId });
+    const item = body.FlowLogs.FlowLog[0];
+    if (status === 'gone' ? !item : item?.Status === status) return;
+    if (Date.now() > deadline) throw new Error(`${flowLogId} did not reach ${status}; last ${item?.Status ?? 'gone'}`);
+    await sleep(10);
+  }
+}
