@@ -1,0 +1,255 @@
+/**
+ * The CEN flow-log API client: the only module that imports
+ * `@alicloud/openapi-client`. One method per action, typed requests and
+ * normalised responses; every failure becomes a CenApiError. It never
+ * retries (see retry.ts): the library's own retry is off.
+ */
+import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
+import OpenApiUtil from '@alicloud/openapi-util';
+import { isIP } from 'node:net';
+import type { CredentialProvider } from './credentials';
+import { CenApiError } from './errors';
+
+export interface ApiTag { Key: string; Value: string }
+
+/** One flow log as DescribeFlowlogs returns it, normalised (Interval a number, Tags flat). */
+export interface ApiFlowLog {
+  FlowLogId: string; FlowLogName?: string; Description?: string; CenId?: string; RegionId?: string;
+  Status?: string; ProjectName?: string; LogStoreName?: string; Interval?: number; LogFormatString?: string;
+  FlowLogVersion?: string; TransitRouterId?: string; TransitRouterAttachmentId?: string; CreationTime?: string;
+  Tags: ApiTag[];
+}
+
+export interface CreateFlowlogRequest {
+  RegionId: string; CenId: string; ClientToken?: string; FlowLogName?: string; Description?: string;
+  ProjectName?: string; LogStoreName?: string; Interval?: number; TransitRouterId?: string;
+  TransitRouterAttachmentId?: string; LogFormatString?: string; Tags?: ApiTag[];
+}
+
+export interface DescribeFlowlogsRequest {
+  RegionId?: string; CenId?: string; FlowLogId?: string; FlowLogName?: string; Description?: string;
+  ProjectName?: string; LogStoreName?: string; TransitRouterId?: string; TransitRouterAttachmentId?: string;
+  Status?: string; Interval?: number; FlowLogVersion?: string; Tags?: ApiTag[];
+  /** @default 1 */
+  PageNumber?: number;
+  /** @default 20 */
+  PageSize?: number;
+}
+
+export interface DescribeFlowlogsResponse {
+  flowLogs: ApiFlowLog[]; totalCount: number; pageNumber: number; pageSize: number; requestId: string;
+}
+
+/** Identifies one flow log in a write call. Set ClientToken once per logical operation and reuse it on retries. */
+export interface FlowLogRef { RegionId: string; FlowLogId: string; CenId?: string; ClientToken?: string }
+
+export interface CenApi {
+  createFlowlog(req: CreateFlowlogRequest): Promise<{ flowLogId: string; requestId: string }>;
+  describeFlowlogs(req: DescribeFlowlogsRequest): Promise<DescribeFlowlogsResponse>;
+  modifyFlowLogAttribute(req: FlowLogRef & { FlowLogName?: string; Description?: string; Interval?: number }): Promise<{ requestId: string }>;
+  activeFlowLog(req: FlowLogRef): Promise<{ requestId: string }>;
+  deactiveFlowLog(req: FlowLogRef): Promise<{ requestId: string }>;
+  deleteFlowlog(req: FlowLogRef): Promise<{ requestId: string }>;
+  tagResources(req: { RegionId: string; ResourceIds: string[]; Tags: ApiTag[] }): Promise<{ requestId: string }>;
+  untagResources(req: { RegionId: string; ResourceIds: string[]; TagKeys: string[] }): Promise<{ requestId: string }>;
+}
+
+export interface ClientOptions {
+  /** Full URL: `https://cbn.aliyuncs.com`, or `http://127.0.0.1:PORT` (plain HTTP only to loopback). */
+  endpoint: string;
+  credential: CredentialProvider;
+  /**
+   * Connect timeout. The library also applies it as the socket idle limit,
+   * so a response slower than this is cut off too: raise both together.
+   * @default 10000
+   */
+  connectTimeoutMs?: number;
+  /** @default 30000 */
+  readTimeoutMs?: number;
+  /** `v3` = ACS3-HMAC-SHA256 headers; `v2` = classic HMAC-SHA1 query signing. @default 'v3' */
+  signatureAlgorithm?: 'v2' | 'v3';
+}
+
+const VERSION = '2017-09-12';
+type Body = Record<string, unknown>;
+type Runtime = Parameters<OpenApiClient['callApi']>[2];
+
+export function createCenClient(opts: ClientOptions): CenApi {
+  const { protocol, host } = parseEndpoint(opts.endpoint);
+  const connectTimeout = timeoutOption('connectTimeoutMs', opts.connectTimeoutMs, 10_000);
+  const readTimeout = timeoutOption('readTimeoutMs', opts.readTimeoutMs, 30_000);
+  if (opts.signatureAlgorithm !== undefined && opts.signatureAlgorithm !== 'v2' && opts.signatureAlgorithm !== 'v3') {
+    throw new TypeError(`Expected \`signatureAlgorithm\` to be 'v2' or 'v3', got ${JSON.stringify(opts.signatureAlgorithm)}`);
+  }
+  const credential = opts.credential;
+  // The library wants an @alicloud/credentials object; only getCredential() is used.
+  const libCredential = {
+    async getCredential() {
+      const c = await credential.getCredential();
+      return { ...c, type: c.securityToken ? 'sts' : 'access_key', providerName: 'cen-flowlog' };
+    },
+  };
+  const client = new OpenApiClient(new Config({
+    endpoint: host, protocol, connectTimeout, readTimeout,
+    credential: libCredential as unknown as Config['credential'],
+    signatureAlgorithm: opts.signatureAlgorithm === 'v2' ? 'v2' : undefined,
+  }));
+
+  async function call(action: string, query: Record<string, unknown>, flowLogId?: string): Promise<Body> {
+    const params = new Params({
+      action, version: VERSION, protocol, method: 'POST', authType: 'AK',
+      style: 'RPC', pathname: '/', reqBodyType: 'formData', bodyType: 'json',
+    });
+    const request = new OpenApiRequest({ query: OpenApiUtil.query(dropUndefined(query)) });
+    let body: unknown;
+    try {
+      body = (await client.callApi(params, request, {} as Runtime)).body;
+    } catch (err) {
+      throw toCenApiError(action, err, flowLogId);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new CenApiError({ action, code: 'InvalidResponse', statusCode: 200, flowLogId, serverMessage: 'The response body is not a JSON object' });
+    }
+    const b = body as Body;
+    if (typeof b.Code === 'string' && !isTrue(b.Success)) {
+      throw new CenApiError({ action, code: b.Code, statusCode: 200, requestId: str(b.RequestId), serverMessage: str(b.Message), flowLogId });
+    }
+    return b;
+  }
+  const ack = async (action: string, query: Record<string, unknown>, id?: string) =>
+    ({ requestId: str((await call(action, query, id)).RequestId) ?? '' });
+  const ref = ({ RegionId, FlowLogId, CenId, ClientToken }: FlowLogRef) => ({ RegionId, FlowLogId, CenId, ClientToken });
+
+  return {
+    async createFlowlog(req) {
+      const { Tags, ...rest } = req;
+      const b = await call('CreateFlowlog', { ...rest, Tag: Tags });
+      const flowLogId = str(b.FlowLogId);
+      if (!flowLogId) {
+        throw new CenApiError({ action: 'CreateFlowlog', code: 'InvalidResponse', statusCode: 200, requestId: str(b.RequestId), serverMessage: 'The response has no FlowLogId' });
+      }
+      return { flowLogId, requestId: str(b.RequestId) ?? '' };
+    },
+    async describeFlowlogs(req) {
+      const { Tags, ...rest } = req;
+      const b = await call('DescribeFlowlogs', { ...rest, Tag: Tags }, req.FlowLogId);
+      const container = b.FlowLogs as { FlowLog?: unknown } | undefined;
+      const items = Array.isArray(container?.FlowLog) ? container.FlowLog : [];
+      return {
+        flowLogs: items.map(normaliseFlowLog),
+        totalCount: num(b.TotalCount) ?? items.length,
+        pageNumber: num(b.PageNumber) ?? req.PageNumber ?? 1,
+        pageSize: num(b.PageSize) ?? req.PageSize ?? 20,
+        requestId: str(b.RequestId) ?? '',
+      };
+    },
+    modifyFlowLogAttribute: (req) => ack('ModifyFlowLogAttribute',
+      { ...ref(req), FlowLogName: req.FlowLogName, Description: req.Description, Interval: req.Interval }, req.FlowLogId),
+    activeFlowLog: (req) => ack('ActiveFlowLog', ref(req), req.FlowLogId),
+    deactiveFlowLog: (req) => ack('DeactiveFlowLog', ref(req), req.FlowLogId),
+    deleteFlowlog: (req) => ack('DeleteFlowlog', ref(req), req.FlowLogId),
+    tagResources: (req) => ack('TagResources',
+      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, Tag: req.Tags }, req.ResourceIds.join(',')),
+    untagResources: (req) => ack('UntagResources',
+      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, TagKey: req.TagKeys }, req.ResourceIds.join(',')),
+  };
+}
+
+/** Turn whatever the library threw into a CenApiError. Matches codes and names, never message text. */
+export function toCenApiError(action: string, err: unknown, flowLogId?: string): CenApiError {
+  if (err instanceof CenApiError) {
+    return new CenApiError({ action, code: err.code, statusCode: err.statusCode, requestId: err.requestId,
+      serverMessage: err.serverMessage, network: err.network, flowLogId, originalError: err.originalError });
+  }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; name?: unknown; statusCode?: unknown; data?: unknown };
+  const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as Body;
+  const statusCode = num(e.statusCode) ?? num(data.statusCode);
+  if (statusCode !== undefined) {
+    const code = str(data.Code) ?? str(data.code) ?? `Http${statusCode}`;
+    return new CenApiError({ action, code, statusCode, requestId: str(data.RequestId) ?? str(data.requestId),
+      serverMessage: str(data.Message) ?? str(data.message), flowLogId, originalError: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (e.name === 'RequestTimeoutError') {
+    return new CenApiError({ action, code: 'RequestTimeout', network: true, serverMessage: message, flowLogId, originalError: err });
+  }
+  if (typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code)) {
+    return new CenApiError({ action, code: e.code, network: true, serverMessage: message, flowLogId, originalError: err });
+  }
+  if (err instanceof SyntaxError) {
+    return new CenApiError({ action, code: 'InvalidResponse', serverMessage: 'The response is not JSON', flowLogId, originalError: err });
+  }
+  const code = typeof e.code === 'string' && e.code !== '' ? e.code : 'ClientError';
+  return new CenApiError({ action, code, serverMessage: message, flowLogId, originalError: err });
+}
+
+function parseEndpoint(endpoint: string): { protocol: 'HTTP' | 'HTTPS'; host: string } {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError(`Expected \`endpoint\` to be a URL like https://cbn.aliyuncs.com, got ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`Expected \`endpoint\` to use https://, got ${JSON.stringify(endpoint)}`);
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    throw new TypeError(`Expected \`endpoint\` to be a scheme and host only (like https://cbn.aliyuncs.com), got ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new TypeError(
+      `Refusing plain HTTP to ${url.hostname}: requests carry signed credentials and the responses would be unauthenticated. ` +
+        'Use https:// (plain http:// is allowed only for 127.0.0.0/8, ::1 and localhost, e.g. the local emulator).',
+    );
+  }
+  return { protocol: url.protocol === 'https:' ? 'HTTPS' : 'HTTP', host: url.host };
+}
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+function timeoutOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`Expected \`${name}\` to be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function normaliseFlowLog(raw: unknown): ApiFlowLog {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Body;
+  const tags = (r.Tags as { Tag?: unknown } | undefined)?.Tag;
+  const out: ApiFlowLog = {
+    FlowLogId: str(r.FlowLogId) ?? '',
+    Tags: Array.isArray(tags) ? tags.map((t: Body) => ({ Key: str(t.Key) ?? '', Value: str(t.Value) ?? '' })) : [],
+  };
+  for (const k of ['FlowLogName', 'Description', 'CenId', 'RegionId', 'Status', 'ProjectName', 'LogStoreName',
+    'LogFormatString', 'FlowLogVersion', 'TransitRouterId', 'TransitRouterAttachmentId', 'CreationTime'] as const) {
+    const v = str(r[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  const interval = num(r.Interval);
+  if (interval !== undefined) out.Interval = interval;
+  return out;
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+const isTrue = (v: unknown): boolean => v === true || v === 'true';
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+}

@@ -1,0 +1,226 @@
+/**
+ * The typed errors of this package. Callers match `code` and `name`, never
+ * message text. Every message says what happened, to which flow log, and
+ * what to do about it (the `cause` and `fix` come from ERROR_HELP).
+ */
+
+/** Why an error usually happens and what a Pulumi user can do about it. */
+export interface ErrorHelp {
+  cause: string;
+  fix: string;
+}
+
+const RETRIED = 'The provider retries this with backoff until the operation\'s timeout; if it persists,';
+const REFRESH = 'Run `pulumi refresh` to re-read the flow log, then `pulumi up` again.';
+const CREDS = 'Set the stack config `alicloud:accessKey` and `alicloud:secretKey` (`pulumi config set --secret`), ' +
+  'or the ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or `alicloud:profile`.';
+
+/** Help for every code the CEN flow-log API, its gateway, or the network is known to produce. */
+export const ERROR_HELP: Readonly<Record<string, ErrorHelp>> = {
+  // The CreateFlowlog error table.
+  ProjectOrLogstoreNotExist: { cause: 'The Simple Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName`, and that Log Service is activated in this region.' },
+  SourceProjectNotExist: { cause: 'The source Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName` and that they are in the flow log\'s region.' },
+  'OperationUnsupported.action': { cause: 'The action is not supported in this region, or the transit router is not Enterprise Edition.', fix: 'Use an Enterprise Edition transit router in a region that supports transit-router flow logs.' },
+  OperationUnsupported: { cause: 'The operation is not supported for this resource (flow logs need an Enterprise Edition transit router).', fix: 'Use an Enterprise Edition transit router in a region that supports flow logs.' },
+  RuleExist: { cause: 'An equivalent rule already exists.', fix: 'Remove the duplicate configuration, or adopt the existing flow log with the `adopt` input (README "Adoption").' },
+  'QuotaExceeded.FlowlogCount': { cause: 'The account has reached its flow-log quota.', fix: 'Delete unused flow logs or request a higher quota in the Quota Center, then run `pulumi up` again.' },
+  'InvalidFlowlogId.exist': { cause: 'This CEN instance (or transit router) already has a flow log.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
+  'Flowlog.AlreayExist': { cause: 'The transit router or attachment already has a flow log; only one is allowed.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
+  'IllegalParam.TransitRouterAttachmentId': { cause: 'The attachment ID is not valid for this transit router.', fix: 'Check `transitRouterAttachmentId` belongs to `transitRouterId` and the CEN instance.' },
+  'InvalidTransitRouterAttachmentId.NotFound': { cause: 'The transit router attachment does not exist.', fix: 'Check `transitRouterAttachmentId` and the region; omit it for a flow log on the whole transit router.' },
+  'IncorrectStatus.flowlog': { cause: 'The flow log is mid-transition (Creating, Modifying or Deleting); only queries are allowed.', fix: `${RETRIED} check the flow log in the console and ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
+  'InvalidOperation.TransitRouterNotExist': { cause: 'The transit router does not exist in this region.', fix: 'Check `transitRouterId`, `cenId` and `regionId`.' },
+  'IncorrectStatus.TransitRouterAttachmentId': { cause: 'The attachment is in an unstable state.', fix: 'Wait until the attachment is Attached, then run `pulumi up` again.' },
+  ProjectExist: { cause: 'The Log Service project name is taken (project names are unique per region, across accounts).', fix: 'Choose another `projectName`.' },
+  'InvalidParameter.ProjectName': { cause: 'The project name is invalid or belongs to another region.', fix: 'Use 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, in the flow log\'s region.' },
+  'IncorrectStatus.TrFlowlog': { cause: 'The transit router\'s flow log is mid-transition; only queries are allowed.', fix: `${RETRIED} ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
+  'OperationInvalid.IncompatibleFlowlogExist': { cause: 'An incompatible flow-log configuration exists on this transit router.', fix: 'Delete the other flow log (or adopt it with `adopt`), then run `pulumi up` again.' },
+  'InvalidParameter.LogFormatString': { cause: 'The log format is invalid.', fix: 'Set `logFormatString` to `${f1}${f2}...` starting with `${srcaddr}${dstaddr}${bytes}`, or leave it unset for all fields.' },
+  'InvalidParameter.LogStoreName': { cause: 'The Logstore name is invalid.', fix: 'Use 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.' },
+  'OperationFailed.InvalidLogInfo': { cause: 'The Log Service information is invalid, or Log Service is not activated.', fix: 'Check `projectName` and `logStoreName`, and activate Log Service for the account.' },
+  'IncorrectStatus.TransitRouterInstance': { cause: 'The transit router is in an invalid state.', fix: 'Wait until the transit router is Active, then run `pulumi up` again.' },
+  InvalidParameter: { cause: 'A parameter has an invalid value.', fix: 'Check the resource inputs against the rules in the README (names, interval 60 or 600, tags).' },
+  Unauthorized: { cause: 'The AccessKey is not authorized for this operation.', fix: 'Grant the RAM user the cen:*Flowlog* actions (e.g. AliyunCENFullAccess) or use other credentials.' },
+  'InvalidParameter.CenId': { cause: 'The CEN instance ID is invalid.', fix: 'Check `cenId` (it looks like cen-xxxxxxxx).' },
+  'NoPermission.AliyunServiceRoleForTRFlowLog': { cause: 'The caller may not create the service-linked role AliyunServiceRoleForTRFlowLog.', fix: 'Grant ram:CreateServiceLinkedRole, or have an administrator create the role once.' },
+  // Seen elsewhere for these actions.
+  'InvalidFlowlogId.NotFound': { cause: 'No flow log with this ID exists (it may have been deleted outside Pulumi).', fix: REFRESH },
+  'Operation.Blocking': { cause: 'Another operation on the same resource is in progress.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
+  LOCK_ERROR: { cause: 'The resource is locked by a concurrent operation.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
+  IdempotentParameterMismatch: { cause: 'A ClientToken was reused with different parameters.', fix: 'This is a provider bug or a changed input mid-operation; run `pulumi up` again and report it if it repeats.' },
+  // Gateway-wide codes.
+  Throttling: { cause: 'The request rate is over the API limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
+  'Throttling.User': { cause: 'The account\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\` or stop other clients using this account.` },
+  'Throttling.Api': { cause: 'The API\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
+  ServiceUnavailable: { cause: 'The service is temporarily unavailable.', fix: `${RETRIED} try again later.` },
+  InternalError: { cause: 'The service had an internal error.', fix: `${RETRIED} try again later and quote the request id to Alibaba Cloud support.` },
+  SignatureDoesNotMatch: { cause: 'The request signature does not match: the AccessKey secret is wrong.', fix: CREDS },
+  'InvalidAccessKeyId.NotFound': { cause: 'The AccessKey ID does not exist.', fix: CREDS },
+  'InvalidAccessKeyId.Inactive': { cause: 'The AccessKey is disabled.', fix: CREDS },
+  'InvalidSecurityToken.Expired': { cause: 'The STS security token has expired.', fix: `Refresh the token. ${CREDS}` },
+  'InvalidTimeStamp.Expired': { cause: 'The request timestamp is outside the 15-minute window.', fix: 'Synchronise this machine\'s clock (NTP) and run `pulumi up` again.' },
+  SignatureNonceUsed: { cause: 'The request nonce was already used.', fix: 'Run `pulumi up` again; report it if it repeats.' },
+  'InvalidAction.NotFound': { cause: 'The endpoint does not know this action.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
+  InvalidVersion: { cause: 'The endpoint does not serve API version 2017-09-12.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
+  MissingParameter: { cause: 'A required parameter is missing.', fix: 'Check that `regionId` and `cenId` are set; report a provider bug if they are.' },
+  'Forbidden.RAM': { cause: 'The RAM policy does not allow this action.', fix: 'Grant the RAM user the cen:*Flowlog* and cen:TagResources actions.' },
+  // Raised on our side, before or after the HTTP exchange.
+  InvalidCredentials: { cause: 'No credentials were configured for the API client.', fix: CREDS },
+  CredentialsNotFound: { cause: 'No Alibaba Cloud credentials were found.', fix: CREDS },
+  InvalidResponse: { cause: 'The endpoint answered with something that is not a CEN API response.', fix: 'Check the `endpoint` setting and any HTTP proxy in between.' },
+  // Network failures: no HTTP response.
+  ECONNRESET: { cause: 'The connection was reset before a response arrived.', fix: `${RETRIED} check your network and proxy.` },
+  ECONNREFUSED: { cause: 'The endpoint refused the connection.', fix: `${RETRIED} check the \`endpoint\` setting and that the service (or emulator) is running.` },
+  ECONNABORTED: { cause: 'The connection was aborted.', fix: `${RETRIED} check your network and proxy.` },
+  EPIPE: { cause: 'The connection closed while the request was being sent.', fix: `${RETRIED} check your network and proxy.` },
+  ETIMEDOUT: { cause: 'The connection timed out.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
+  RequestTimeout: { cause: 'No response arrived within the client timeout.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
+  ENOTFOUND: { cause: 'The endpoint host name does not resolve.', fix: 'Check the `endpoint` setting and DNS.' },
+  EAI_AGAIN: { cause: 'DNS lookup of the endpoint failed temporarily.', fix: `${RETRIED} check DNS.` },
+  EHOSTUNREACH: { cause: 'The endpoint host is unreachable.', fix: `${RETRIED} check your network route and proxy.` },
+  ENETUNREACH: { cause: 'The network is unreachable.', fix: `${RETRIED} check your network connection.` },
+};
+
+/** The help for `code`: exact match, then its family (`InvalidParameter.X` → `InvalidParameter`), then by status. */
+export function helpFor(code: string, statusCode?: number, network = false): ErrorHelp {
+  const exact = Object.hasOwn(ERROR_HELP, code) ? ERROR_HELP[code] : undefined;
+  if (exact) return exact;
+  const family = code.split('.')[0] ?? code;
+  if (family !== code && Object.hasOwn(ERROR_HELP, family)) return ERROR_HELP[family]!;
+  if (network) return { cause: 'The network failed before a response arrived.', fix: `${RETRIED} check your network and proxy.` };
+  if (statusCode !== undefined && statusCode >= 500) return ERROR_HELP.InternalError!;
+  if (statusCode === 403) return ERROR_HELP['Forbidden.RAM']!;
+  return { cause: 'The service rejected the request.', fix: 'Check the resource inputs; quote the request id if you contact Alibaba Cloud support.' };
+}
+
+/** What the client knows when a call to the CEN API fails. */
+export interface CenApiErrorInit {
+  /** The API action, e.g. `CreateFlowlog`. */
+  action: string;
+  /** The API error code (`Flowlog.AlreayExist`) or the network code (`ECONNRESET`). */
+  code: string;
+  statusCode?: number;
+  requestId?: string;
+  /** The service's own message (the `Message` field of the error body). */
+  serverMessage?: string;
+  /** True when no HTTP response was received (reset, refused, timeout, ...). */
+  network?: boolean;
+  /** The flow log the call was about, when there is one. */
+  flowLogId?: string;
+  /** The error thrown by the underlying library, kept for debugging. */
+  originalError?: unknown;
+}
+
+/** Any failed CEN API call, whether the service answered with an error or the network failed. */
+export class CenApiError extends Error {
+  override readonly name = 'CenApiError';
+  readonly action: string;
+  readonly code: string;
+  readonly statusCode?: number;
+  readonly requestId?: string;
+  readonly serverMessage?: string;
+  readonly network: boolean;
+  readonly flowLogId?: string;
+  /**
+   * Why this usually happens (from ERROR_HELP). Note: this shadows the
+   * standard `Error.cause`; the library's own error is in `originalError`.
+   */
+  override readonly cause: string;
+  /** What the user can do about it (from ERROR_HELP). */
+  readonly fix: string;
+  readonly originalError?: unknown;
+  /** Set by withRetry when it gives up: how many attempts were made. */
+  attempts?: number;
+  /** Set by withRetry when it gives up: time from the first attempt, in ms. */
+  elapsedMs?: number;
+
+  constructor(init: CenApiErrorInit) {
+    super('');
+    this.action = init.action;
+    this.code = init.code;
+    this.statusCode = init.statusCode;
+    this.requestId = init.requestId;
+    this.serverMessage = init.serverMessage;
+    this.network = init.network ?? false;
+    this.flowLogId = init.flowLogId;
+    this.originalError = init.originalError;
+    const help = helpFor(init.code, init.statusCode, this.network);
+    this.cause = help.cause;
+    this.fix = help.fix;
+    this.message = this.describe();
+  }
+
+  /** Record that retrying gave up, and say so in the message. */
+  annotateAttempts(attempts: number, elapsedMs: number): this {
+    this.attempts = attempts;
+    this.elapsedMs = elapsedMs;
+    this.message = this.describe();
+    return this;
+  }
+
+  private describe(): string {
+    const subject = this.flowLogId ? `${this.action} of ${this.flowLogId}` : this.action;
+    const where = this.network ? 'network error' : this.statusCode !== undefined ? `HTTP ${this.statusCode}` : 'no HTTP status';
+    const server = this.serverMessage ? ` ${ensurePeriod(this.serverMessage)}` : '';
+    const tries = this.attempts && this.attempts > 1
+      ? ` Gave up after ${this.attempts} attempts over ${formatDuration(this.elapsedMs ?? 0)}.`
+      : '';
+    const rid = this.requestId ? ` (request id: ${this.requestId})` : '';
+    return `${subject} failed: ${this.code} (${where}):${server} ${this.cause} ${this.fix}${tries}${rid}`;
+  }
+}
+
+/** The flow log did not reach the wanted state before the deadline. */
+export class FlowlogWaitTimeoutError extends Error {
+  override readonly name = 'FlowlogWaitTimeoutError';
+  readonly code = 'FlowlogWaitTimeout';
+  constructor(
+    readonly flowLogId: string,
+    /** The last status seen; undefined when it was never found (or never read). */
+    readonly lastStatus: string | undefined,
+    readonly waitedMs: number,
+    readonly wanted: string,
+    /** The last polling error, when the last poll failed. */
+    readonly lastError?: unknown,
+  ) {
+    super(
+      `Timed out after ${formatDuration(waitedMs)} waiting for flow log ${flowLogId} to become ${wanted}; ` +
+        `last status: ${lastStatus ?? 'not found'}` +
+        (lastError instanceof Error ? ` (last poll failed: ${lastError.message})` : '') +
+        '. The operation may still complete: run `pulumi refresh` to see its state, ' +
+        'or raise the resource\'s timeout inputs and run `pulumi up` again.',
+    );
+  }
+}
+
+/** The flow log is in a status from which the wanted one cannot follow without another call. */
+export class FlowlogStatusError extends Error {
+  override readonly name = 'FlowlogStatusError';
+  readonly code = 'FlowlogUnexpectedStatus';
+  constructor(
+    readonly flowLogId: string,
+    /** The status seen; undefined when the flow log was not found. */
+    readonly status: string | undefined,
+    readonly wanted: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `Flow log ${flowLogId} is ${status === undefined ? 'not found (deleted outside Pulumi?)' : status}, ` +
+        `so it will not become ${wanted} by itself (checked for ${formatDuration(waitedMs)}). ` +
+        'Someone may have changed it outside Pulumi: run `pulumi refresh`, then `pulumi up`.',
+    );
+  }
+}
+
+/** `1.2s`, `42s`, `3m05s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${Math.round(ms / 100) / 10}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+function ensurePeriod(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
