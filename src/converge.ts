@@ -1,0 +1,58 @@
+/**
+ * Bringing a live flow log to the declared in-place fields with only the calls
+ * the difference needs, then waiting for the *desired* status (an Inactive
+ * flow log is never waited on for Active).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApiFlowLog } from './client';
+import { diffFlowlog } from './diff';
+import { FlowlogStatusError } from './errors';
+import { FlowlogOutputs, NormalizedInputs } from './model';
+import { tagsToApi, toOutputs } from './mapping';
+import type { Session } from './session';
+
+const TRANSITIONAL = new Set(['Creating', 'Modifying', 'Deleting']);
+
+/** Waits out a transition in progress (a create recorded mid-way, a stuck Modifying) before writing. */
+export async function settle(s: Session, live: ApiFlowLog, inputs: NormalizedInputs): Promise<ApiFlowLog> {
+  if (!TRANSITIONAL.has(live.Status ?? '')) return live;
+  const want = live.Status === 'Creating' ? 'Active' : inputs.status;
+  try {
+    return await s.waitFor(inputs, live.FlowLogId, want);
+  } catch (err) {
+    // Modifying ended at the other stable status: fine, the status step below fixes it.
+    if (err instanceof FlowlogStatusError && (err.status === 'Active' || err.status === 'Inactive')) {
+      return (await s.describe(inputs.regionId, inputs.cenId, live.FlowLogId)) ?? live;
+    }
+    throw err;
+  }
+}
+
+export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: NormalizedInputs): Promise<FlowlogOutputs> {
+  const current = toOutputs(live, inputs);
+  const { updates } = diffFlowlog(current as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>);
+  const ref = { RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: live.FlowLogId };
+  const changed = new Set(updates);
+
+  if (changed.has('flowLogName') || changed.has('description') || changed.has('interval')) {
+    await s.api.modifyFlowLogAttribute({
+      ...ref,
+      ClientToken: randomUUID(),
+      ...(changed.has('flowLogName') ? { FlowLogName: inputs.flowLogName ?? '' } : {}),
+      ...(changed.has('description') ? { Description: inputs.description ?? '' } : {}),
+      ...(changed.has('interval') ? { Interval: inputs.interval } : {}),
+    });
+  }
+  if (changed.has('tags')) {
+    const removed = Object.keys(current.tags).filter((k) => !(k in inputs.tags));
+    const upserted = Object.fromEntries(Object.entries(inputs.tags).filter(([k, v]) => current.tags[k] !== v));
+    if (removed.length > 0) await s.api.untagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], TagKeys: removed });
+    if (Object.keys(upserted).length > 0) await s.api.tagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], Tags: tagsToApi(upserted) });
+  }
+  if (changed.has('status')) {
+    const call = inputs.status === 'Inactive' ? s.api.deactiveFlowLog : s.api.activeFlowLog;
+    await call.call(s.api, { ...ref, ClientToken: randomUUID() });
+  }
+  const final = changed.size > 0 ? await s.waitFor(inputs, live.FlowLogId, inputs.status) : live;
+  return toOutputs(final, inputs);
+}

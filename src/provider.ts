@@ -1,0 +1,184 @@
+/**
+ * The provider implementation: thin orchestration of check, diff, the API
+ * client, retries and waiting.
+ *
+ *   check  → checkInputs (pure)                          no API call
+ *   diff   → diffFlowlog (pure)                          no API call
+ *   create → CreateFlowlog (one ClientToken for every retry), wait Active,
+ *            DeactiveFlowLog + wait Inactive when status is "Inactive";
+ *            with `adopt`: DescribeFlowlogs, verify, converge in place
+ *   read   → DescribeFlowlogs by id; gone → {} so refresh drops it
+ *   update → settle, ModifyFlowLogAttribute, UntagResources/TagResources
+ *            (the difference), ActiveFlowLog/DeactiveFlowLog, wait for the desired status
+ *   delete → DeleteFlowlog, wait until gone; already gone is success
+ *
+ * Once a flow log exists, any later failure throws a partial-failure error
+ * (id, properties with __provider, reasons) so the engine records it.
+ */
+import { randomUUID } from 'node:crypto';
+import type * as dynamic from '@pulumi/pulumi/dynamic';
+import { checkInputs } from './check';
+import type { ApiFlowLog } from './client';
+import { diffFlowlog } from './diff';
+import { timeoutMs } from './duration';
+import { FlowlogOutputs, NormalizedInputs } from './model';
+import { inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
+import { ConfigSource, ProviderSettings, readSettings } from './settings';
+import { Clock, systemClock } from './clock';
+import { Session, SessionFactory, defaultSessionFactory } from './session';
+import { adoptExisting, describeExistingConflict } from './adopt';
+import { applyInPlace, settle } from './converge';
+
+const PROVIDER_KEY = '__provider';
+
+export interface ProviderDeps {
+  /** Builds the API session (client, retries, poller) for one operation; tests inject a fake. */
+  sessions?: SessionFactory;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines; the CLI shows a dynamic provider's stdout as info. */
+  log?: (line: string) => void;
+}
+
+/** What the engine records when a flow log exists but the operation failed. */
+export class FlowlogPartialError extends Error {
+  override readonly name = 'FlowlogPartialError';
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+    override readonly cause: unknown,
+  ) {
+    super(reasons.join('; '));
+  }
+}
+
+export class FlowlogProvider implements dynamic.ResourceProvider {
+  private config?: ConfigSource;
+  private settings?: ProviderSettings;
+  private readonly sessions: SessionFactory;
+  private readonly clock: Clock;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly log: (line: string) => void;
+
+  constructor(deps: ProviderDeps = {}) {
+    this.clock = deps.clock ?? systemClock;
+    this.env = deps.env ?? process.env;
+    this.log = deps.log ?? ((line) => process.stdout.write(`${line}\n`));
+    this.sessions = deps.sessions ?? defaultSessionFactory(this.clock, this.log);
+  }
+
+  /** Only stores: configure can race with the first calls, so settings are read lazily. */
+  async configure(req: { config: ConfigSource }): Promise<void> {
+    this.config = req.config;
+    this.settings = undefined;
+  }
+
+  private currentSettings(): ProviderSettings {
+    this.settings ??= readSettings(this.config, this.env);
+    return this.settings;
+  }
+
+  private session(op: 'create' | 'update' | 'delete' | 'read', timeouts: NormalizedInputs['timeouts']): Session {
+    const budget = op === 'read' ? 2 * 60_000 : timeoutMs(timeouts, op);
+    return this.sessions(this.currentSettings(), this.clock.now() + budget);
+  }
+
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+    let region: string | undefined;
+    try {
+      region = this.currentSettings().region;
+    } catch {
+      region = undefined; // a bad endpoint is reported by the first API call, with its own message
+    }
+    const { inputs, failures } = checkInputs(news, region);
+    return { inputs, failures };
+  }
+
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
+    const { changes, replaces, stables, deleteBeforeReplace } = diffFlowlog(olds, news);
+    return { changes, replaces, stables, deleteBeforeReplace };
+  }
+
+  async create(props: Record<string, unknown>): Promise<dynamic.CreateResult> {
+    const inputs = props as unknown as NormalizedInputs;
+    const s = this.session('create', inputs.timeouts);
+    if (inputs.adopt !== undefined && inputs.adopt !== false) {
+      const found = await adoptExisting(s, inputs);
+      return this.guard(found.FlowLogId, props, found, async () => {
+        const outs = await applyInPlace(s, await settle(s, found, inputs), inputs);
+        return { id: found.FlowLogId, outs };
+      });
+    }
+    const clientToken = randomUUID();
+    let flowLogId: string;
+    try {
+      flowLogId = (await s.api.createFlowlog(toCreateRequest(inputs, clientToken))).flowLogId;
+    } catch (err) {
+      throw (await describeExistingConflict(s, inputs, err)) ?? err;
+    }
+    return this.guard(flowLogId, props, undefined, async () => {
+      let flowLog = await s.waitFor(inputs, flowLogId, 'Active');
+      if (inputs.status === 'Inactive') {
+        await s.api.deactiveFlowLog({ RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: flowLogId, ClientToken: randomUUID() });
+        flowLog = await s.waitFor(inputs, flowLogId, 'Inactive');
+      }
+      return { id: flowLogId, outs: toOutputs(flowLog, inputs) };
+    });
+  }
+
+  async read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {
+    const previous = props as unknown as FlowlogOutputs;
+    const s = this.session('read', previous.timeouts);
+    const flowLog = await s.describe(previous.regionId, previous.cenId, id);
+    if (!flowLog) return {};
+    const outs = toOutputs(flowLog, previous);
+    return { id, props: outs, inputs: inputsFromOutputs(outs) };
+  }
+
+  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.UpdateResult> {
+    const inputs = news as unknown as NormalizedInputs;
+    const s = this.session('update', inputs.timeouts);
+    const live = await s.describe(inputs.regionId, inputs.cenId, id);
+    if (!live) {
+      throw new Error(`Flow log ${id} no longer exists in ${inputs.regionId}: it was deleted outside Pulumi. Run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`);
+    }
+    return this.guard(id, { ...olds, [PROVIDER_KEY]: news[PROVIDER_KEY] }, live, async () => {
+      const outs = await applyInPlace(s, await settle(s, live, inputs), inputs);
+      return { outs };
+    });
+  }
+
+  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+    const previous = props as unknown as FlowlogOutputs;
+    const s = this.session('delete', previous.timeouts);
+    const ref = { RegionId: previous.regionId, CenId: previous.cenId, FlowLogId: id, ClientToken: randomUUID() };
+    try {
+      await s.api.deleteFlowlog(ref);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'InvalidFlowlogId.NotFound') return;
+      throw err;
+    }
+    await s.waitFor(previous, id, 'Gone');
+  }
+
+  /**
+   * Runs the steps that follow the flow log's existence; a failure there becomes
+   * a partial-failure error carrying the id, so the flow log is never orphaned.
+   */
+  private async guard<T>(id: string, props: Record<string, unknown>, known: ApiFlowLog | undefined, steps: () => Promise<T>): Promise<T> {
+    try {
+      return await steps();
+    } catch (err) {
+      const inputs = props as unknown as NormalizedInputs;
+      const base = known ? toOutputs(known, inputs) : { ...stripUndefined(props), flowLogId: id };
+      const properties = { ...base, [PROVIDER_KEY]: props[PROVIDER_KEY] };
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new FlowlogPartialError(id, properties, [`Flow log ${id} exists but the operation did not finish: ${reason}`], err);
+    }
+  }
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+}
