@@ -54,10 +54,15 @@ export function makeSession(
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
   const cache = new Map<string, { base: CenApi; poller: StatusPoller }>();
   return (settings, deadline) => {
-    const key = JSON.stringify([settings.endpoint, settings.credentials]);
+    const key = JSON.stringify([settings.endpoint, settings.credentials, settings.requestTimeoutMs]);
     let entry = cache.get(key);
     if (!entry) {
-      const base = createCenClient({ endpoint: settings.endpoint, credential: resolveCredentials(settings.credentials) });
+      const base = createCenClient({
+        endpoint: settings.endpoint,
+        credential: resolveCredentials(settings.credentials),
+        connectTimeoutMs: settings.requestTimeoutMs,
+        readTimeoutMs: settings.requestTimeoutMs,
+      });
       // Polls share the process's rate budget too: one DescribeFlowlogs per CEN per tick at most.
       const limiter = sharedLimiter();
       const polled: CenApi = { ...base, describeFlowlogs: async (req) => { await limiter.take(); return base.describeFlowlogs(req); } };

@@ -4,10 +4,14 @@
  * Nothing here is ever serialized, written to state or logged.
  */
 import type { CredentialSettings } from './credentials';
+import { parseDuration } from './duration';
 
 export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';
 export const ENDPOINT_CONFIG_KEY = 'cenFlowlog:endpoint';
 export const ENDPOINT_ENV = 'CEN_FLOWLOG_ENDPOINT';
+export const REQUEST_TIMEOUT_CONFIG_KEY = 'cenFlowlog:requestTimeout';
+export const REQUEST_TIMEOUT_ENV = 'CEN_FLOWLOG_REQUEST_TIMEOUT';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ConfigSource { get(key: string): string | undefined }
 
@@ -16,6 +20,8 @@ export interface ProviderSettings {
   /** The default region for resources that do not set `regionId`. */
   region?: string;
   credentials: CredentialSettings;
+  /** Connect and read timeout of one HTTP request (both are set: the client's 3 s default breaks slow calls). */
+  requestTimeoutMs: number;
 }
 
 const nonEmpty = (...values: (string | undefined)[]): string | undefined =>
@@ -26,6 +32,7 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
   const get = (key: string): string | undefined => config?.get(key);
   return {
     endpoint: normalizeEndpoint(nonEmpty(get(ENDPOINT_CONFIG_KEY), env[ENDPOINT_ENV]) ?? DEFAULT_ENDPOINT),
+    requestTimeoutMs: requestTimeout(nonEmpty(get(REQUEST_TIMEOUT_CONFIG_KEY), env[REQUEST_TIMEOUT_ENV])),
     region: nonEmpty(get('alicloud:region'), env.ALICLOUD_REGION, env.ALIBABA_CLOUD_REGION_ID),
     credentials: {
       accessKey: nonEmpty(get('alicloud:accessKey'), env.ALICLOUD_ACCESS_KEY),
@@ -57,4 +64,13 @@ export function normalizeEndpoint(raw: string): string {
     throw new Error(`The CEN endpoint ${JSON.stringify(raw)} uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).`);
   }
   return `${url.protocol}//${url.host}`;
+}
+
+function requestTimeout(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
+  const ms = parseDuration(raw);
+  if (ms === undefined) {
+    throw new Error(`The request timeout ${JSON.stringify(raw)} (from ${REQUEST_TIMEOUT_CONFIG_KEY} or ${REQUEST_TIMEOUT_ENV}) is not a duration like "30s" or "2m".`);
+  }
+  return ms;
 }
