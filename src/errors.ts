@@ -160,13 +160,13 @@ export class CenApiError extends Error {
 
   private describe(): string {
     const subject = this.flowLogId ? `${this.action} of ${this.flowLogId}` : this.action;
-    const where = this.network ? 'network error' : this.statusCode !== undefined ? `HTTP ${this.statusCode}` : 'no HTTP status';
+    const where = this.network ? ' (network error)' : this.statusCode !== undefined ? ` (HTTP ${this.statusCode})` : '';
     const server = this.serverMessage ? ` ${ensurePeriod(this.serverMessage)}` : '';
     const tries = this.attempts && this.attempts > 1
       ? ` Gave up after ${this.attempts} attempts over ${formatDuration(this.elapsedMs ?? 0)}.`
       : '';
     const rid = this.requestId ? ` (request id: ${this.requestId})` : '';
-    return `${subject} failed: ${this.code} (${where}):${server} ${this.cause} ${this.fix}${tries}${rid}`;
+    return `${subject} failed: ${this.code}${where}:${server} ${this.cause} ${this.fix}${tries}${rid}`;
   }
 }
 

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createCenClient, isLoopback, toCenApiError } from '../../src/client';
+import { resolveCredentials } from '../../src/credentials';
+import { CenApiError } from '../../src/errors';
+import { isRetryable } from '../../src/retry';
+
+process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+
+const credential = resolveCredentials({ accessKey: 'id', secretKey: 'secret' });
+
+describe('endpoint', () => {
+  it.each(['https://cbn.aliyuncs.com', 'https://cbn.aliyuncs.com/', 'http://127.0.0.1:8080', 'http://127.9.9.9', 'http://localhost:1', 'http://[::1]:9'])(
+    'accepts %s', (endpoint) => {
+      expect(() => createCenClient({ endpoint, credential })).not.toThrow();
+    });
+
+  it.each(['http://cbn.aliyuncs.com', 'http://10.0.0.1:80', 'http://128.0.0.1', 'http://localhost.example.com'])(
+    'refuses plain HTTP to the non-loopback %s', (endpoint) => {
+      expect(() => createCenClient({ endpoint, credential })).toThrow(/Refusing plain HTTP .*Use https:\/\//);
+    });
+
+  it.each(['cbn.aliyuncs.com', 'ftp://cbn.aliyuncs.com', 'https://cbn.aliyuncs.com/path', 'https://cbn.aliyuncs.com/?a=1', 'https://u:p@cbn.aliyuncs.com'])(
+    'rejects the malformed endpoint %s', (endpoint) => {
+      expect(() => createCenClient({ endpoint, credential })).toThrow(/Expected `endpoint`/);
+    });
+
+  it('rejects bad timeouts and signature algorithms', () => {
+    expect(() => createCenClient({ endpoint: 'https://x.com', credential, readTimeoutMs: 0 })).toThrow('Expected `readTimeoutMs`');
+    expect(() => createCenClient({ endpoint: 'https://x.com', credential, connectTimeoutMs: NaN })).toThrow('Expected `connectTimeoutMs`');
+    expect(() => createCenClient({ endpoint: 'https://x.com', credential, signatureAlgorithm: 'v4' as 'v3' })).toThrow('Expected `signatureAlgorithm`');
+  });
+
+  it.each([['127.0.0.1', true], ['[::1]', true], ['LOCALHOST', true], ['127.0.0.1.nip.io', false], ['::2', false]])('isLoopback(%s) is %s', (h, yes) => {
+    expect(isLoopback(h)).toBe(yes);
+  });
+});
+
+describe('toCenApiError', () => {
+  it('maps a service error thrown by the library', () => {
+    const lib = Object.assign(new Error('Throttling.User: code: 400, Request was denied request id: R1'), {
+      code: 'Throttling.User', statusCode: 400, data: { Code: 'Throttling.User', Message: 'Request was denied', RequestId: 'R1', statusCode: 400 },
+    });
+    const e = toCenApiError('DescribeFlowlogs', lib, 'flowlog-1');
+    expect(e).toMatchObject({ action: 'DescribeFlowlogs', code: 'Throttling.User', statusCode: 400, requestId: 'R1', serverMessage: 'Request was denied', network: false, flowLogId: 'flowlog-1' });
+    expect(e.originalError).toBe(lib);
+  });
+
+  it.each([
+    [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'ECONNRESET'],
+    [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'ECONNREFUSED'],
+    [Object.assign(new Error('ReadTimeout(3000)'), { name: 'RequestTimeoutError' }), 'RequestTimeout'],
+    [Object.assign(new Error('ConnectTimeout: Connect x failed.'), { name: 'RequestTimeoutError' }), 'RequestTimeout'],
+  ])('maps the network failure %p to %s', (lib, code) => {
+    const e = toCenApiError('CreateFlowlog', lib);
+    expect(e).toMatchObject({ code, network: true });
+    expect(isRetryable(e)).toBe(true);
+  });
+
+  it('maps a non-JSON response to InvalidResponse, which is not retried', () => {
+    const e = toCenApiError('CreateFlowlog', new SyntaxError('Unexpected token <'));
+    expect(e.code).toBe('InvalidResponse');
+    expect(isRetryable(e)).toBe(false);
+  });
+
+  it('keeps the code of a credentials error and names the action', () => {
+    const cred = new CenApiError({ action: 'ResolveCredentials', code: 'CredentialsNotFound', serverMessage: 'Tried x' });
+    const e = toCenApiError('DeleteFlowlog', cred, 'flowlog-9');
+    expect(e).toMatchObject({ action: 'DeleteFlowlog', code: 'CredentialsNotFound', flowLogId: 'flowlog-9' });
+    expect(e.message).toContain('alicloud:accessKey');
+  });
+
+  it('maps anything else to a non-retryable ClientError', () => {
+    const e = toCenApiError('CreateFlowlog', new Error('boom'));
+    expect(e.code).toBe('ClientError');
+    expect(isRetryable(e)).toBe(false);
+  });
+});
+
+describe('against a canned HTTP server', () => {
+  let server: Server;
+  let endpoint: string;
+  let reply: { status: number; body: string };
+  let seen: { url: string; headers: IncomingMessage['headers'] }[];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => {
+    seen = [];
+  });
+
+  const api = () => createCenClient({ endpoint, credential });
+  const query = () => Object.fromEntries(new URL(seen[0]!.url, 'http://x').searchParams);
+
+  it('accepts counters and Interval as strings or numbers, and flattens tags', async () => {
+    reply = { status: 200, body: JSON.stringify({
+      RequestId: 'R', Success: 'true', TotalCount: '2', PageNumber: '1', PageSize: '20',
+      FlowLogs: { FlowLog: [
+        { FlowLogId: 'f1', Status: 'Active', Interval: '60', Tags: { Tag: [{ Key: 'a', Value: 'b' }] } },
+        { FlowLogId: 'f2', Status: 'Inactive', Interval: 600 },
+      ] },
+    }) };
+    const res = await api().describeFlowlogs({ RegionId: 'cn-hangzhou' });
+    expect(res).toEqual({
+      totalCount: 2, pageNumber: 1, pageSize: 20, requestId: 'R',
+      flowLogs: [
+        { FlowLogId: 'f1', Status: 'Active', Interval: 60, Tags: [{ Key: 'a', Value: 'b' }] },
+        { FlowLogId: 'f2', Status: 'Inactive', Interval: 600, Tags: [] },
+      ],
+    });
+  });
+
+  it('treats a missing FlowLogs as an empty list', async () => {
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R', Success: true, TotalCount: 0 }) };
+    await expect(api().describeFlowlogs({})).resolves.toMatchObject({ flowLogs: [], totalCount: 0, pageNumber: 1, pageSize: 20 });
+  });
+
+  it('sends lists flattened 1-based in the query, with ResourceType Flowlog', async () => {
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R' }) };
+    await api().tagResources({ RegionId: 'cn-hangzhou', ResourceIds: ['f1', 'f2'], Tags: [{ Key: 'k', Value: '' }] });
+    expect(seen[0]!.headers['x-acs-action']).toBe('TagResources');
+    expect(seen[0]!.headers['x-acs-version']).toBe('2017-09-12');
+    expect(query()).toEqual({ RegionId: 'cn-hangzhou', ResourceType: 'Flowlog', 'ResourceId.1': 'f1', 'ResourceId.2': 'f2', 'Tag.1.Key': 'k', 'Tag.1.Value': '' });
+    seen = [];
+    await api().untagResources({ RegionId: 'cn-hangzhou', ResourceIds: ['f1'], TagKeys: ['k', 'l'] });
+    expect(query()).toEqual({ RegionId: 'cn-hangzhou', ResourceType: 'Flowlog', 'ResourceId.1': 'f1', 'TagKey.1': 'k', 'TagKey.2': 'l' });
+  });
+
+  it('sends CreateFlowlog parameters, tags as Tag.N, and omits unset ones', async () => {
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R', Success: 'true', FlowLogId: 'flowlog-new' }) };
+    const res = await api().createFlowlog({ RegionId: 'cn-hangzhou', CenId: 'cen-1', Interval: 60, ClientToken: 't', Tags: [{ Key: 'a', Value: 'b' }], FlowLogName: undefined });
+    expect(res).toEqual({ flowLogId: 'flowlog-new', requestId: 'R' });
+    expect(query()).toEqual({ RegionId: 'cn-hangzhou', CenId: 'cen-1', Interval: '60', ClientToken: 't', 'Tag.1.Key': 'a', 'Tag.1.Value': 'b' });
+  });
+
+  it('signs with HMAC-SHA1 in the query under v2', async () => {
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R' }) };
+    await createCenClient({ endpoint, credential, signatureAlgorithm: 'v2' }).deleteFlowlog({ RegionId: 'cn-hangzhou', FlowLogId: 'f1' });
+    expect(query()).toMatchObject({ Action: 'DeleteFlowlog', Version: '2017-09-12', SignatureMethod: 'HMAC-SHA1', AccessKeyId: 'id', FlowLogId: 'f1' });
+  });
+
+  it('refuses a 200 that carries an error Code', async () => {
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R', Success: 'false', Code: 'OperationFailed', Message: 'nope' }) };
+    await expect(api().activeFlowLog({ RegionId: 'cn-hangzhou', FlowLogId: 'f1' })).rejects.toMatchObject({ code: 'OperationFailed', statusCode: 200, requestId: 'R' });
+  });
+
+  it('refuses a create answer without a FlowLogId', async () => {
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R', Success: 'true' }) };
+    await expect(api().createFlowlog({ RegionId: 'cn-hangzhou', CenId: 'c' })).rejects.toMatchObject({ code: 'InvalidResponse' });
+  });
+
+  it('gives a 5xx without a Code a retryable error', async () => {
+    reply = { status: 503, body: JSON.stringify({ RequestId: 'R' }) };
+    const err = await api().describeFlowlogs({}).catch((e: unknown) => e as CenApiError);
+    expect(err).toMatchObject({ code: 'Http503', statusCode: 503, requestId: 'R' });
+    expect(isRetryable(err)).toBe(true);
+  });
+
+  it('maps a non-JSON error body to InvalidResponse', async () => {
+    reply = { status: 502, body: '<html>bad gateway</html>' };
+    await expect(api().describeFlowlogs({})).rejects.toMatchObject({ code: 'InvalidResponse' });
+  });
+});
