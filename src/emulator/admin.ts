@@ -9,7 +9,10 @@ import { readBody, sendError, sendJson, toApiError } from './wire';
 
 export interface AdminDeps { service: Service; faults: Faults; log: RequestLog }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address));
+}
 
 const badRequest = (why: string): ApiError => new ApiError('InvalidAdminRequest', undefined, 400, why);
 
@@ -53,11 +56,9 @@ async function route(deps: AdminDeps, method: string, path: string, req: Incomin
   const flowLog = /^\/__admin\/flowlogs\/([^/]+)$/.exec(path);
   if (flowLog) {
     const id = decodeURIComponent(flowLog[1]!);
+    if (!service.store.get(id)) throw new ApiError('InvalidFlowlogId.NotFound', undefined, 404, `No flow log ${id}.`);
     if (method === 'POST') return service.update(id, (await readJson(req)) as FlowLogPatch);
-    if (method === 'DELETE') {
-      if (!service.remove(id)) throw new ApiError('InvalidFlowlogId.NotFound', undefined, 404, `No flow log ${id}.`);
-      return { deleted: id };
-    }
+    if (method === 'DELETE') return { deleted: service.remove(id) && id };
   }
   switch (`${method} ${path}`) {
     case 'GET /__admin/state':
@@ -77,7 +78,7 @@ async function route(deps: AdminDeps, method: string, path: string, req: Incomin
 export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   try {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new ApiError('Forbidden', undefined, 403, 'The admin endpoint answers loopback clients only.');
+    if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('Forbidden', undefined, 403, 'The admin endpoint answers loopback clients only.');
     const path = (req.url ?? '').split('?')[0]!;
     sendJson(res, 200, await route(deps, req.method ?? 'GET', path, req));
   } catch (err) {

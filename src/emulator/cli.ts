@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index';
-import type { EmulatorOptions, TopologyInput } from './types';
+import type { Emulator, EmulatorOptions, TopologyInput } from './types';
 
 const USAGE = `Usage: cen-flowlog-emulator [options]
 
@@ -28,7 +28,7 @@ Options:
 
 const CLI_DELAYS = { createMs: 3000, modifyMs: 2000, deleteMs: 2000 };
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -77,6 +77,20 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
   };
 }
 
+/** What the CLI prints once listening: the endpoint and the credentials, as shell exports. */
+export function banner(emu: Emulator): string {
+  const tr = emu.topology.transitRouters[0];
+  return [
+    `CEN flow-log emulator listening on ${emu.endpoint}`,
+    `export ALIBABA_CLOUD_ACCESS_KEY_ID=${emu.accessKeyId}`,
+    `export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${emu.accessKeySecret}`,
+    `export CEN_FLOWLOG_ENDPOINT=${emu.endpoint}`,
+    'export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true',
+    `# CEN ${emu.topology.cens[0]?.cenId}, transit router ${tr?.transitRouterId} (${tr?.regionId}); state: GET ${emu.endpoint}/__admin/state`,
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   let options: EmulatorOptions | 'help';
   try {
@@ -90,15 +104,7 @@ async function main(): Promise<void> {
     return;
   }
   const emu = await startEmulator(options);
-  process.stdout.write([
-    `CEN flow-log emulator listening on ${emu.endpoint}`,
-    `export ALIBABA_CLOUD_ACCESS_KEY_ID=${emu.accessKeyId}`,
-    `export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${emu.accessKeySecret}`,
-    `export CEN_FLOWLOG_ENDPOINT=${emu.endpoint}`,
-    `export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`,
-    `CEN ${emu.topology.cens[0]?.cenId}, transit router ${emu.topology.transitRouters[0]?.transitRouterId} (${emu.topology.transitRouters[0]?.regionId})`,
-    '',
-  ].join('\n'));
+  process.stdout.write(banner(emu));
   const stop = (signal: string): void => {
     process.stderr.write(`${signal}: closing the emulator\n`);
     emu.close().then(() => process.exit(0), () => process.exit(1));
