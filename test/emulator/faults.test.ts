@@ -1,6 +1,6 @@
 import { isLoopback } from '../../src/emulator/admin';
 import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
-import { client, failure, raw, type Call } from './helpers';
+import { client, failure, raw, type Call, type RawResponse } from './helpers';
 
 let emu: Emulator;
 let call: Call;
@@ -18,7 +18,7 @@ afterEach(() => {
   emu.resetRequestLog();
 });
 
-function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+function admin(method: string, path: string, body?: unknown): Promise<RawResponse> {
   return raw(emu, { method, path, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
