@@ -28,19 +28,43 @@ export function statusOutcome(status: string | undefined, want: WantedState): Ou
 
 interface Ask { id: string; resolve: (f: ApiFlowLog | undefined) => void; reject: (e: unknown) => void }
 
+export interface PollerOptions {
+  /**
+   * How long a batch stays open after its first `get`, so waiters whose
+   * timers fire close together share a Describe. 0 = the same event-loop turn.
+   * @default 100
+   */
+  batchWindowMs?: number;
+  /** DescribeFlowlogs page size when several ids are asked. @default 20 */
+  pageSize?: number;
+}
+
 /**
- * Coalesces concurrent reads: every `get` for the same (region, CEN) made in
- * the same event-loop turn shares one DescribeFlowlogs (by FlowLogId when one
- * id is asked, else by CenId, paging until all are found). It does not retry:
- * give it the plain client and let the waiter poll again on a transient error.
- * The provider owns one per client (see `sharedPoller`).
+ * Coalesces concurrent reads: every `get` for the same (region, CEN) made
+ * within one batch window shares one DescribeFlowlogs (by FlowLogId when one
+ * id is asked, else by CenId, paging until all are found). A batch's Describe
+ * starts after every one of its `get`s, so no caller sees a read older than
+ * its own request. It does not retry: give it the plain client and let the
+ * waiter poll again on a transient error. The provider owns one per client
+ * (see `sharedPoller`).
  */
 export class StatusPoller {
   private readonly batches = new Map<string, Ask[]>();
+  private readonly batchWindowMs: number;
+  private readonly pageSize: number;
   /** How many DescribeFlowlogs calls this poller made (for tests and benchmarks). */
   describeCalls = 0;
 
-  constructor(private readonly api: CenApi, private readonly clock: Clock = systemClock, private readonly pageSize = 20) {}
+  constructor(private readonly api: CenApi, private readonly clock: Clock = systemClock, options: PollerOptions = {}) {
+    this.batchWindowMs = options.batchWindowMs ?? 100;
+    this.pageSize = options.pageSize ?? 20;
+    if (!(this.batchWindowMs >= 0) || !Number.isFinite(this.batchWindowMs)) {
+      throw new TypeError(`Expected \`batchWindowMs\` to be >= 0, got ${String(options.batchWindowMs)}`);
+    }
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
+      throw new TypeError(`Expected \`pageSize\` to be a positive integer, got ${String(options.pageSize)}`);
+    }
+  }
 
   get(regionId: string, cenId: string | undefined, flowLogId: string): Promise<ApiFlowLog | undefined> {
     const key = JSON.stringify([regionId, cenId ?? null]);
@@ -49,10 +73,13 @@ export class StatusPoller {
       if (!batch) {
         batch = [];
         this.batches.set(key, batch);
-        setImmediate(() => {
+        const asks = batch;
+        const flush = () => {
           this.batches.delete(key);
-          void this.flush(regionId, cenId, batch!);
-        });
+          void this.flush(regionId, cenId, asks);
+        };
+        if (this.batchWindowMs === 0) setImmediate(flush);
+        else void this.clock.sleep(this.batchWindowMs).then(flush);
       }
       batch.push({ id: flowLogId, resolve, reject });
     });
@@ -89,10 +116,10 @@ export class StatusPoller {
 const pollers = new WeakMap<CenApi, StatusPoller>();
 
 /** One poller per client object, so every resource using that client shares it. */
-export function sharedPoller(api: CenApi, clock?: Clock): StatusPoller {
+export function sharedPoller(api: CenApi, clock?: Clock, options?: PollerOptions): StatusPoller {
   let p = pollers.get(api);
   if (!p) {
-    p = new StatusPoller(api, clock);
+    p = new StatusPoller(api, clock, options);
     pollers.set(api, p);
   }
   return p;

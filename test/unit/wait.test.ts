@@ -35,7 +35,7 @@ function setup(statuses: (string | undefined)[], id = 'flowlog-abc') {
   const api = new FakeCenApi();
   api.add({ FlowLogId: id, CenId: 'cen-1' });
   api.scriptStatuses(id, statuses);
-  const poller = new StatusPoller(api, clock);
+  const poller = new StatusPoller(api, clock, { batchWindowMs: 0 });
   return { clock, api, poller };
 }
 
@@ -55,7 +55,7 @@ describe('waitForStatus', () => {
     const api = new FakeCenApi();
     api.add({ FlowLogId: 'f', CenId: 'cen-1' });
     api.scriptStatuses('f', ['Creating', 'Active']);
-    await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'f', want: 'Active', deadline: clock.now() + 60_000, clock, poller: new StatusPoller(api, clock) });
+    await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'f', want: 'Active', deadline: clock.now() + 60_000, clock, poller: new StatusPoller(api, clock, { batchWindowMs: 0 }) });
     expect(clock.sleeps).toEqual([200, 300]);
   });
 
@@ -144,9 +144,30 @@ describe('StatusPoller', () => {
     expect(poller.describeCalls).toBe(6);
   });
 
+  it('joins waiters whose polls fall within the batch window', async () => {
+    let r = 0;
+    const clock = new FakeClock(undefined, () => [0.1, 0.9, 0.5][r++ % 3]!);
+    const api = new FakeCenApi();
+    const ids = ['a', 'b', 'c'];
+    for (const id of ids) {
+      api.add({ FlowLogId: id, CenId: 'cen-1' });
+      api.scriptStatuses(id, ['Creating', 'Active']);
+    }
+    const poller = new StatusPoller(api, clock, { batchWindowMs: 100 });
+    await Promise.all(ids.map((flowLogId) =>
+      waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId, want: 'Active', deadline: clock.now() + 60_000, clock, poller })));
+    // First polls at 210, 290 and 250 ms: one batch. Without the window: three Describes per round.
+    expect(api.count('describeFlowlogs')).toBeLessThanOrEqual(3);
+  });
+
+  it('rejects a bad batch window or page size', () => {
+    expect(() => new StatusPoller(new FakeCenApi(), undefined, { batchWindowMs: -1 })).toThrow('Expected `batchWindowMs`');
+    expect(() => new StatusPoller(new FakeCenApi(), undefined, { pageSize: 0 })).toThrow('Expected `pageSize`');
+  });
+
   it('asks by FlowLogId when one id is wanted, and returns undefined when absent', async () => {
     const api = new FakeCenApi();
-    const poller = new StatusPoller(api);
+    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
     await expect(poller.get('cn-hangzhou', 'cen-1', 'flowlog-missing')).resolves.toBeUndefined();
     expect(api.calls[0]!.req).toMatchObject({ RegionId: 'cn-hangzhou', CenId: 'cen-1', FlowLogId: 'flowlog-missing' });
   });
@@ -154,7 +175,7 @@ describe('StatusPoller', () => {
   it('gives each caller its own flow log, undefined for the missing ones, and stops paging when all are found', async () => {
     const api = new FakeCenApi();
     for (let i = 0; i < 45; i++) api.add({ FlowLogId: `f${i}`, CenId: 'cen-1' });
-    const poller = new StatusPoller(api);
+    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
     const [a, b, c] = await Promise.all([poller.get('cn-hangzhou', 'cen-1', 'f1'), poller.get('cn-hangzhou', 'cen-1', 'f3'), poller.get('cn-hangzhou', 'cen-1', 'nope')]);
     expect([a?.FlowLogId, b?.FlowLogId, c]).toEqual(['f1', 'f3', undefined]);
     expect(api.count('describeFlowlogs')).toBe(3); // 'nope' forces all pages: 45 / 20
@@ -167,7 +188,7 @@ describe('StatusPoller', () => {
     const api = new FakeCenApi();
     api.add({ FlowLogId: 'a', CenId: 'cen-1' });
     api.add({ FlowLogId: 'b', CenId: 'cen-2' });
-    const poller = new StatusPoller(api);
+    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
     const [a, b] = await Promise.all([poller.get('cn-hangzhou', 'cen-1', 'a'), poller.get('cn-hangzhou', 'cen-2', 'b')]);
     expect([a?.FlowLogId, b?.FlowLogId]).toEqual(['a', 'b']);
     expect(api.count('describeFlowlogs')).toBe(2);
@@ -175,7 +196,7 @@ describe('StatusPoller', () => {
 
   it('rejects every caller of a failed Describe', async () => {
     const api = new FakeCenApi().failNext('describeFlowlogs', apiError('Throttling.User'));
-    const poller = new StatusPoller(api);
+    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
     const results = await Promise.allSettled([poller.get('cn-hangzhou', 'cen-1', 'a'), poller.get('cn-hangzhou', 'cen-1', 'b')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
