@@ -4,10 +4,13 @@
  */
 import { FlowlogProvider } from './provider';
 
-export { CenFlowlog, CenFlowlogArgs } from './resource';
+export { CenFlowlog } from './resource';
+export type { CenFlowlogArgs } from './resource';
 export { cenFlowlogProvider } from './shim';
-export { FlowlogProvider, FlowlogPartialError, ProviderDeps } from './provider';
-export { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus, REPLACE_FIELDS, UPDATE_FIELDS } from './model';
+export { FlowlogProvider, FlowlogPartialError } from './provider';
+export type { ProviderDeps } from './provider';
+export { REPLACE_FIELDS, UPDATE_FIELDS } from './model';
+export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model';
 export { CenApiError, FlowlogWaitTimeoutError, FlowlogStatusError } from './errors';
 export { FlowlogAdoptionError, FlowlogAlreadyExistsError } from './adopt';
 export * from './emulator';
