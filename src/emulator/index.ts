@@ -2,14 +2,11 @@
  * A local emulator of the CEN flow-log OpenAPI (Cbn 2017-09-12) that speaks the real wire
  * protocol, for tests, demos and previews without an Alibaba Cloud account.
  */
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
-import { handleAdmin } from './admin';
+import type { Server } from 'node:http';
 import { NonceCache } from './auth';
-import { ApiError, errorBody, newRequestId } from './errors';
 import { Faults } from './faults';
 import { RequestLog } from './requestlog';
-import { handleApi, type Gateway } from './server';
+import { createEmulatorServer, type Gateway } from './server';
 import { Service } from './service';
 import { RateLimiter } from './throttle';
 import { buildTopology } from './topology';
@@ -76,16 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       timers.add(t);
     }),
   };
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
-    const admin = (req.url ?? '').startsWith('/__admin/');
-    const done = admin ? handleAdmin({ service, faults, log }, req, res) : handleApi(gateway, req, res);
-    done.catch(() => req.socket.destroy());
-  });
-  server.on('clientError', (err: Error, socket: Socket) => {
-    if (!socket.writable) return socket.destroy();
-    const body = JSON.stringify(errorBody(new ApiError('MalformedRequest', err.message), newRequestId()));
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
+  const server = createEmulatorServer(gateway, { service, faults, log });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 0, host);
   const main = keys.values().next().value as AccessKey;

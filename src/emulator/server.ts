@@ -3,10 +3,12 @@
  * HMAC-SHA1 (v2). Order as the real gateway: path and method, action and version, signature,
  * flow control, then the action (where faults apply).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { handleAdmin, type AdminDeps } from './admin';
 import { ACTIONS, API_VERSION } from './actions';
 import { COMMON_PARAMS, NonceCache, authenticate, requestedAction, type SignedRequest } from './auth';
-import { ApiError, newRequestId } from './errors';
+import { ApiError, errorBody, newRequestId } from './errors';
 import type { Faults } from './faults';
 import type { RequestLog } from './requestlog';
 import type { Service } from './service';
@@ -102,4 +104,18 @@ export async function handleApi(g: Gateway, req: IncomingMessage, res: ServerRes
   if (g.logRequests) {
     process.stderr.write(`${entry.time} ${entry.action || '-'} ${entry.statusCode} ${entry.code ?? ''} ${entry.fault ?? ''}\n`);
   }
+}
+
+/** One HTTP server for the API and the admin endpoint; broken HTTP gets a JSON 400 too. */
+export function createEmulatorServer(g: Gateway, admin: AdminDeps): Server {
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    const done = (req.url ?? '').startsWith('/__admin/') ? handleAdmin(admin, req, res) : handleApi(g, req, res);
+    done.catch(() => req.socket.destroy());
+  });
+  server.on('clientError', (err: Error, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify(errorBody(new ApiError('MalformedRequest', err.message), newRequestId()));
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
 }

@@ -27,7 +27,15 @@ export const EMULATOR_IDS = {
 
 const I = EMULATOR_IDS;
 
-export const DEFAULT_TOPOLOGY: Topology = Object.freeze({
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export const DEFAULT_TOPOLOGY: Readonly<Topology> = deepFreeze({
   accountId: I.accountId,
   regions: [I.region, I.region2, 'cn-beijing'],
   cens: [{ cenId: I.cenId, name: 'emu-cen' }, { cenId: I.cenId2, name: 'emu-cen-basic' }],
@@ -52,9 +60,9 @@ export const DEFAULT_TOPOLOGY: Topology = Object.freeze({
     { name: I.foreignProjectName, regionId: I.region, owner: 'other', logStores: ['their-logstore'] },
   ],
   quota: 50,
-} satisfies Topology) as Topology;
+} satisfies Topology);
 
-function mergeById<T>(base: readonly T[], extra: readonly T[] | undefined, key: keyof T): T[] {
+function mergeById<T extends object>(base: readonly T[], extra: readonly T[] | undefined, key: keyof T): T[] {
   const out = new Map<unknown, T>(base.map((item) => [item[key], { ...item }]));
   for (const item of extra ?? []) out.set(item[key], { ...(out.get(item[key]) ?? {}), ...item } as T);
   return [...out.values()];

@@ -48,4 +48,14 @@ describe.each(['v3', 'v2'] as const)('with %s signatures', (algorithm) => {
     await waitFor(call, id, 'gone');
     expect((await failure(call('DeleteFlowlog', { ...R, FlowLogId: id }))).code).toBe('InvalidFlowlogId.NotFound');
   });
+
+  it('tags, lists and untags a flow log', async () => {
+    const attachment = algorithm === 'v3' ? I.vbrAttachmentId : I.ecrAttachmentId;
+    const { FlowLogId } = await call('CreateFlowlog', { ...R, CenId: I.cenId, TransitRouterAttachmentId: attachment });
+    await call('TagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId], Tag: [{ Key: 'owner', Value: 'me' }] });
+    const listed = await call('ListTagResources', { ...R, ResourceType: 'flowlog', ResourceId: [FlowLogId] });
+    expect(listed).toEqual({ RequestId: expect.any(String), NextToken: '', TagResources: { TagResource: [{ ResourceId: FlowLogId, ResourceType: 'Flowlog', TagKey: 'owner', TagValue: 'me' }] } });
+    await call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId], TagKey: ['owner'] });
+    expect((await call('ListTagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId] })).TagResources.TagResource).toEqual([]);
+  });
 });
