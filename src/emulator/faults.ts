@@ -42,6 +42,7 @@ function check(action: unknown, count: unknown): void {
 export interface StickTarget {
   stick(flowLogId: string, status: string | undefined): void;
   unstick(flowLogId: string): void;
+  unstickAll(): void;
 }
 
 export class Faults implements FaultControls {
@@ -87,7 +88,9 @@ export class Faults implements FaultControls {
     this.target.unstick(flowLogId);
   }
 
+  /** Drop every pending fault and latency, and release every stuck flow log. */
   clear(): void {
+    this.target.unstickAll();
     this.failures.clear();
     this.resets.clear();
     this.drops.clear();

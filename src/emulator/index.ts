@@ -62,7 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const keys = keyRing(options);
   const service = new Service({ topology: buildTopology(options.topology, options.quota), delays, stateFile: options.stateFile });
-  const faults = new Faults({ stick: (id, s) => service.stick(id, s), unstick: (id) => service.unstick(id) });
+  const faults = new Faults(service);
   const log = new RequestLog();
   const timers = new Set<NodeJS.Timeout>();
   const gateway: Gateway = {

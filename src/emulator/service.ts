@@ -77,6 +77,12 @@ export class Service {
     this.persist();
   }
 
+  unstickAll(): void {
+    const stuck = this.store.records().filter((rec) => rec.stuck !== undefined);
+    for (const rec of stuck) rec.stuck = undefined;
+    if (stuck.length > 0) this.persist();
+  }
+
   /** An out-of-band change, as another tool or the console would make it (drift). */
   update(flowLogId: string, patch: FlowLogPatch): FlowLogView {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('Expected a JSON object of fields to change');

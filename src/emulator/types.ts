@@ -151,6 +151,7 @@ export interface FaultControls {
   /** Keep (or put) a flow log in a transitional status until `unstick`. */
   stick(flowLogId: string, status?: string): void;
   unstick(flowLogId: string): void;
+  /** Drop every pending fault and latency, and release every stuck flow log. */
   clear(): void;
 }
 

@@ -98,11 +98,16 @@ describe('programmatic faults', () => {
     expect(() => emu.faults.stick('flowlog-nope')).toThrow(/flowlog-nope/);
   });
 
-  it('clear removes every pending fault', async () => {
+  it('clear removes every pending fault and releases stuck flow logs', async () => {
+    const { FlowLogId } = await call('CreateFlowlog', CREATE);
+    emu.faults.stick(FlowLogId, 'Deleting');
     emu.faults.failNext('*', 5, 'InternalError', 500);
     emu.faults.resetConnection('*', 5);
+    emu.faults.dropResponse('*', 5);
+    emu.faults.latency('*', 1000);
     emu.faults.clear();
-    expect((await call('DescribeFlowlogs', R)).Success).toBe('true');
+    const item = (await call('DescribeFlowlogs', { ...R, FlowLogId })).FlowLogs.FlowLog[0];
+    expect(item.Status).toBe('Active');
   });
 });
 
