@@ -129,17 +129,6 @@ export class TokenBucket {
   }
 }
 
-let shared: TokenBucket | undefined;
-
-/**
- * The provider process's limiter, shared by every resource: 10 requests/s,
- * bursts of 20. The engine runs up to `--parallel` resources at once in one
- * provider process; without a shared budget, a large stack's waiters and
- * retries turn into a Throttling.User storm (the gateway limits per account,
- * and the exact CEN limits are unpublished). 10/s leaves room for other
- * clients of the same account.
- */
-export const sharedLimiter = (): TokenBucket => (shared ??= new TokenBucket(10, 20));
 
 type WriteRef = { ClientToken?: string };
 

@@ -8,7 +8,7 @@ import type { ApiFlowLog, CenApi } from './client';
 import { createCenClient } from './client';
 import type { Clock } from './clock';
 import { resolveCredentials } from './credentials';
-import { TokenBucket, resilient, sharedLimiter } from './retry';
+import { TokenBucket, resilient } from './retry';
 import type { ProviderSettings } from './settings';
 import { StatusPoller, WantedState, waitForStatus } from './wait';
 
@@ -27,7 +27,7 @@ export interface Session {
 export type SessionFactory = (settings: ProviderSettings, deadline: number) => Session;
 
 export function makeSession(
-  base: CenApi, poller: StatusPoller, deadline: number, clock: Clock, log: (line: string) => void, limiter: TokenBucket = sharedLimiter(),
+  base: CenApi, poller: StatusPoller, deadline: number, clock: Clock, log: (line: string) => void, limiter: TokenBucket,
 ): Session {
   const api = resilient(base, {
     deadline,
@@ -50,11 +50,17 @@ export function makeSession(
   };
 }
 
-/** Per process: one client and one poller for each endpoint and set of credential settings. */
+/**
+ * Per process: one client, one rate limiter and one poller for each endpoint and
+ * set of credential settings (the API limits per account), shared by every resource.
+ * The engine runs up to `--parallel` resources at once in one provider process;
+ * without a shared budget a large stack's waits and retries would turn into a
+ * Throttling.User storm.
+ */
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
-  const cache = new Map<string, { base: CenApi; poller: StatusPoller }>();
+  const cache = new Map<string, { base: CenApi; poller: StatusPoller; limiter: TokenBucket }>();
   return (settings, deadline) => {
-    const key = JSON.stringify([settings.endpoint, settings.credentials, settings.requestTimeoutMs]);
+    const key = JSON.stringify([settings.endpoint, settings.credentials, settings.requestTimeoutMs, settings.requestsPerSecond]);
     let entry = cache.get(key);
     if (!entry) {
       const base = createCenClient({
@@ -64,11 +70,11 @@ export function defaultSessionFactory(clock: Clock, log: (line: string) => void)
         readTimeoutMs: settings.requestTimeoutMs,
       });
       // Polls share the process's rate budget too: one DescribeFlowlogs per CEN per tick at most.
-      const limiter = sharedLimiter();
+      const limiter = new TokenBucket(settings.requestsPerSecond, 2 * settings.requestsPerSecond, clock);
       const polled: CenApi = { ...base, describeFlowlogs: async (req) => { await limiter.take(); return base.describeFlowlogs(req); } };
-      entry = { base, poller: new StatusPoller(polled, clock) };
+      entry = { base, poller: new StatusPoller(polled, clock), limiter };
       cache.set(key, entry);
     }
-    return makeSession(entry.base, entry.poller, deadline, clock, log);
+    return makeSession(entry.base, entry.poller, deadline, clock, log, entry.limiter);
   };
 }

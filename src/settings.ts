@@ -12,6 +12,10 @@ export const ENDPOINT_ENV = 'CEN_FLOWLOG_ENDPOINT';
 export const REQUEST_TIMEOUT_CONFIG_KEY = 'cenFlowlog:requestTimeout';
 export const REQUEST_TIMEOUT_ENV = 'CEN_FLOWLOG_REQUEST_TIMEOUT';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const RATE_CONFIG_KEY = 'cenFlowlog:requestsPerSecond';
+export const RATE_ENV = 'CEN_FLOWLOG_REQUESTS_PER_SECOND';
+/** The exact CEN API limits are unpublished; 10/s leaves room for other clients of the account. */
+export const DEFAULT_REQUESTS_PER_SECOND = 10;
 
 export interface ConfigSource { get(key: string): string | undefined }
 
@@ -22,6 +26,8 @@ export interface ProviderSettings {
   credentials: CredentialSettings;
   /** Connect and read timeout of one HTTP request (both are set: the client's 3 s default breaks slow calls). */
   requestTimeoutMs: number;
+  /** The provider process's request budget per endpoint and credentials (bursts of twice that). */
+  requestsPerSecond: number;
 }
 
 const nonEmpty = (...values: (string | undefined)[]): string | undefined =>
@@ -33,6 +39,7 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
   return {
     endpoint: normalizeEndpoint(nonEmpty(get(ENDPOINT_CONFIG_KEY), env[ENDPOINT_ENV]) ?? DEFAULT_ENDPOINT),
     requestTimeoutMs: requestTimeout(nonEmpty(get(REQUEST_TIMEOUT_CONFIG_KEY), env[REQUEST_TIMEOUT_ENV])),
+    requestsPerSecond: requestRate(nonEmpty(get(RATE_CONFIG_KEY), env[RATE_ENV])),
     region: nonEmpty(get('alicloud:region'), env.ALICLOUD_REGION, env.ALIBABA_CLOUD_REGION_ID),
     credentials: {
       accessKey: nonEmpty(get('alicloud:accessKey'), env.ALICLOUD_ACCESS_KEY),
@@ -73,4 +80,13 @@ function requestTimeout(raw: string | undefined): number {
     throw new Error(`The request timeout ${JSON.stringify(raw)} (from ${REQUEST_TIMEOUT_CONFIG_KEY} or ${REQUEST_TIMEOUT_ENV}) is not a duration like "30s" or "2m".`);
   }
   return ms;
+}
+
+function requestRate(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_REQUESTS_PER_SECOND;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new Error(`The request rate ${JSON.stringify(raw)} (from ${RATE_CONFIG_KEY} or ${RATE_ENV}) must be a positive number of requests per second.`);
+  }
+  return n;
 }
