@@ -1,0 +1,79 @@
+/**
+ * The examples a user copies: adoption (examples/adopt, through the language
+ * host) and the pull-request preview job (examples/automation/pr-preview.js).
+ */
+import * as path from 'node:path';
+import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
+import { EMULATOR_IDS, FlowlogProvider } from 'cen-flowlog';
+import { CLI_ROOT, E2eContext, ROOT, removeStack, stackName, startContext, writeCalls } from './harness';
+
+jest.setTimeout(180_000);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { previewForPullRequest } = require('../../examples/automation/pr-preview.js') as {
+  previewForPullRequest(o: { workDir: string; stackName: string; envVars: Record<string, string>; pulumiRoot: string }): Promise<{ ok: boolean; markdown: string }>;
+};
+
+describe('examples', () => {
+  let ctx: E2eContext;
+  const stacks: Stack[] = [];
+
+  beforeAll(async () => {
+    ctx = await startContext();
+  });
+  afterAll(async () => {
+    for (const s of stacks) await removeStack(s);
+    await ctx?.close();
+  });
+
+  it('examples/adopt takes over a flow log made outside Pulumi, and destroy deletes it', async () => {
+    const outOfBand = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined });
+    const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
+    await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
+    const { inputs } = await outOfBand.check({}, {
+      regionId: EMULATOR_IDS.region, cenId: EMULATOR_IDS.cenId, transitRouterId: EMULATOR_IDS.transitRouterId,
+      transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2, projectName: 'made-in-console', logStoreName: 'console-logstore',
+      flowLogName: 'clicked-together',
+    });
+    const existing = await outOfBand.create(inputs);
+
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: stackName('adopt-example'), workDir: path.join(ROOT, 'examples', 'adopt') },
+      { envVars: ctx.env(), pulumiCommand: ctx.cli },
+    );
+    stacks.push(stack);
+    await stack.setAllConfig({ projectName: { value: 'made-in-console' }, logStoreName: { value: 'console-logstore' } });
+    ctx.emu.resetRequestLog();
+    const up = await stack.up();
+    expect(up.outputs.flowLogId.value).toBe(existing.id);
+    expect(writeCalls(ctx.emu)).not.toContain('CreateFlowlog');
+    expect(ctx.emu.flowLogs()).toEqual([expect.objectContaining({ FlowLogId: existing.id, FlowLogName: 'adopted-by-pulumi' })]);
+    await stack.destroy();
+    expect(ctx.emu.flowLogs()).toEqual([]);
+  });
+
+  it('the pull-request preview job summarises the planned steps, writes nothing, and fails on an invalid input', async () => {
+    const name = stackName('pr');
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: ROOT }, { envVars: ctx.env(), pulumiCommand: ctx.cli });
+    stacks.push(stack);
+    await stack.up();
+    await stack.setConfig('flowLogName', { value: 'renamed-in-pr' });
+    ctx.emu.resetRequestLog();
+    const job = { workDir: ROOT, stackName: name, envVars: ctx.env(), pulumiRoot: CLI_ROOT };
+
+    const ok = await previewForPullRequest(job);
+    expect(ok.ok).toBe(true);
+    expect(ok.markdown).toContain('| `transit-router` | `~ update (flowLogName)` |');
+    expect(ok.markdown).toContain('| `vpc-attachment` | `  same` |');
+    expect(writeCalls(ctx.emu)).toEqual([]);
+
+    await stack.setConfig('interval', { value: '30' });
+    const bad = await previewForPullRequest(job);
+    expect(bad.ok).toBe(false);
+    expect(bad.markdown).toMatch(/interval.*must be 60 or 600/);
+    expect(writeCalls(ctx.emu)).toEqual([]);
+
+    await stack.destroy();
+    expect(ctx.emu.flowLogs()).toEqual([]);
+  });
+});
