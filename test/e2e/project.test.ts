@@ -9,6 +9,8 @@ import { E2eContext, ROOT, Steps, checkpointFlowLogs, readCheckpointFile, remove
 
 const SIZE_BOUND = 4096;
 
+jest.setTimeout(180_000);
+
 describe('the bundled project (examples/demo) through the language host', () => {
   let ctx: E2eContext;
   let stack: Stack;
