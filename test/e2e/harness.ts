@@ -73,13 +73,16 @@ let counter = 0;
 export const stackName = (what: string): string => `e2e-${what}-${process.pid}-${++counter}`;
 
 /**
- * A stack whose program runs in this process. Its work dir holds a link to the
- * repository's node_modules: the engine starts the dynamic-provider plugin
- * there, and the stored shim finds `cen-flowlog` from that folder.
+ * A stack whose program runs in this process. For an inline program the engine
+ * starts the dynamic-provider plugin in this process's working directory (not
+ * the stack's work dir): the plugin's launcher finds @pulumi/pulumi, and the
+ * stored shim finds `cen-flowlog`, from there. Jest runs in the repository.
  */
 export async function inlineStack(ctx: E2eContext, name: string, program: PulumiFn): Promise<Stack> {
+  if (path.relative(ROOT, process.cwd()).startsWith('..')) {
+    throw new Error(`Run the e2e tests from the repository (${ROOT}), not ${process.cwd()}: the provider plugin resolves cen-flowlog from there.`);
+  }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-work-'));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(workDir, 'node_modules'), 'dir');
   return LocalWorkspace.createOrSelectStack(
     { projectName: 'cen-flowlog-e2e', stackName: name, program },
     { workDir, envVars: ctx.env(), pulumiCommand: ctx.cli },
