@@ -8,7 +8,8 @@
  * - starts the emulator with realistic delays and its state in
  *   .demo/emulator-state.json, so flow logs survive between runs;
  * - uses a file backend in .demo/pulumi-state and the throwaway passphrase
- *   below (never use it for a real stack), stack `dev`;
+ *   below (never use it for a real stack), stack `dev`, named on every command
+ *   (another tool, e.g. the e2e tests, may change this folder's selected stack);
  * - runs the subcommand (default `up`: a preview, then the update), prints the
  *   flow logs the emulator holds, stops the emulator, and says what to try next.
  */
@@ -142,7 +143,7 @@ async function main() {
     // `npm run demo -- config set flowLogName core`: the demo stack's config, no emulator needed.
     const env = pulumiEnv('http://127.0.0.1:1');
     run('pulumi', ['stack', 'select', '--create', STACK], env, 'Selecting the stack');
-    run('pulumi', ['config', ...process.argv.slice(3)], env, 'pulumi config');
+    run('pulumi', ['config', '--stack', STACK, ...process.argv.slice(3)], env, 'pulumi config');
     console.log('\nNow `npm run demo` previews the change and applies it.');
     return;
   }
@@ -154,10 +155,10 @@ async function main() {
     console.log(`\nEmulator: ${emu.endpoint} (state in .demo/emulator-state.json); Pulumi backend: .demo/pulumi-state, stack "${STACK}"`);
     const env = pulumiEnv(emu.endpoint);
     run('pulumi', ['stack', 'select', '--create', STACK], env, 'Selecting the stack');
-    if (command === 'up' || command === 'preview') run('pulumi', ['preview'], env, 'The preview');
-    if (command === 'up') run('pulumi', ['up', '--yes', '--skip-preview'], env, 'The update');
-    if (command === 'refresh') run('pulumi', ['refresh', '--yes'], env, 'The refresh');
-    if (command === 'destroy') run('pulumi', ['destroy', '--yes'], env, 'The destroy');
+    if (command === 'up' || command === 'preview') run('pulumi', ['preview', '--stack', STACK], env, 'The preview');
+    if (command === 'up') run('pulumi', ['up', '--stack', STACK, '--yes', '--skip-preview'], env, 'The update');
+    if (command === 'refresh') run('pulumi', ['refresh', '--stack', STACK, '--yes'], env, 'The refresh');
+    if (command === 'destroy') run('pulumi', ['destroy', '--stack', STACK, '--yes'], env, 'The destroy');
     await printFlowLogs(emu.endpoint);
   } finally {
     await stopEmulator(emu);
