@@ -83,18 +83,22 @@ export async function inlineStack(ctx: E2eContext, name: string, program: Pulumi
     throw new Error(`Run the e2e tests from the repository (${ROOT}), not ${process.cwd()}: the provider plugin resolves cen-flowlog from there.`);
   }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-work-'));
+  scratchDirs.add(workDir);
   return LocalWorkspace.createOrSelectStack(
     { projectName: 'cen-flowlog-e2e', stackName: name, program },
     { workDir, envVars: ctx.env(), pulumiCommand: ctx.cli },
   );
 }
 
-/** Removes the stack, its config file and (for inline stacks) its temp work dir. */
+/** Work dirs this harness made itself: the only folders it ever removes whole (the checkout may live in the temp dir too). */
+const scratchDirs = new Set<string>();
+
+/** Removes the stack, its config file and (for inline stacks) the temp work dir made for it. */
 export async function removeStack(stack: Stack): Promise<void> {
   const workDir = stack.workspace.workDir;
   await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
   fs.rmSync(path.join(workDir, `Pulumi.${stack.name}.yaml`), { force: true });
-  if (workDir.startsWith(os.tmpdir())) fs.rmSync(workDir, { recursive: true, force: true });
+  if (scratchDirs.delete(workDir)) fs.rmSync(workDir, { recursive: true, force: true });
 }
 
 /** Engine events of one operation, reduced to "which step did each flow log get". */
