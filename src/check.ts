@@ -3,7 +3,7 @@
  * one place where inputs are normalised (defaults, tag order, number forms).
  * Pure: no I/O. Unknown values (preview) are skipped, never errors.
  */
-import { DEFAULT_STATUS, FlowlogInputs, NormalizedInputs } from './model';
+import { DEFAULT_STATUS, FlowlogInputs, LOG_FIELDS, LOG_FORMAT_PREFIX, NormalizedInputs } from './model';
 import { parseDuration } from './duration';
 
 /** The engine's placeholder for a value not known until apply. */
@@ -12,13 +12,6 @@ export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 export interface CheckFailure { property: string; reason: string }
 export interface CheckOutcome { inputs: NormalizedInputs; failures: CheckFailure[] }
 
-/** Field names seen in CEN flow-log documentation; the last five are unverified for transit routers. */
-export const LOG_FIELDS = [
-  'version', 'account-id', 'cen-id', 'attachment-id', 'src-region-id', 'dst-region-id',
-  'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end',
-  'direction', 'tcp-flags', 'log-status', 'action',
-] as const;
-export const LOG_FORMAT_PREFIX = '${srcaddr}${dstaddr}${bytes}';
 
 const KNOWN_KEYS = new Set<string>([
   'regionId', 'cenId', 'transitRouterId', 'transitRouterAttachmentId', 'projectName', 'logStoreName',

@@ -9,6 +9,7 @@ import OpenApiUtil from '@alicloud/openapi-util';
 import { isIP } from 'node:net';
 import type { CredentialProvider } from './credentials';
 import { CenApiError } from './errors';
+import { dropUndefined } from './mapping';
 
 export interface ApiTag { Key: string; Value: string }
 
@@ -250,6 +251,3 @@ function num(v: unknown): number | undefined {
 
 const isTrue = (v: unknown): boolean => v === true || v === 'true';
 
-function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
-}

@@ -3,7 +3,6 @@
  * the difference needs, then waiting for the *desired* status (an Inactive
  * flow log is never waited on for Active).
  */
-import { randomUUID } from 'node:crypto';
 import type { ApiFlowLog } from './client';
 import { diffFlowlog } from './diff';
 import { FlowlogStatusError } from './errors';
@@ -37,7 +36,6 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
   if (changed.has('flowLogName') || changed.has('description') || changed.has('interval')) {
     await s.api.modifyFlowLogAttribute({
       ...ref,
-      ClientToken: randomUUID(),
       ...(changed.has('flowLogName') ? { FlowLogName: inputs.flowLogName ?? '' } : {}),
       ...(changed.has('description') ? { Description: inputs.description ?? '' } : {}),
       ...(changed.has('interval') ? { Interval: inputs.interval } : {}),
@@ -51,7 +49,7 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
   }
   if (changed.has('status')) {
     const call = inputs.status === 'Inactive' ? s.api.deactiveFlowLog : s.api.activeFlowLog;
-    await call.call(s.api, { ...ref, ClientToken: randomUUID() });
+    await call.call(s.api, ref);
   }
   const final = changed.size > 0 ? await s.waitFor(inputs, live.FlowLogId, inputs.status) : live;
   return toOutputs(final, inputs);

@@ -12,13 +12,15 @@ export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string,
   return Object.fromEntries(sorted.map((t) => [t.Key, t.Value ?? '']));
 }
 
-/** CreateFlowlog's parameters; tags go in the create call itself, never a second TagResources. */
-export function toCreateRequest(inputs: NormalizedInputs, clientToken: string): CreateFlowlogRequest {
+/**
+ * CreateFlowlog's parameters; tags go in the create call itself, never a second
+ * TagResources. The ClientToken is added by the retrying client (retry.ts).
+ */
+export function toCreateRequest(inputs: NormalizedInputs): CreateFlowlogRequest {
   const tags = tagsToApi(inputs.tags);
   return dropUndefined({
     RegionId: inputs.regionId,
     CenId: inputs.cenId,
-    ClientToken: clientToken,
     TransitRouterId: inputs.transitRouterId,
     TransitRouterAttachmentId: inputs.transitRouterAttachmentId,
     ProjectName: inputs.projectName,
@@ -67,7 +69,7 @@ export function inputsFromOutputs(outputs: FlowlogOutputs): Record<string, unkno
   return dropUndefined(Object.fromEntries(fields.map((f) => [f, all[f]])));
 }
 
-/** Undefined must never reach the engine: it drops keys on the wire anyway. */
+/** Unset values (undefined, null) never reach the API or the engine: they drop keys on the wire anyway. */
 export function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
 }

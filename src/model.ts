@@ -125,5 +125,17 @@ export const SERVICE_DEFAULTED_FIELDS: readonly (keyof FlowlogInputs)[] = ['inte
 /** Fields that exist only on our side and never reach the API. */
 export const LOCAL_FIELDS = ['timeouts', 'adopt'] as const satisfies readonly (keyof FlowlogInputs)[];
 
+/**
+ * Log fields seen in CEN flow-log documentation (the last five are unverified for
+ * transit routers). The provider's check and the emulator both read this list.
+ */
+export const LOG_FIELDS = [
+  'version', 'account-id', 'cen-id', 'attachment-id', 'src-region-id', 'dst-region-id',
+  'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end',
+  'direction', 'tcp-flags', 'log-status', 'action',
+] as const;
+/** A custom LogFormatString must start with these fields. */
+export const LOG_FORMAT_PREFIX = '${srcaddr}${dstaddr}${bytes}';
+
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_STATUS: FlowlogStatus = 'Active';

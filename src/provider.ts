@@ -4,7 +4,7 @@
  *
  *   check  → checkInputs (pure)                          no API call
  *   diff   → diffFlowlog (pure)                          no API call
- *   create → CreateFlowlog (one ClientToken for every retry), wait Active,
+ *   create → CreateFlowlog (one ClientToken for every retry, set by session.api), wait Active,
  *            DeactiveFlowLog + wait Inactive when status is "Inactive";
  *            with `adopt`: DescribeFlowlogs, verify, converge in place
  *   read   → DescribeFlowlogs by id; gone → {} so refresh drops it
@@ -15,14 +15,13 @@
  * Once a flow log exists, any later failure throws a partial-failure error
  * (id, properties with __provider, reasons) so the engine records it.
  */
-import { randomUUID } from 'node:crypto';
 import type * as dynamic from '@pulumi/pulumi/dynamic';
 import { checkInputs } from './check';
 import type { ApiFlowLog } from './client';
 import { diffFlowlog } from './diff';
 import { timeoutMs } from './duration';
 import { FlowlogOutputs, NormalizedInputs } from './model';
-import { inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
+import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
 import { ConfigSource, ProviderSettings, readSettings } from './settings';
 import { Clock, systemClock } from './clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
@@ -110,17 +109,17 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
         return { id: found.FlowLogId, outs };
       });
     }
-    const clientToken = randomUUID();
+    // s.api gives this create one ClientToken and sends it on every retry (retry.ts: resilient).
     let flowLogId: string;
     try {
-      flowLogId = (await s.api.createFlowlog(toCreateRequest(inputs, clientToken))).flowLogId;
+      flowLogId = (await s.api.createFlowlog(toCreateRequest(inputs))).flowLogId;
     } catch (err) {
       throw (await describeExistingConflict(s, inputs, err)) ?? err;
     }
     return this.guard(flowLogId, props, undefined, async () => {
       let flowLog = await s.waitFor(inputs, flowLogId, 'Active');
       if (inputs.status === 'Inactive') {
-        await s.api.deactiveFlowLog({ RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: flowLogId, ClientToken: randomUUID() });
+        await s.api.deactiveFlowLog({ RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: flowLogId });
         flowLog = await s.waitFor(inputs, flowLogId, 'Inactive');
       }
       return { id: flowLogId, outs: toOutputs(flowLog, inputs) };
@@ -152,7 +151,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
   async delete(id: string, props: Record<string, unknown>): Promise<void> {
     const previous = props as unknown as FlowlogOutputs;
     const s = this.session('delete', previous.timeouts);
-    const ref = { RegionId: previous.regionId, CenId: previous.cenId, FlowLogId: id, ClientToken: randomUUID() };
+    const ref = { RegionId: previous.regionId, CenId: previous.cenId, FlowLogId: id };
     try {
       await s.api.deleteFlowlog(ref);
     } catch (err) {
@@ -171,7 +170,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
       return await steps();
     } catch (err) {
       const inputs = props as unknown as NormalizedInputs;
-      const base = known ? toOutputs(known, inputs) : { ...stripUndefined(props), flowLogId: id };
+      const base = known ? toOutputs(known, inputs) : { ...dropUndefined(props), flowLogId: id };
       const properties = { ...base, [PROVIDER_KEY]: props[PROVIDER_KEY] };
       const reason = err instanceof Error ? err.message : String(err);
       throw new FlowlogPartialError(id, properties, [`Flow log ${id} exists but the operation did not finish: ${reason}`], err);
@@ -179,6 +178,3 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
   }
 }
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
-}

@@ -4,6 +4,7 @@
  * Nothing here is ever serialized, written to state or logged.
  */
 import type { CredentialSettings } from './credentials';
+import { isLoopback } from './client';
 import { parseDuration } from './duration';
 
 export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';
@@ -50,8 +51,6 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
   };
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
 /**
  * A full URL; a bare host gets https. Plain HTTP is refused for anything but
  * loopback, where the emulator runs: credentials must never cross a network in clear.
@@ -67,7 +66,7 @@ export function normalizeEndpoint(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new Error(`The CEN endpoint ${JSON.stringify(raw)} must use https (or http on loopback), got ${url.protocol}`);
   }
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new Error(`The CEN endpoint ${JSON.stringify(raw)} uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).`);
   }
   return `${url.protocol}//${url.host}`;

@@ -46,7 +46,7 @@ export interface PollerOptions {
  * starts after every one of its `get`s, so no caller sees a read older than
  * its own request. It does not retry: give it the plain client and let the
  * waiter poll again on a transient error. The provider owns one per client
- * (see `sharedPoller`).
+ * and credentials (session.ts).
  */
 export class StatusPoller {
   private readonly batches = new Map<string, Ask[]>();
@@ -113,17 +113,6 @@ export class StatusPoller {
   }
 }
 
-const pollers = new WeakMap<CenApi, StatusPoller>();
-
-/** One poller per client object, so every resource using that client shares it. */
-export function sharedPoller(api: CenApi, clock?: Clock, options?: PollerOptions): StatusPoller {
-  let p = pollers.get(api);
-  if (!p) {
-    p = new StatusPoller(api, clock, options);
-    pollers.set(api, p);
-  }
-  return p;
-}
 
 export interface WaitOptions {
   regionId: string;

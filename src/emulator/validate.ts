@@ -1,18 +1,15 @@
 /** Input rules of the CEN flow-log API (from the CreateFlowlog seed pages), as pure checks. */
 import type { ApiTag } from './types';
 import { ApiError, missing } from './errors';
+import { LOG_FIELDS, LOG_FORMAT_PREFIX as REQUIRED_LOG_PREFIX } from '../model';
+
+export { LOG_FIELDS };
 
 export type Params = Record<string, string>;
 
-export const LOG_FIELDS = [
-  'version', 'account-id', 'cen-id', 'attachment-id', 'src-region-id', 'dst-region-id', 'srcaddr', 'srcport',
-  'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'direction', 'tcp-flags', 'log-status',
-  'action',
-] as const;
 
 /** What the service logs when LogFormatString is not given: every field. */
 export const DEFAULT_LOG_FORMAT = LOG_FIELDS.map((f) => `\${${f}}`).join('');
-const REQUIRED_LOG_PREFIX = '${srcaddr}${dstaddr}${bytes}';
 const KNOWN_FIELDS = new Set<string>(LOG_FIELDS);
 
 export function required(params: Params, name: string): string {

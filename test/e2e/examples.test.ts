@@ -3,9 +3,9 @@
  * host) and the pull-request preview job (examples/automation/pr-preview.js).
  */
 import * as path from 'node:path';
-import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
+import { LocalWorkspace } from '@pulumi/pulumi/automation';
 import { EMULATOR_IDS, FlowlogProvider } from 'cen-flowlog';
-import { CLI_ROOT, E2eContext, ROOT, removeStack, stackName, startContext, writeCalls } from './harness';
+import { CLI_ROOT, E2eContext, ROOT, stackName, useSuiteContext, writeCalls } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -16,15 +16,7 @@ const { previewForPullRequest } = require('../../examples/automation/pr-preview.
 
 describe('examples', () => {
   let ctx: E2eContext;
-  const stacks: Stack[] = [];
-
-  beforeAll(async () => {
-    ctx = await startContext();
-  });
-  afterAll(async () => {
-    for (const s of stacks) await removeStack(s);
-    await ctx?.close();
-  });
+  const stacks = useSuiteContext((c) => { ctx = c; });
 
   it('examples/adopt takes over a flow log made outside Pulumi, and destroy deletes it', async () => {
     const outOfBand = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined });

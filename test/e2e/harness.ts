@@ -69,6 +69,24 @@ export async function startContext(): Promise<E2eContext> {
   };
 }
 
+/**
+ * One context per suite: started before its tests, and at the end every stack
+ * pushed to the returned list is removed and the emulator and backend go away.
+ */
+export function useSuiteContext(ready: (ctx: E2eContext) => void): Stack[] {
+  const stacks: Stack[] = [];
+  let ctx: E2eContext | undefined;
+  beforeAll(async () => {
+    ctx = await startContext();
+    ready(ctx);
+  });
+  afterAll(async () => {
+    for (const s of stacks) await removeStack(s);
+    await ctx?.close();
+  });
+  return stacks;
+}
+
 let counter = 0;
 export const stackName = (what: string): string => `e2e-${what}-${process.pid}-${++counter}`;
 

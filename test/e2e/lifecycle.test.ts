@@ -6,7 +6,7 @@
 import { Stack } from '@pulumi/pulumi/automation';
 import { CenFlowlog, CenFlowlogArgs, EMULATOR_IDS, FlowlogProvider } from 'cen-flowlog';
 import {
-  E2eContext, Steps, checkpointFlowLogs, inlineStack, removeStack, stackName, startContext, writeCalls,
+  E2eContext, Steps, checkpointFlowLogs, inlineStack, stackName, useSuiteContext, writeCalls,
 } from './harness';
 
 jest.setTimeout(180_000);
@@ -38,16 +38,7 @@ async function oneFlowlogStack(ctx: E2eContext, what: string, args: CenFlowlogAr
 
 describe('the engine and the plugin against the emulator', () => {
   let ctx: E2eContext;
-  const stacks: Stack[] = [];
-
-  beforeAll(async () => {
-    ctx = await startContext();
-  });
-
-  afterAll(async () => {
-    for (const s of stacks) await removeStack(s);
-    await ctx?.close();
-  });
+  const stacks = useSuiteContext((c) => { ctx = c; });
 
   /** Destroys the stack and checks that the emulator holds nothing of it. */
   async function destroyAll(s: Stack): Promise<void> {
