@@ -28,6 +28,14 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw badRequest(`The flow-log id in the path is not valid percent-encoded UTF-8: "${part.slice(0, 64)}".`);
+  }
+}
+
 type Args = Record<string, unknown>;
 const FAULTS: Record<string, (f: Faults, a: Args) => void> = {
   failNext: (f, a) => f.failNext(a.action as string, (a.count ?? 1) as number, a.code as string, a.statusCode as number, a.message as string | undefined),
@@ -55,7 +63,7 @@ async function route(deps: AdminDeps, method: string, path: string, req: Incomin
   const { service, faults, log } = deps;
   const flowLog = /^\/__admin\/flowlogs\/([^/]+)$/.exec(path);
   if (flowLog) {
-    const id = decodeURIComponent(flowLog[1]!);
+    const id = decodePathPart(flowLog[1]!);
     if (!service.store.get(id)) throw new ApiError('InvalidFlowlogId.NotFound', undefined, 404, `No flow log ${id}.`);
     if (method === 'POST') return service.update(id, (await readJson(req)) as FlowLogPatch);
     if (method === 'DELETE') return { deleted: service.remove(id) && id };

@@ -22,6 +22,7 @@ const CATALOG: Record<string, [number, string]> = {
   RequestEntityTooLarge: [413, 'The request is too large.'],
   MalformedRequest: [400, 'The request could not be parsed.'],
   InternalError: [500, 'The request processing has failed due to some unknown error.'],
+  ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.'],
   // CreateFlowlog seed table.
   'OperationUnsupported.action': [400, 'This action is not support.'],
   'QuotaExceeded.FlowlogCount': [400, 'This user has reached the maximum instance number of flowlog.'],

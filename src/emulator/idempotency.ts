@@ -43,6 +43,12 @@ export class ClientTokens {
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
   }
 
+  /** Undo `remember` for a change that was rolled back (its token was new, so nothing is lost). */
+  forget(action: string, accessKeyId: string, params: Params): void {
+    const token = params.ClientToken;
+    if (token) this.entries.delete(ClientTokens.key(action, accessKeyId, token));
+  }
+
   toJSON(): Array<[string, TokenEntry]> {
     return [...this.entries];
   }

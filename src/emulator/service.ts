@@ -3,12 +3,15 @@ import { ACTIONS, indexTopology, type AccountIndex, type ActionContext } from '.
 import { FLOW_LOG_VERSION, newFlowLogId } from './actions/create';
 import { ApiError } from './errors';
 import { ClientTokens } from './idempotency';
-import { loadState, saveState } from './persistence';
+import { loadState, removeStaleTemps, saveState } from './persistence';
 import { Store, toView, type TransitionalStatus } from './store';
-import type { FlowLogPatch, FlowLogView, Topology } from './types';
+import type { FlowLogPatch, FlowLogView, Topology, TransitRouter } from './types';
 import { DEFAULT_LOG_FORMAT, checkInterval, checkText, type Params } from './validate';
 
 const TRANSITIONAL = new Set(['Creating', 'Modifying', 'Deleting']);
+
+/** The most flow logs one admin `seed` may store (memory and state-file size stay sane). */
+export const MAX_SEED = 100_000;
 
 export interface ServiceOptions {
   topology: Topology;
@@ -28,6 +31,7 @@ export class Service {
     this.store = new Store(this.now);
     this.account = indexTopology(options.topology);
     for (const p of options.topology.projects) this.store.addProject(p);
+    if (options.stateFile) removeStaleTemps(options.stateFile);
     const saved = options.stateFile ? loadState(options.stateFile) : undefined;
     for (const p of saved?.projects ?? []) this.store.addProject(p);
     for (const rec of saved?.flowLogs ?? []) this.store.insert(rec);
@@ -40,9 +44,36 @@ export class Service {
     if (!spec.mutates) return spec.handler(this.context(params));
     const replay = this.tokens.replay(action, accessKeyId, params);
     if (replay) return replay;
-    const result = spec.handler(this.context(params));
-    this.tokens.remember(action, accessKeyId, params, result);
-    this.persist();
+    return this.transact(() => {
+      const result = spec.handler(this.context(params));
+      this.tokens.remember(action, accessKeyId, params, result);
+      return result;
+    }, () => this.tokens.forget(action, accessKeyId, params));
+  }
+
+  /**
+   * Apply a change and save it before anyone hears of it. If anything fails (the change or
+   * the save), the change is rolled back, so an answered write is durable and an error means
+   * nothing happened: a retry really retries.
+   */
+  private transact<T>(change: () => T, undo: () => void = () => undefined): T {
+    if (!this.options.stateFile) return change();
+    const before = this.store.snapshot();
+    let result: T;
+    try {
+      result = change();
+    } catch (err) {
+      this.store.restore(before);
+      undo();
+      throw err;
+    }
+    try {
+      this.persist();
+    } catch (err) {
+      this.store.restore(before);
+      undo();
+      throw new ApiError('ServiceUnavailable', `(emulator: the change was not saved and was undone: ${(err as Error).message})`);
+    }
     return result;
   }
 
@@ -67,58 +98,66 @@ export class Service {
     const rec = this.mustGet(flowLogId);
     const stuck = status ?? rec.transition?.status ?? 'Modifying';
     if (!TRANSITIONAL.has(stuck)) throw new TypeError(`Expected status to be Creating, Modifying or Deleting, got ${stuck}`);
-    rec.stuck = stuck as TransitionalStatus;
-    this.persist();
+    this.transact(() => { this.mustGet(flowLogId).stuck = stuck as TransitionalStatus; });
   }
 
   unstick(flowLogId: string): void {
-    const rec = this.mustGet(flowLogId);
-    rec.stuck = undefined;
-    this.persist();
+    this.mustGet(flowLogId);
+    this.transact(() => { this.mustGet(flowLogId).stuck = undefined; });
   }
 
   unstickAll(): void {
-    const stuck = this.store.records().filter((rec) => rec.stuck !== undefined);
-    for (const rec of stuck) rec.stuck = undefined;
-    if (stuck.length > 0) this.persist();
+    if (!this.store.records().some((rec) => rec.stuck !== undefined)) return;
+    this.transact(() => {
+      for (const rec of this.store.records()) rec.stuck = undefined;
+    });
   }
 
   /** An out-of-band change, as another tool or the console would make it (drift). */
   update(flowLogId: string, patch: FlowLogPatch): FlowLogView {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('Expected a JSON object of fields to change');
+    this.mustGet(flowLogId);
+    return this.transact(() => this.applyPatch(flowLogId, patch as Record<string, unknown>));
+  }
+
+  private applyPatch(flowLogId: string, p: Record<string, unknown>): FlowLogView {
     const rec = this.mustGet(flowLogId);
-    const p = patch as Record<string, unknown>;
+    const has = (k: string): boolean => Object.hasOwn(p, k);
     const str = (k: string): string | undefined => (p[k] === undefined ? undefined : String(p[k]));
-    if ('FlowLogName' in p) rec.flowLogName = checkText('FlowLogName', str('FlowLogName'));
-    if ('Description' in p) rec.description = checkText('Description', str('Description'));
-    if ('Interval' in p) rec.interval = checkInterval(str('Interval')) ?? rec.interval;
-    if ('ProjectName' in p) rec.projectName = String(p.ProjectName);
-    if ('LogStoreName' in p) rec.logStoreName = String(p.LogStoreName);
-    if ('LogFormatString' in p) rec.logFormatString = String(p.LogFormatString);
-    if ('Status' in p) {
+    if (has('FlowLogName')) rec.flowLogName = checkText('FlowLogName', str('FlowLogName'));
+    if (has('Description')) rec.description = checkText('Description', str('Description'));
+    if (has('Interval')) rec.interval = checkInterval(str('Interval')) ?? rec.interval;
+    if (has('ProjectName')) rec.projectName = String(p.ProjectName);
+    if (has('LogStoreName')) rec.logStoreName = String(p.LogStoreName);
+    if (has('LogFormatString')) rec.logFormatString = String(p.LogFormatString);
+    if (has('Status')) {
       if (p.Status !== 'Active' && p.Status !== 'Inactive') throw new TypeError(`Expected Status to be Active or Inactive, got ${String(p.Status)}`);
       rec.status = p.Status;
       rec.transition = undefined;
     }
-    if ('Tags' in p) {
+    if (has('Tags')) {
       if (!Array.isArray(p.Tags)) throw new TypeError('Expected Tags to be an array of {Key, Value}');
       rec.tags = (p.Tags as Array<Record<string, unknown>>).map((t) => ({ Key: String(t.Key), Value: String(t.Value ?? '') }));
     }
-    this.persist();
     return toView(rec);
   }
 
   remove(flowLogId: string): boolean {
-    const removed = this.store.remove(flowLogId);
-    if (removed) this.persist();
-    return removed;
+    if (!this.store.get(flowLogId)) return false;
+    return this.transact(() => this.store.remove(flowLogId));
   }
 
   /** Store `count` Active flow logs on synthetic attachments (bench and scale tests). */
   seed(count: number): string[] {
-    if (!Number.isInteger(count) || count < 0) throw new TypeError(`Expected count to be a non-negative integer, got ${count}`);
+    if (!Number.isInteger(count) || count < 0 || count > MAX_SEED) {
+      throw new TypeError(`Expected \`count\` to be an integer from 0 to ${MAX_SEED}, got ${String(count).slice(0, 40)}`);
+    }
     const tr = this.account.topology.transitRouters.find((t) => t.edition === 'Enterprise');
     if (!tr) throw new TypeError('The topology has no Enterprise transit router to seed flow logs on');
+    return this.transact(() => this.insertSeeds(count, tr));
+  }
+
+  private insertSeeds(count: number, tr: TransitRouter): string[] {
     const ids: string[] = [];
     const creationTime = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     for (let i = 0; i < count; i++) {
@@ -131,7 +170,6 @@ export class Service {
       });
       ids.push(flowLogId);
     }
-    this.persist();
     return ids;
   }
 

@@ -57,6 +57,8 @@ export function toView(rec: FlowLogRecord): FlowLogView {
   };
 }
 
+export interface StoreSnapshot { flowLogs: FlowLogRecord[]; projects: SlsProject[] }
+
 export class Store {
   private readonly byId = new Map<string, FlowLogRecord>();
   private readonly byTransitRouter = new Map<string, string>();
@@ -129,6 +131,20 @@ export class Store {
       return;
     }
     for (const ls of project.logStores) if (!existing.logStores.includes(ls)) existing.logStores.push(ls);
+  }
+
+  /** A deep copy of everything, to roll a change back if it cannot be saved. */
+  snapshot(): StoreSnapshot {
+    return structuredClone({ flowLogs: [...this.byId.values()], projects: [...this.projects.values()] });
+  }
+
+  restore(snap: StoreSnapshot): void {
+    this.byId.clear();
+    this.byTransitRouter.clear();
+    this.byAttachment.clear();
+    this.projects.clear();
+    for (const rec of snap.flowLogs) this.insert(rec);
+    for (const p of snap.projects) this.projects.set(p.name, p);
   }
 
   /** Raw records for persistence (no settling: stored end times keep their meaning). */
