@@ -13,6 +13,11 @@ export { REPLACE_FIELDS, UPDATE_FIELDS } from './model';
 export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model';
 export { CenApiError, FlowlogWaitTimeoutError, FlowlogStatusError } from './errors';
 export { FlowlogAdoptionError, FlowlogAlreadyExistsError } from './adopt';
+export { getFlowlogs, getFlowlogsOutput } from './get-flowlogs';
+export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './get-flowlogs';
+export { FlowlogFilterError } from './lookup';
+export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './lookup';
+export { generateProgram } from './generate';
 export * from './emulator';
 
 let implementation: FlowlogProvider | undefined;

@@ -1,0 +1,121 @@
+/**
+ * The bulk-adoption generator: flow logs in, a TypeScript Pulumi program out.
+ * One `CenFlowlog` per flow log, every field as the service reports it, and
+ * `adopt: "flowlog-…"`, so the first `pulumi up` writes nothing. Pure: no I/O,
+ * no clock; the same flow logs always give the same text.
+ */
+import { checkInputs, checkLogFormat } from './check';
+import type { FoundFlowlog } from './lookup';
+
+export interface GenerateOptions {
+  /** The command line that produced the program, quoted in its header comment. */
+  command?: string;
+}
+
+const byAge = (a: FoundFlowlog, b: FoundFlowlog): number =>
+  (a.creationTime ?? '').localeCompare(b.creationTime ?? '') || a.flowLogId.localeCompare(b.flowLogId);
+
+/** A flow-log name as a resource name: lowercase letters, digits and single hyphens, at most 63 characters. */
+export function sanitizeName(name: string | undefined): string {
+  return (name ?? '')
+    .normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
+    .slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * A resource name per flow-log id, unique and stable: the sanitised flow-log name
+ * (the id when it has none). Names are handed out oldest flow log first, so a
+ * later flow log with the same name gets the suffix (`-` and its id) and the older
+ * one keeps its name, and thus its URN, when the program is generated again.
+ */
+export function resourceNames(flowLogs: readonly FoundFlowlog[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const f of [...flowLogs].sort(byAge)) {
+    const base = sanitizeName(f.flowLogName) || f.flowLogId;
+    const tail = f.flowLogId.replace(/^flowlog-/, '');
+    let name = base;
+    if (taken.has(name)) name = `${base}-${tail}`;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${tail}-${n}`;
+    taken.add(name);
+    names.set(f.flowLogId, name);
+  }
+  return names;
+}
+
+const lit = (v: unknown): string => JSON.stringify(v);
+
+/** The arguments as declared in the program, and comments for what could not be declared as reported. */
+function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: string[] } {
+  const notes: string[] = [];
+  const args: Record<string, unknown> = {
+    regionId: f.regionId, cenId: f.cenId, transitRouterId: f.transitRouterId,
+    transitRouterAttachmentId: f.transitRouterAttachmentId, projectName: f.projectName, logStoreName: f.logStoreName,
+    flowLogName: f.flowLogName || undefined, description: f.description || undefined, interval: f.interval,
+    logFormatString: f.logFormatString || undefined, status: f.status, tags: f.tags ?? {}, adopt: f.flowLogId,
+  };
+  const format = args.logFormatString === undefined ? undefined : checkLogFormat(args.logFormatString);
+  if (format) {
+    // Left unset, the log format is "whatever the service has": adoption neither checks nor changes it.
+    notes.push(`logFormatString ${lit(args.logFormatString)} is left out: it ${format}.`);
+    args.logFormatString = undefined;
+  }
+  if (f.status === 'Creating') args.status = 'Active';
+  else if (f.status !== 'Active' && f.status !== 'Inactive') {
+    notes.push(`status was ${lit(f.status)} when this was generated: declare "Active" or "Inactive" (unset means "Active").`);
+    args.status = undefined;
+  }
+  for (const failure of checkInputs(args).failures) notes.push(`check() will refuse this: ${failure.reason}`);
+  return { args, notes };
+}
+
+const FIELD_ORDER = ['regionId', 'cenId', 'transitRouterId', 'transitRouterAttachmentId', 'projectName', 'logStoreName',
+  'flowLogName', 'description', 'interval', 'logFormatString', 'status', 'tags', 'adopt'];
+
+function renderTags(tags: Record<string, string>, indent: string): string {
+  const entries = Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${indent}  ${lit(k)}: ${lit(v)},`).join('\n')}\n${indent}}`;
+}
+
+function renderResource(name: string, f: FoundFlowlog): string {
+  const { args, notes } = declaration(f);
+  const lines = notes.map((n) => `  // ${n}`);
+  lines.push(`  ${lit(name)}: new CenFlowlog(${lit(name)}, {`);
+  for (const field of FIELD_ORDER) {
+    const v = args[field];
+    if (v === undefined) continue;
+    lines.push(`    ${field}: ${field === 'tags' ? renderTags(v as Record<string, string>, '    ') : lit(v)},`);
+  }
+  lines.push('  }),');
+  return lines.join('\n');
+}
+
+/** The program: a header, one `CenFlowlog` per flow log (a Deleting one is left out), and their ids as a stack output. */
+export function generateProgram(flowLogs: readonly FoundFlowlog[], opts: GenerateOptions = {}): string {
+  const kept = [...flowLogs].sort(byAge).filter((f) => f.status !== 'Deleting');
+  const dropped = flowLogs.filter((f) => f.status === 'Deleting').map((f) => f.flowLogId).sort();
+  const names = resourceNames(kept);
+  const header = [
+    '/**',
+    ...(opts.command ? [` * Generated by \`${opts.command.replace(/\*\//g, '*\\/')}\`.`] : [' * Generated by `cen-flowlog generate`.']),
+    ` * ${kept.length} flow log${kept.length === 1 ? '' : 's'}, each adopted by id: the first \`pulumi up\` records them in`,
+    ' * the stack and changes nothing, as every field below is what the service reported.',
+    ' * From then on they are managed like any CenFlowlog (`pulumi destroy` deletes them);',
+    ' * `adopt` is only read at create and may be removed after the first `up`.',
+    ...(dropped.length > 0 ? [` * Left out, being deleted: ${dropped.join(', ')}.`] : []),
+    ' */',
+  ];
+  const body = kept.map((f) => renderResource(names.get(f.flowLogId)!, f));
+  return [
+    ...header,
+    "import { CenFlowlog } from 'cen-flowlog';",
+    '',
+    `const flowLogs: Record<string, CenFlowlog> = {${body.length > 0 ? `\n${body.join('\n')}\n` : ''}};`,
+    '',
+    '/** Resource name → flow-log id. */',
+    'export const flowLogIds = Object.fromEntries(Object.entries(flowLogs).map(([name, f]) => [name, f.flowLogId]));',
+    '',
+  ].join('\n');
+}
