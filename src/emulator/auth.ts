@@ -18,7 +18,7 @@ export interface SignedRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
   query: Record<string, string>;
-  /** Form-encoded body parameters (signed by v2 only). */
+  /** Form-encoded body parameters: v2 signs them as parameters, v3 through the body hash. */
   form: Record<string, string>;
   body: Buffer;
 }

@@ -16,6 +16,7 @@ export * from './types';
 export { DEFAULT_TOPOLOGY, EMULATOR_IDS } from './topology';
 export { DEFAULT_LOG_FORMAT, LOG_FIELDS } from './validate';
 export { DEFAULT_LOG_STORE, FLOW_LOG_VERSION, defaultProjectName } from './actions/create';
+export { MAX_REQUEST_LINE_BYTES } from './wire';
 
 export const DEFAULT_ACCESS_KEY_ID = 'emulator-access-key-id';
 export const DEFAULT_ACCESS_KEY_SECRET = 'emulator-access-key-secret';

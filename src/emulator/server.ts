@@ -1,6 +1,6 @@
 /**
- * The gateway: POST / with the business parameters in the query, signed with ACS3 (v3) or
- * HMAC-SHA1 (v2). Order as the real gateway: path and method, action and version, signature,
+ * The gateway: GET or POST / with the business parameters in the query (or, for POST, a
+ * form-encoded body), signed with ACS3 (v3) or HMAC-SHA1 (v2). Order as the real gateway: path and method, action and version, signature,
  * flow control, then the action (where faults apply).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +14,10 @@ import type { RequestLog } from './requestlog';
 import type { Service } from './service';
 import type { RateLimiter } from './throttle';
 import type { AccessKey, RequestLogEntry } from './types';
-import { MAX_URL_LENGTH, parseForm, readBody, sendError, sendJson, toApiError } from './wire';
+import { MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, parseForm, readBody, sendError, sendJson, toApiError } from './wire';
+
+/** The API metadata says `GET|POST` for every action. */
+const METHODS = new Set(['GET', 'POST']);
 
 export interface Gateway {
   keys: ReadonlyMap<string, AccessKey>;
@@ -30,22 +33,27 @@ export interface Gateway {
 
 async function parse(req: IncomingMessage): Promise<SignedRequest> {
   const url = req.url ?? '/';
-  if (url.length > MAX_URL_LENGTH) throw new ApiError('MalformedRequest', `The URL is longer than ${MAX_URL_LENGTH} characters.`, 414);
+  const method = req.method ?? '';
+  // The request line is ASCII (anything else is refused below), so characters are bytes.
+  const lineBytes = method.length + url.length + ` HTTP/${req.httpVersion}`.length + 1;
+  if (lineBytes > MAX_REQUEST_LINE_BYTES) {
+    throw new ApiError('RequestURITooLong', `The request line is ${lineBytes} bytes; at most ${MAX_REQUEST_LINE_BYTES}.`);
+  }
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   if (path !== '/') throw new ApiError('InvalidPath', `Got ${path.slice(0, 100)}.`);
-  if (req.method !== 'POST') throw new ApiError('UnsupportedHTTPMethod', `Got ${req.method}.`);
+  if (!METHODS.has(method)) throw new ApiError('UnsupportedHTTPMethod', `Got ${method.slice(0, 20)}.`);
   const body = await readBody(req);
   const isForm = /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
   return {
-    method: req.method, headers: req.headers, body,
+    method, headers: req.headers, body,
     query: parseForm(q < 0 ? '' : url.slice(q + 1)),
     form: isForm ? parseForm(body.toString('latin1')) : {},
   };
 }
 
 function businessParams(req: SignedRequest): Record<string, string> {
-  const params: Record<string, string> = {};
+  const params = Object.create(null) as Record<string, string>;
   for (const source of [req.form, req.query]) {
     for (const [k, v] of Object.entries(source)) if (!COMMON_PARAMS.has(k)) params[k] = v;
   }
@@ -108,14 +116,18 @@ export async function handleApi(g: Gateway, req: IncomingMessage, res: ServerRes
 
 /** One HTTP server for the API and the admin endpoint; broken HTTP gets a JSON 400 too. */
 export function createEmulatorServer(g: Gateway, admin: AdminDeps): Server {
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const done = (req.url ?? '').startsWith('/__admin/') ? handleAdmin(admin, req, res) : handleApi(g, req, res);
     done.catch(() => req.socket.destroy());
   });
   server.on('clientError', (err: Error, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
-    const body = JSON.stringify(errorBody(new ApiError('MalformedRequest', err.message), newRequestId()));
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const apiErr = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('RequestHeaderFieldsTooLarge', `The request line and headers exceed ${MAX_HEADER_BYTES} bytes.`)
+      : new ApiError('MalformedRequest', err.message);
+    const body = JSON.stringify(errorBody(apiErr, newRequestId()));
+    const status = `${apiErr.statusCode} ${apiErr.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`;
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return server;
 }

@@ -2,7 +2,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errorBody } from './errors';
 
-export const MAX_URL_LENGTH = 32 * 1024;
+/**
+ * The longest request line (method, URL, version) the emulator accepts, in bytes; longer
+ * answers 414 `RequestURITooLong`. Alibaba's generated SDKs put every RPC parameter in the
+ * URL, so this must hold the largest valid CreateFlowlog (128-character name, 256-character
+ * description, 20 tags of 64 + 128 characters, all 4-byte characters percent-encoded: about
+ * 52 KiB signed). The live gateway's own limit is not published.
+ */
+export const MAX_REQUEST_LINE_BYTES = 128 * 1024;
+/** Node's limit on request line plus headers: above MAX_REQUEST_LINE_BYTES, so the line check speaks first. */
+export const MAX_HEADER_BYTES = MAX_REQUEST_LINE_BYTES + 64 * 1024;
 export const MAX_VALUE_LENGTH = 8 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -91,14 +91,15 @@ describe('raw requests', () => {
   });
 
   it.each([
-    ['GET /', 'GET', '/', 405, 'UnsupportedHTTPMethod'],
+    ['an unsigned GET /', 'GET', '/', 400, 'MissingParameter'],
     ['PUT /', 'PUT', '/', 405, 'UnsupportedHTTPMethod'],
+    ['DELETE /', 'DELETE', '/', 405, 'UnsupportedHTTPMethod'],
     ['a wrong path', 'POST', '/v1/flowlogs', 404, 'InvalidPath'],
     ['a bad percent escape', 'POST', '/?a=%zz', 400, 'MalformedRequest'],
     ['a non-UTF-8 value', 'POST', '/?a=%FF%FE', 400, 'MalformedRequest'],
     ['a repeated parameter', 'POST', '/?a=1&a=2', 400, 'MalformedRequest'],
     ['a 9000-character value', 'POST', `/?a=${'x'.repeat(9000)}`, 400, 'InvalidParameter'],
-    ['a 40000-character URL', 'POST', `/?a=${'x'.repeat(40000)}`, 414, 'MalformedRequest'],
+    ['a 150000-character URL', 'POST', `/?a=${'x'.repeat(150_000)}`, 414, 'RequestURITooLong'],
   ])('answers %s with the right error and keeps serving', async (_label, method, path, status, code) => {
     const res = await raw(emu, { method, path });
     expect(res.status).toBe(status);

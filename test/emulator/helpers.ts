@@ -16,6 +16,10 @@ export interface ClientOptions {
   accessKeySecret?: string;
   securityToken?: string;
   timeoutMs?: number;
+  /** @default 'POST' */
+  method?: 'GET' | 'POST';
+  /** Where the business parameters travel: the query string, or a form-encoded body. @default 'query' */
+  paramsIn?: 'query' | 'body';
 }
 
 /** A function that calls one action through the real client and returns the JSON body. */
@@ -35,9 +39,9 @@ export function client(emu: Emulator, opts: ClientOptions = {}): Call {
   }));
   return async (action, params = {}) => {
     const res = await c.callApi(new Params({
-      action, version: '2017-09-12', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK',
+      action, version: '2017-09-12', protocol: 'HTTP', pathname: '/', method: opts.method ?? 'POST', authType: 'AK',
       style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
-    }), new OpenApiRequest({ query: OpenApiUtil.query(params) }), new RuntimeOptions({}));
+    }), new OpenApiRequest(opts.paramsIn === 'body' ? { body: OpenApiUtil.query(params) } : { query: OpenApiUtil.query(params) }), new RuntimeOptions({}));
     return res.body as Record<string, any>;
   };
 }
