@@ -29,7 +29,7 @@ export interface FlowlogInputs {
   transitRouterId: string;
   /**
    * ID of a VPC, VPN, VBR, ECR or inter-region connection of the transit router
-   * (`tr-attach-…`). Omit it for a flow log on the whole transit router.
+   * (`tr-attach-…`). Omit it (or give `""`) for a flow log on the whole transit router.
    * Replaces on change.
    */
   transitRouterAttachmentId?: string;
@@ -124,6 +124,20 @@ export const SERVICE_DEFAULTED_FIELDS: readonly (keyof FlowlogInputs)[] = ['inte
 
 /** Fields that exist only on our side and never reach the API. */
 export const LOCAL_FIELDS = ['timeouts', 'adopt'] as const satisfies readonly (keyof FlowlogInputs)[];
+
+/** Every input field: anything else given to the resource is an unknown argument. */
+export const INPUT_FIELDS: readonly (keyof FlowlogInputs)[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
+
+/** Optional text fields where `""` means unset, as the service treats an empty parameter. */
+export const BLANK_MEANS_UNSET = ['flowLogName', 'description', 'transitRouterAttachmentId'] as const satisfies readonly (keyof FlowlogInputs)[];
+
+/**
+ * Longest id (CEN, transit router, attachment, flow log) we accept: the service's ids
+ * are about 25 characters; the bound keeps every valid input small enough to send.
+ */
+export const MAX_ID_CHARS = 128;
+/** Longest region id we accept (the service's are at most about 20 characters). */
+export const MAX_REGION_CHARS = 64;
 
 /**
  * Log fields seen in CEN flow-log documentation (the last five are unverified for
