@@ -16,10 +16,16 @@ Options:
   --topology <file>        JSON topology override, merged on the defaults
   --create-delay-ms <n>    How long a new flow log stays Creating (default 3000)
   --modify-delay-ms <n>    How long activate/deactivate stays Modifying (default 2000)
+  --modify-attribute-delay-ms <n>
+                           How long ModifyFlowLogAttribute stays Modifying (default: the modify delay)
   --delete-delay-ms <n>    How long a deleted flow log stays Deleting (default 2000)
   --rate <n>               Requests per second per AccessKey; 0 = unlimited (default 100)
   --burst <n>              Token-bucket burst (default 200)
   --quota <n>              Flow-log quota (default 50)
+  --default-log-format <fill|empty>
+                           LogFormatString of a flow log created without one: every field
+                           (fill) or empty (empty); the live service's choice is undocumented
+                           (default fill)
   --access-key-id <id>     AccessKey id to accept (default emulator-access-key-id)
   --access-key-secret <s>  AccessKey secret (default emulator-access-key-secret)
   --log-requests           Print one line per request to stderr
@@ -55,6 +61,7 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
       options: {
         port: { type: 'string' }, host: { type: 'string' }, 'state-file': { type: 'string' }, topology: { type: 'string' },
         'create-delay-ms': { type: 'string' }, 'modify-delay-ms': { type: 'string' }, 'delete-delay-ms': { type: 'string' },
+        'modify-attribute-delay-ms': { type: 'string' }, 'default-log-format': { type: 'string' },
         rate: { type: 'string' }, burst: { type: 'string' }, quota: { type: 'string' },
         'access-key-id': { type: 'string' }, 'access-key-secret': { type: 'string' },
         'log-requests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -65,15 +72,22 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
   }
   if (values.help) return 'help';
   const s = (k: string): string | undefined => values[k] as string | undefined;
+  const modifyMs = num('modify-delay-ms', s('modify-delay-ms')) ?? CLI_DELAYS.modifyMs;
+  const logFormat = s('default-log-format');
+  if (logFormat !== undefined && logFormat !== 'fill' && logFormat !== 'empty') {
+    throw new UsageError(`Expected --default-log-format to be fill or empty, got ${logFormat}`);
+  }
   return {
     port: num('port', s('port')), host: s('host'), stateFile: s('state-file'), topology: readTopology(s('topology')),
     delays: {
       createMs: num('create-delay-ms', s('create-delay-ms')) ?? CLI_DELAYS.createMs,
-      modifyMs: num('modify-delay-ms', s('modify-delay-ms')) ?? CLI_DELAYS.modifyMs,
+      modifyMs,
+      modifyAttributeMs: num('modify-attribute-delay-ms', s('modify-attribute-delay-ms')) ?? modifyMs,
       deleteMs: num('delete-delay-ms', s('delete-delay-ms')) ?? CLI_DELAYS.deleteMs,
     },
     ratePerSecond: num('rate', s('rate')), burst: num('burst', s('burst')), quota: num('quota', s('quota')),
     accessKeyId: s('access-key-id'), accessKeySecret: s('access-key-secret'), logRequests: values['log-requests'] === true,
+    defaultLogFormat: logFormat,
   };
 }
 

@@ -61,8 +61,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     modifyMs: checkDelay('modifyMs', d.modifyMs, LIBRARY_DELAYS.modifyMs),
     deleteMs: checkDelay('deleteMs', d.deleteMs, LIBRARY_DELAYS.deleteMs),
   };
+  const allDelays = { ...delays, modifyAttributeMs: checkDelay('modifyAttributeMs', d.modifyAttributeMs, delays.modifyMs) };
+  const defaultLogFormat = options.defaultLogFormat ?? 'fill';
+  if (defaultLogFormat !== 'fill' && defaultLogFormat !== 'empty') {
+    throw new TypeError(`Expected \`defaultLogFormat\` to be fill or empty, got ${String(defaultLogFormat).slice(0, 40)}`);
+  }
   const keys = keyRing(options);
-  const service = new Service({ topology: buildTopology(options.topology, options.quota), delays, stateFile: options.stateFile });
+  const service = new Service({
+    topology: buildTopology(options.topology, options.quota), delays: allDelays, defaultLogFormat, stateFile: options.stateFile,
+  });
   const faults = new Faults(service);
   const log = new RequestLog();
   const timers = new Set<NodeJS.Timeout>();

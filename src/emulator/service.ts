@@ -16,6 +16,7 @@ export const MAX_SEED = 100_000;
 export interface ServiceOptions {
   topology: Topology;
   delays: ActionContext['delays'];
+  defaultLogFormat?: ActionContext['defaultLogFormat'];
   stateFile?: string;
   now?: () => number;
 }
@@ -78,7 +79,10 @@ export class Service {
   }
 
   private context(params: Params): ActionContext {
-    return { params, store: this.store, account: this.account, delays: this.options.delays, now: this.now };
+    return {
+      params, store: this.store, account: this.account, delays: this.options.delays, now: this.now,
+      defaultLogFormat: this.options.defaultLogFormat ?? 'fill',
+    };
   }
 
   persist(): void {
@@ -164,7 +168,7 @@ export class Service {
       const flowLogId = newFlowLogId();
       this.store.insert({
         flowLogId, cenId: tr.cenId, regionId: tr.regionId, projectName: 'emu-seed-project', logStoreName: 'emu-seed-logstore',
-        interval: 600, logFormatString: DEFAULT_LOG_FORMAT, flowLogVersion: FLOW_LOG_VERSION,
+        interval: 600, logFormatString: this.options.defaultLogFormat === 'empty' ? '' : DEFAULT_LOG_FORMAT, flowLogVersion: FLOW_LOG_VERSION,
         transitRouterId: tr.transitRouterId, transitRouterAttachmentId: `tr-attach-seed${flowLogId.slice(8)}`,
         creationTime, tags: [], status: 'Active',
       });

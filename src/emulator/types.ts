@@ -60,6 +60,8 @@ export interface EmulatorDelays {
   createMs?: number;
   /** How long activate/deactivate stays `Modifying`. @default 50 (library), 2000 (CLI) */
   modifyMs?: number;
+  /** How long ModifyFlowLogAttribute stays `Modifying`. @default the `modifyMs` in effect */
+  modifyAttributeMs?: number;
   /** How long a deleted flow log stays `Deleting`. @default 50 (library), 2000 (CLI) */
   deleteMs?: number;
 }
@@ -90,7 +92,15 @@ export interface EmulatorOptions {
   quota?: number;
   /** Print one line per request to stderr. @default false */
   logRequests?: boolean;
+  /**
+   * What a flow log created without LogFormatString reports: `fill` = every field
+   * (`DEFAULT_LOG_FORMAT`), `empty` = an empty LogFormatString. The live service's choice is
+   * not documented. @default 'fill'
+   */
+  defaultLogFormat?: DefaultLogFormat;
 }
+
+export type DefaultLogFormat = 'fill' | 'empty';
 
 export type FlowLogStatus = 'Creating' | 'Active' | 'Modifying' | 'Inactive' | 'Deleting';
 

@@ -53,8 +53,9 @@ export function checkInterval(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-export function checkLogFormat(value: string | undefined): string {
-  if (value === undefined || value === '') return DEFAULT_LOG_FORMAT;
+/** A given LogFormatString, checked; none gives the default the emulator was told to model. */
+export function checkLogFormat(value: string | undefined, whenUnset: 'fill' | 'empty' = 'fill'): string {
+  if (value === undefined || value === '') return whenUnset === 'fill' ? DEFAULT_LOG_FORMAT : '';
   const bad = (why: string): ApiError => new ApiError('InvalidParameter.LogFormatString', why);
   if (!/^(\$\{[^${}]+\})+$/.test(value)) throw bad('The format is ${field1}${field2}...');
   if (!value.startsWith(REQUIRED_LOG_PREFIX)) throw bad(`It must start with ${REQUIRED_LOG_PREFIX}.`);

@@ -42,7 +42,8 @@ describe.each(['v3', 'v2'] as const)('with %s signatures', (algorithm) => {
     await waitFor(call, id, 'Active');
     await call('ModifyFlowLogAttribute', { ...R, FlowLogId: id, FlowLogName: 'renamed', Interval: 600 });
     const modified = (await call('DescribeFlowlogs', { ...R, FlowLogId: id })).FlowLogs.FlowLog[0];
-    expect(modified).toMatchObject({ FlowLogName: 'renamed', Interval: 600, Description: 'd' });
+    expect(modified).toMatchObject({ FlowLogName: 'renamed', Interval: 600, Description: 'd', Status: 'Modifying' });
+    await waitFor(call, id, 'Active');
     await call('DeleteFlowlog', { ...R, FlowLogId: id });
     await expectStatus(call, id, 'Deleting');
     await waitFor(call, id, 'gone');

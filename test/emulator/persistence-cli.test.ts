@@ -117,8 +117,21 @@ describe('the CLI', () => {
   });
 
   it('defaults to demo delays of seconds', () => {
-    expect(parseCli([])).toMatchObject({ delays: { createMs: 3000, modifyMs: 2000, deleteMs: 2000 } });
+    expect(parseCli([])).toMatchObject({ delays: { createMs: 3000, modifyMs: 2000, modifyAttributeMs: 2000, deleteMs: 2000 } });
   });
+
+  it.each([
+    [['--modify-delay-ms', '500'], { modifyMs: 500, modifyAttributeMs: 500 }],
+    [['--modify-attribute-delay-ms', '40'], { modifyMs: 2000, modifyAttributeMs: 40 }],
+    [['--modify-delay-ms', '500', '--modify-attribute-delay-ms', '0'], { modifyMs: 500, modifyAttributeMs: 0 }],
+  ])('takes the ModifyFlowLogAttribute delay from %j', (argv, delays) => {
+    expect(parseCli(argv)).toMatchObject({ delays });
+  });
+
+  it.each([[[], undefined], [['--default-log-format', 'fill'], 'fill'], [['--default-log-format', 'empty'], 'empty']])(
+    'parses %j as defaultLogFormat %s', (argv, expected) => {
+      expect((parseCli(argv) as { defaultLogFormat?: string }).defaultLogFormat).toBe(expected);
+    });
 
   it('answers --help', () => {
     expect(parseCli(['--help'])).toBe('help');
@@ -127,6 +140,7 @@ describe('the CLI', () => {
 
   it.each([
     [['--bogus']], [['--port']], [['--port', 'abc']], [['--rate', '-1']], [['stray']], [['--topology', '/nonexistent.json']],
+    [['--default-log-format', 'full']], [['--modify-attribute-delay-ms', '-5']],
   ])('refuses %j with a usage error', (argv) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
   });

@@ -1,7 +1,7 @@
 /** What every action handler receives, and lookups shared by the write actions. */
 import type { Store, FlowLogRecord } from '../store';
 import { isTransitional } from '../store';
-import type { Topology, TransitRouter, TransitRouterAttachment, CenInstance } from '../types';
+import type { CenInstance, DefaultLogFormat, Topology, TransitRouter, TransitRouterAttachment } from '../types';
 import { ApiError } from '../errors';
 import { required, type Params } from '../validate';
 
@@ -26,7 +26,8 @@ export interface ActionContext {
   params: Params;
   store: Store;
   account: AccountIndex;
-  delays: { createMs: number; modifyMs: number; deleteMs: number };
+  delays: { createMs: number; modifyMs: number; modifyAttributeMs: number; deleteMs: number };
+  defaultLogFormat: DefaultLogFormat;
   now: () => number;
 }
 

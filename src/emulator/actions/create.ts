@@ -73,7 +73,7 @@ export function createFlowlog(ctx: ActionContext): ActionResult {
   const flowLogName = checkText('FlowLogName', params.FlowLogName);
   const description = checkText('Description', params.Description);
   const interval = checkInterval(params.Interval) ?? 600;
-  const logFormatString = checkLogFormat(params.LogFormatString);
+  const logFormatString = checkLogFormat(params.LogFormatString, ctx.defaultLogFormat);
   const tags = checkTags(params);
   const { tr, attachmentId } = placement(ctx, regionId, cenId);
   const { projectName, logStoreName } = destination(ctx, regionId);

@@ -4,6 +4,11 @@ import { assertSettled, targetFlowLog, type ActionContext, type ActionResult } f
 
 const OK = { Success: 'true' } as const;
 
+/**
+ * Asynchronous, as the CEN page says: `Modifying` for `modifyAttributeMs`, then back to the
+ * status it had. The new values show at once (unverified: the live service may show them
+ * only when the change is done).
+ */
 export function modifyFlowLogAttribute(ctx: ActionContext): ActionResult {
   const rec = targetFlowLog(ctx);
   const { params } = ctx;
@@ -14,6 +19,7 @@ export function modifyFlowLogAttribute(ctx: ActionContext): ActionResult {
   rec.flowLogName = name;
   rec.description = description;
   rec.interval = interval;
+  ctx.store.transition(rec, 'Modifying', ctx.delays.modifyAttributeMs);
   return OK;
 }
 
