@@ -6,6 +6,9 @@
  */
 import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
+import { randomUUID } from 'node:crypto';
+import * as diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { CredentialProvider } from './credentials';
 import { CenApiError } from './errors';
@@ -44,15 +47,21 @@ export interface DescribeFlowlogsResponse {
 /** Identifies one flow log in a write call. Set ClientToken once per logical operation and reuse it on retries. */
 export interface FlowLogRef { RegionId: string; FlowLogId: string; CenId?: string; ClientToken?: string }
 
+/** Per-call options. */
+export interface CallOptions {
+  /** Connect and read timeout of this one HTTP attempt, capped by the client's own. */
+  timeoutMs?: number;
+}
+
 export interface CenApi {
-  createFlowlog(req: CreateFlowlogRequest): Promise<{ flowLogId: string; requestId: string }>;
-  describeFlowlogs(req: DescribeFlowlogsRequest): Promise<DescribeFlowlogsResponse>;
-  modifyFlowLogAttribute(req: FlowLogRef & { FlowLogName?: string; Description?: string; Interval?: number }): Promise<{ requestId: string }>;
-  activeFlowLog(req: FlowLogRef): Promise<{ requestId: string }>;
-  deactiveFlowLog(req: FlowLogRef): Promise<{ requestId: string }>;
-  deleteFlowlog(req: FlowLogRef): Promise<{ requestId: string }>;
-  tagResources(req: { RegionId: string; ResourceIds: string[]; Tags: ApiTag[] }): Promise<{ requestId: string }>;
-  untagResources(req: { RegionId: string; ResourceIds: string[]; TagKeys: string[] }): Promise<{ requestId: string }>;
+  createFlowlog(req: CreateFlowlogRequest, opts?: CallOptions): Promise<{ flowLogId: string; requestId: string }>;
+  describeFlowlogs(req: DescribeFlowlogsRequest, opts?: CallOptions): Promise<DescribeFlowlogsResponse>;
+  modifyFlowLogAttribute(req: FlowLogRef & { FlowLogName?: string; Description?: string; Interval?: number }, opts?: CallOptions): Promise<{ requestId: string }>;
+  activeFlowLog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
+  deactiveFlowLog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
+  deleteFlowlog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
+  tagResources(req: { RegionId: string; ResourceIds: string[]; Tags: ApiTag[] }, opts?: CallOptions): Promise<{ requestId: string }>;
+  untagResources(req: { RegionId: string; ResourceIds: string[]; TagKeys: string[] }, opts?: CallOptions): Promise<{ requestId: string }>;
 }
 
 export interface ClientOptions {
@@ -72,6 +81,25 @@ export interface ClientOptions {
 }
 
 const VERSION = '2017-09-12';
+/** Tags each HTTP request with its call, so the response's headers can be matched to it. */
+const CALL_HEADER = 'x-cen-flowlog-call';
+const RESPONSE_CHANNEL = 'http.client.response.finish';
+
+/**
+ * The wait a throttled answer names, in ms: the larger `TimeLeft` of the
+ * `x-ratelimit-user-api` and `x-ratelimit-user` headers (`Limit:20,Remain:0,TimeLeft:350,Reset:…`),
+ * as Alibaba's SDKs read it; undefined when neither names one.
+ */
+export function throttlingTimeLeft(headers: IncomingHttpHeaders): number | undefined {
+  let best: number | undefined;
+  for (const name of ['x-ratelimit-user-api', 'x-ratelimit-user']) {
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    const match = value === undefined ? null : /(?:^|,)\s*TimeLeft\s*:\s*(\d+)/.exec(value);
+    if (match) best = Math.max(best ?? 0, Number(match[1]));
+  }
+  return best;
+}
 type Body = Record<string, unknown>;
 type Runtime = Parameters<OpenApiClient['callApi']>[2];
 
@@ -96,17 +124,29 @@ export function createCenClient(opts: ClientOptions): CenApi {
     signatureAlgorithm: opts.signatureAlgorithm === 'v2' ? 'v2' : undefined,
   }));
 
-  async function call(action: string, query: Record<string, unknown>, flowLogId?: string): Promise<Body> {
+  async function call(action: string, query: Record<string, unknown>, flowLogId?: string, opts: CallOptions = {}): Promise<Body> {
     const params = new Params({
       action, version: VERSION, protocol, method: 'POST', authType: 'AK',
       style: 'RPC', pathname: '/', reqBodyType: 'formData', bodyType: 'json',
     });
-    const request = new OpenApiRequest({ query: OpenApiUtil.query(dropUndefined(query)) });
+    const callId = randomUUID();
+    const request = new OpenApiRequest({ query: OpenApiUtil.query(dropUndefined(query)), headers: { [CALL_HEADER]: callId } });
+    const timeout = opts.timeoutMs === undefined ? undefined : Math.max(1, Math.min(readTimeout, Math.ceil(opts.timeoutMs)));
+    const runtime = (timeout === undefined ? {} : { readTimeout: timeout, connectTimeout: Math.min(connectTimeout, timeout) }) as Runtime;
     let body: unknown;
+    let timeLeftMs: number | undefined;
+    const onResponse = (msg: unknown) => {
+      const { request: req, response } = msg as { request: ClientRequest; response: IncomingMessage };
+      if (req.getHeader(CALL_HEADER) === callId) timeLeftMs = throttlingTimeLeft(response.headers);
+    };
+    // The library drops response headers from its errors; the rate-limit headers are read here instead.
+    diagnostics.subscribe(RESPONSE_CHANNEL, onResponse);
     try {
-      body = (await client.callApi(params, request, {} as Runtime)).body;
+      body = (await client.callApi(params, request, runtime)).body;
     } catch (err) {
-      throw toCenApiError(action, err, flowLogId);
+      throw toCenApiError(action, err, flowLogId, timeLeftMs);
+    } finally {
+      diagnostics.unsubscribe(RESPONSE_CHANNEL, onResponse);
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new CenApiError({ action, code: 'InvalidResponse', statusCode: 200, flowLogId, serverMessage: 'The response body is not a JSON object' });
@@ -117,23 +157,23 @@ export function createCenClient(opts: ClientOptions): CenApi {
     }
     return b;
   }
-  const ack = async (action: string, query: Record<string, unknown>, id?: string) =>
-    ({ requestId: str((await call(action, query, id)).RequestId) ?? '' });
+  const ack = async (action: string, query: Record<string, unknown>, id?: string, opts?: CallOptions) =>
+    ({ requestId: str((await call(action, query, id, opts)).RequestId) ?? '' });
   const ref = ({ RegionId, FlowLogId, CenId, ClientToken }: FlowLogRef) => ({ RegionId, FlowLogId, CenId, ClientToken });
 
   return {
-    async createFlowlog(req) {
+    async createFlowlog(req, opts) {
       const { Tags, ...rest } = req;
-      const b = await call('CreateFlowlog', { ...rest, Tag: Tags });
+      const b = await call('CreateFlowlog', { ...rest, Tag: Tags }, undefined, opts);
       const flowLogId = str(b.FlowLogId);
       if (!flowLogId) {
         throw new CenApiError({ action: 'CreateFlowlog', code: 'InvalidResponse', statusCode: 200, requestId: str(b.RequestId), serverMessage: 'The response has no FlowLogId' });
       }
       return { flowLogId, requestId: str(b.RequestId) ?? '' };
     },
-    async describeFlowlogs(req) {
+    async describeFlowlogs(req, opts) {
       const { Tags, ...rest } = req;
-      const b = await call('DescribeFlowlogs', { ...rest, Tag: Tags }, req.FlowLogId);
+      const b = await call('DescribeFlowlogs', { ...rest, Tag: Tags }, req.FlowLogId, opts);
       const container = b.FlowLogs as { FlowLog?: unknown } | undefined;
       const items = Array.isArray(container?.FlowLog) ? container.FlowLog : [];
       return {
@@ -144,20 +184,20 @@ export function createCenClient(opts: ClientOptions): CenApi {
         requestId: str(b.RequestId) ?? '',
       };
     },
-    modifyFlowLogAttribute: (req) => ack('ModifyFlowLogAttribute',
-      { ...ref(req), FlowLogName: req.FlowLogName, Description: req.Description, Interval: req.Interval }, req.FlowLogId),
-    activeFlowLog: (req) => ack('ActiveFlowLog', ref(req), req.FlowLogId),
-    deactiveFlowLog: (req) => ack('DeactiveFlowLog', ref(req), req.FlowLogId),
-    deleteFlowlog: (req) => ack('DeleteFlowlog', ref(req), req.FlowLogId),
-    tagResources: (req) => ack('TagResources',
-      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, Tag: req.Tags }, req.ResourceIds.join(',')),
-    untagResources: (req) => ack('UntagResources',
-      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, TagKey: req.TagKeys }, req.ResourceIds.join(',')),
+    modifyFlowLogAttribute: (req, opts) => ack('ModifyFlowLogAttribute',
+      { ...ref(req), FlowLogName: req.FlowLogName, Description: req.Description, Interval: req.Interval }, req.FlowLogId, opts),
+    activeFlowLog: (req, opts) => ack('ActiveFlowLog', ref(req), req.FlowLogId, opts),
+    deactiveFlowLog: (req, opts) => ack('DeactiveFlowLog', ref(req), req.FlowLogId, opts),
+    deleteFlowlog: (req, opts) => ack('DeleteFlowlog', ref(req), req.FlowLogId, opts),
+    tagResources: (req, opts) => ack('TagResources',
+      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, Tag: req.Tags }, req.ResourceIds.join(','), opts),
+    untagResources: (req, opts) => ack('UntagResources',
+      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, TagKey: req.TagKeys }, req.ResourceIds.join(','), opts),
   };
 }
 
 /** Turn whatever the library threw into a CenApiError. Matches codes and names, never message text. */
-export function toCenApiError(action: string, err: unknown, flowLogId?: string): CenApiError {
+export function toCenApiError(action: string, err: unknown, flowLogId?: string, retryAfterMs?: number): CenApiError {
   if (err instanceof CenApiError) {
     return new CenApiError({ action, code: err.code, statusCode: err.statusCode, requestId: err.requestId,
       serverMessage: err.serverMessage, network: err.network, flowLogId, originalError: err.originalError });
@@ -168,7 +208,7 @@ export function toCenApiError(action: string, err: unknown, flowLogId?: string):
   if (statusCode !== undefined) {
     const code = str(data.Code) ?? str(data.code) ?? `Http${statusCode}`;
     return new CenApiError({ action, code, statusCode, requestId: str(data.RequestId) ?? str(data.requestId),
-      serverMessage: str(data.Message) ?? str(data.message), flowLogId, originalError: err });
+      serverMessage: str(data.Message) ?? str(data.message), flowLogId, originalError: err, retryAfterMs });
   }
   const message = err instanceof Error ? err.message : String(err);
   if (e.name === 'RequestTimeoutError') {

@@ -5,26 +5,16 @@
  */
 import type { ApiFlowLog } from './client';
 import { diffFlowlog } from './diff';
-import { FlowlogStatusError } from './errors';
 import { FlowlogOutputs, NormalizedInputs } from './model';
 import { tagsToApi, toOutputs } from './mapping';
 import type { Session } from './session';
 
 const TRANSITIONAL = new Set(['Creating', 'Modifying', 'Deleting']);
 
-/** Waits out a transition in progress (a create recorded mid-way, a stuck Modifying) before writing. */
+/** Waits out a transition in progress (a create recorded mid-way, a Modifying) before writing. */
 export async function settle(s: Session, live: ApiFlowLog, inputs: NormalizedInputs): Promise<ApiFlowLog> {
   if (!TRANSITIONAL.has(live.Status ?? '')) return live;
-  const want = live.Status === 'Creating' ? 'Active' : inputs.status;
-  try {
-    return await s.waitFor(inputs, live.FlowLogId, want);
-  } catch (err) {
-    // Modifying ended at the other stable status: fine, the status step below fixes it.
-    if (err instanceof FlowlogStatusError && (err.status === 'Active' || err.status === 'Inactive')) {
-      return (await s.describe(inputs.regionId, inputs.cenId, live.FlowLogId)) ?? live;
-    }
-    throw err;
-  }
+  return s.waitFor(inputs, live.FlowLogId, 'Settled');
 }
 
 export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: NormalizedInputs): Promise<FlowlogOutputs> {
@@ -33,7 +23,8 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
   const ref = { RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: live.FlowLogId };
   const changed = new Set(updates);
 
-  if (changed.has('flowLogName') || changed.has('description') || changed.has('interval')) {
+  const modify = changed.has('flowLogName') || changed.has('description') || changed.has('interval');
+  if (modify) {
     await s.api.modifyFlowLogAttribute({
       ...ref,
       ...(changed.has('flowLogName') ? { FlowLogName: inputs.flowLogName ?? '' } : {}),
@@ -48,6 +39,8 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
     if (Object.keys(upserted).length > 0) await s.api.tagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], Tags: tagsToApi(upserted) });
   }
   if (changed.has('status')) {
+    // ModifyFlowLogAttribute is asynchronous: the flow log is Modifying, and refuses writes, until it is done.
+    if (modify) await s.waitFor(inputs, live.FlowLogId, 'Settled');
     const call = inputs.status === 'Inactive' ? s.api.deactiveFlowLog : s.api.activeFlowLog;
     await call.call(s.api, ref);
   }

@@ -109,6 +109,8 @@ export interface CenApiErrorInit {
   flowLogId?: string;
   /** The error thrown by the underlying library, kept for debugging. */
   originalError?: unknown;
+  /** The wait the service named for a throttled call (rate-limit headers' `TimeLeft`), in ms. */
+  retryAfterMs?: number;
 }
 
 /** Any failed CEN API call, whether the service answered with an error or the network failed. */
@@ -129,6 +131,8 @@ export class CenApiError extends Error {
   /** What the user can do about it (from ERROR_HELP). */
   readonly fix: string;
   readonly originalError?: unknown;
+  /** The wait the service named for a throttled call (rate-limit headers' `TimeLeft`), in ms. */
+  readonly retryAfterMs?: number;
   /** Set by withRetry when it gives up: how many attempts were made. */
   attempts?: number;
   /** Set by withRetry when it gives up: time from the first attempt, in ms. */
@@ -144,6 +148,7 @@ export class CenApiError extends Error {
     this.network = init.network ?? false;
     this.flowLogId = init.flowLogId;
     this.originalError = init.originalError;
+    this.retryAfterMs = init.retryAfterMs;
     const help = helpFor(init.code, init.statusCode, this.network);
     this.cause = help.cause;
     this.fix = help.fix;

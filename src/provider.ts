@@ -6,10 +6,13 @@
  *   diff   → diffFlowlog (pure)                          no API call
  *   create → CreateFlowlog (one ClientToken for every retry, set by session.api), wait Active,
  *            DeactiveFlowLog + wait Inactive when status is "Inactive";
+ *            an answer lost with the outcome unknown → DescribeFlowlogs on the location,
+ *            and a flow log found there is recorded (partial failure), never orphaned;
  *            with `adopt`: DescribeFlowlogs, verify, converge in place
- *   read   → DescribeFlowlogs by id; gone → {} so refresh drops it
- *   update → settle, ModifyFlowLogAttribute, UntagResources/TagResources
- *            (the difference), ActiveFlowLog/DeactiveFlowLog, wait for the desired status
+ *   read   → DescribeFlowlogs through the CEN's status loop; gone → {} so refresh drops it
+ *   update → settle, ModifyFlowLogAttribute (asynchronous: wait while Modifying before
+ *            a status call), UntagResources/TagResources (the difference),
+ *            ActiveFlowLog/DeactiveFlowLog, wait for the desired status
  *   delete → DeleteFlowlog, wait until gone; already gone is success
  *
  * Once a flow log exists, any later failure throws a partial-failure error
@@ -25,10 +28,15 @@ import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from './
 import { ConfigSource, ProviderSettings, readSettings } from './settings';
 import { Clock, systemClock } from './clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
-import { adoptExisting, describeExistingConflict } from './adopt';
+import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
+import { mayHaveCommitted } from './retry';
 import { applyInPlace, settle } from './converge';
 
 const PROVIDER_KEY = '__provider';
+/** How long the look for a create whose answer was lost may take, past the create's own deadline. */
+const LANDED_LOOKUP_MS = 15_000;
+/** CreationTime comes from the service's clock: allow this much skew against ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface ProviderDeps {
   /** Builds the API session (client, retries, poller) for one operation; tests inject a fake. */
@@ -111,9 +119,14 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
     }
     // s.api gives this create one ClientToken and sends it on every retry (retry.ts: resilient).
     let flowLogId: string;
+    const startedAt = this.clock.now();
     try {
       flowLogId = (await s.api.createFlowlog(toCreateRequest(inputs))).flowLogId;
     } catch (err) {
+      if (mayHaveCommitted(err)) {
+        const landed = await this.landedCreate(inputs, startedAt);
+        if (landed) return this.guard(landed.FlowLogId, props, landed, () => Promise.reject(err));
+      }
       throw (await describeExistingConflict(s, inputs, err)) ?? err;
     }
     return this.guard(flowLogId, props, undefined, async () => {
@@ -124,6 +137,23 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
       }
       return { id: flowLogId, outs: toOutputs(flowLog, inputs) };
     });
+  }
+
+  /**
+   * After a create whose outcome is unknown (no answer, a timeout, a 5xx until
+   * the deadline): the flow log this create made, if it is on its location.
+   * Looked up with a short grace period of its own, since the create's deadline
+   * may be spent; matched on the declared log destination and a creation time
+   * after this create began, so another tool's flow log is never taken over.
+   */
+  private async landedCreate(inputs: NormalizedInputs, startedAt: number): Promise<ApiFlowLog | undefined> {
+    const lookup = this.sessions(this.currentSettings(), this.clock.now() + LANDED_LOOKUP_MS);
+    const found = await findOnLocation(lookup, inputs).catch(() => undefined);
+    if (!found) return undefined;
+    const created = Date.parse(found.CreationTime ?? '');
+    const ours = found.ProjectName === inputs.projectName && found.LogStoreName === inputs.logStoreName
+      && (Number.isNaN(created) || created >= startedAt - CLOCK_SKEW_MS);
+    return ours ? found : undefined;
   }
 
   async read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {

@@ -1,21 +1,25 @@
 /**
- * Retrying and rate limiting: the one list of retryable codes, exponential
- * backoff with full jitter (p-retry) bounded by a deadline, and a token
- * bucket shared by every resource in the provider process.
+ * Retrying: the one list of retryable codes, and exponential backoff with full
+ * jitter (p-retry) bounded by a deadline. Every attempt takes a token from the
+ * account's adaptive budget (budget.ts) and tells it how the answer went; no
+ * attempt outlives the deadline (its HTTP timeout is what is left of it).
  */
 import pRetry from 'p-retry';
 import { randomUUID } from 'node:crypto';
-import type { CenApi } from './client';
+import type { AdaptiveBudget, Lane } from './budget';
+import type { CallOptions, CenApi } from './client';
 import { systemClock, type Clock } from './clock';
 import { CenApiError } from './errors';
 
 export interface RetryOptions {
-  /** Epoch ms (from `clock.now()`) after which no new attempt starts and no backoff sleeps past. */
+  /** Epoch ms (from `clock.now()`) after which no new attempt starts and no attempt or backoff runs past. */
   deadline: number;
   /** @default systemClock */
   clock?: Clock;
-  /** Taken once before every attempt, retries included. */
-  limiter?: TokenBucket;
+  /** Taken once before every attempt, retries included, and told of every answer. */
+  budget?: AdaptiveBudget;
+  /** The budget lane: status reads go before writes. @default 'write' */
+  lane?: Lane;
   /** Called before each backoff sleep; `attempt` is the attempt that just failed (1-based). */
   onRetry?: (info: { action: string; attempt: number; error: CenApiError; delayMs: number }) => void;
   /** Backoff base: the first retry waits up to this long. @default 200 */
@@ -38,17 +42,44 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
 export function isRetryable(err: unknown): boolean {
   if (!(err instanceof CenApiError)) return false;
   if (err.network) return true;
-  if (RETRYABLE_CODES.has(err.code) || err.code.startsWith('Throttling')) return true;
+  if (RETRYABLE_CODES.has(err.code) || isThrottling(err)) return true;
   return err.statusCode !== undefined && err.statusCode >= 500;
 }
 
+export function isThrottling(err: unknown): boolean {
+  return err instanceof CenApiError && err.code.startsWith('Throttling');
+}
+
 /**
- * Run `fn` until it succeeds, a non-retryable error occurs, or the next
- * backoff would end past the deadline; then throw the last error, annotated
- * with the number of attempts and the time spent. `fn` must send the same
- * request (same ClientToken) every time.
+ * True when a failed write may still have happened: no answer (network,
+ * timeout) or a 5xx. The caller must look before it concludes nothing exists.
  */
-export async function withRetry<T>(action: string, fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
+export function mayHaveCommitted(err: unknown): boolean {
+  if (!(err instanceof CenApiError)) return false;
+  return err.network || err.code === 'RequestTimeout' || (err.statusCode !== undefined && err.statusCode >= 500);
+}
+
+/** One request through the budget: wait for a token, send, report the answer. */
+export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane, fn: () => Promise<T>): Promise<T> {
+  const sentAt = budget ? await budget.take(lane) : 0;
+  try {
+    const result = await fn();
+    budget?.onSuccess();
+    return result;
+  } catch (err) {
+    if (isThrottling(err)) budget?.onThrottle(sentAt, (err as CenApiError).retryAfterMs);
+    else if (err instanceof CenApiError && err.statusCode !== undefined) budget?.onSuccess(); // answered: not a rate signal
+    throw err;
+  }
+}
+
+/**
+ * Run `fn` until it succeeds, a non-retryable error occurs, or the deadline
+ * comes; then throw the last error, annotated with the number of attempts and
+ * the time spent. `fn` must send the same request (same ClientToken) every
+ * time, with the per-attempt timeout it is given.
+ */
+export async function withRetry<T>(action: string, fn: (call: CallOptions) => Promise<T>, opts: RetryOptions): Promise<T> {
   const clock = opts.clock ?? systemClock;
   const minDelay = delayOption('minDelayMs', opts.minDelayMs, 200);
   const maxDelay = delayOption('maxDelayMs', opts.maxDelayMs, 5000);
@@ -56,28 +87,37 @@ export async function withRetry<T>(action: string, fn: () => Promise<T>, opts: R
     throw new TypeError(`Expected \`deadline\` to be an epoch time in ms, got ${String(opts.deadline)}`);
   }
   const start = clock.now();
+  let lastError: CenApiError | undefined;
+  const expired = new CenApiError({ action, code: 'RequestTimeout', network: true,
+    serverMessage: 'The operation\'s timeout ended before the request could be sent.' });
   return pRetry(
-    async () => {
-      await opts.limiter?.take();
-      return fn();
-    },
+    () => metered(opts.budget, opts.lane ?? 'write', () => {
+      const left = opts.deadline - clock.now();
+      if (left <= 0) throw expired; // never send what cannot finish in time
+      return fn({ timeoutMs: left });
+    }),
     {
       // p-retry counts attempts and decides; the waiting is ours, on the injected clock.
       retries: Number.POSITIVE_INFINITY,
       minTimeout: 0,
       maxTimeout: 0,
       factor: 1,
-      onFailedAttempt: async ({ error, attemptNumber }) => {
-        if (!(error instanceof CenApiError)) throw error;
+      onFailedAttempt: async ({ error: thrown, attemptNumber }) => {
+        if (!(thrown instanceof CenApiError)) throw thrown;
+        const error = thrown === expired && lastError ? lastError : thrown;
+        lastError = error;
         const giveUp = (): never => {
           throw error.annotateAttempts(attemptNumber, clock.now() - start);
         };
-        if (!isRetryable(error)) giveUp();
+        if (!isRetryable(error) || clock.now() >= opts.deadline) giveUp();
+        // A throttled attempt waits what the service named; the budget has already slowed down.
         const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attemptNumber - 1, 30));
-        const delayMs = Math.round(clock.random() * cap);
+        const delayMs = isThrottling(error) && opts.budget
+          ? Math.round(error.retryAfterMs ?? 0)
+          : Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
         if (clock.now() + delayMs >= opts.deadline) giveUp();
         opts.onRetry?.({ action, attempt: attemptNumber, error, delayMs });
-        await clock.sleep(delayMs);
+        if (delayMs > 0) await clock.sleep(delayMs);
       },
     },
   );
@@ -91,63 +131,26 @@ function delayOption(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
-/** A token bucket: `ratePerSecond` sustained, bursts up to `burst`. Waiters are served in order. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-  private queue: Promise<void> = Promise.resolve();
-
-  constructor(readonly ratePerSecond: number, readonly burst: number, private readonly clock: Clock = systemClock) {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
-      throw new TypeError(`Expected \`ratePerSecond\` to be a positive number, got ${String(ratePerSecond)}`);
-    }
-    if (!(burst >= 1) || !Number.isFinite(burst)) {
-      throw new TypeError(`Expected \`burst\` to be a number >= 1, got ${String(burst)}`);
-    }
-    this.tokens = burst;
-    this.last = clock.now();
-  }
-
-  /** Resolves when a request may be sent. */
-  take(): Promise<void> {
-    const turn = this.queue.then(() => this.acquire());
-    this.queue = turn.catch(() => undefined);
-    return turn;
-  }
-
-  private async acquire(): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await this.clock.sleep(Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond));
-    }
-  }
-}
-
-
 type WriteRef = { ClientToken?: string };
 
 /**
- * Every method rate-limited and retried until `opts.deadline`. The request
+ * Every method budgeted and retried until `opts.deadline`. The request
  * object is reused on every attempt, so a caller-set ClientToken is sent
  * unchanged; a write without one gets one token for all its attempts.
+ * Reads go in the budget's poll lane.
  */
 export function resilient(api: CenApi, opts: RetryOptions): CenApi {
-  const run = <T>(action: string, fn: () => Promise<T>) => withRetry(action, fn, opts);
+  const run = <T>(action: string, fn: (call: CallOptions) => Promise<T>) => withRetry(action, fn, opts);
+  const read = <T>(action: string, fn: (call: CallOptions) => Promise<T>) => withRetry(action, fn, { ...opts, lane: 'poll' });
   const tokened = <R extends WriteRef>(req: R): R => (req.ClientToken ? req : { ...req, ClientToken: randomUUID() });
   return {
-    createFlowlog: (req) => { const r = tokened(req); return run('CreateFlowlog', () => api.createFlowlog(r)); },
-    describeFlowlogs: (req) => run('DescribeFlowlogs', () => api.describeFlowlogs(req)),
-    modifyFlowLogAttribute: (req) => { const r = tokened(req); return run('ModifyFlowLogAttribute', () => api.modifyFlowLogAttribute(r)); },
-    activeFlowLog: (req) => { const r = tokened(req); return run('ActiveFlowLog', () => api.activeFlowLog(r)); },
-    deactiveFlowLog: (req) => { const r = tokened(req); return run('DeactiveFlowLog', () => api.deactiveFlowLog(r)); },
-    deleteFlowlog: (req) => { const r = tokened(req); return run('DeleteFlowlog', () => api.deleteFlowlog(r)); },
-    tagResources: (req) => run('TagResources', () => api.tagResources(req)),
-    untagResources: (req) => run('UntagResources', () => api.untagResources(req)),
+    createFlowlog: (req) => { const r = tokened(req); return run('CreateFlowlog', (c) => api.createFlowlog(r, c)); },
+    describeFlowlogs: (req) => read('DescribeFlowlogs', (c) => api.describeFlowlogs(req, c)),
+    modifyFlowLogAttribute: (req) => { const r = tokened(req); return run('ModifyFlowLogAttribute', (c) => api.modifyFlowLogAttribute(r, c)); },
+    activeFlowLog: (req) => { const r = tokened(req); return run('ActiveFlowLog', (c) => api.activeFlowLog(r, c)); },
+    deactiveFlowLog: (req) => { const r = tokened(req); return run('DeactiveFlowLog', (c) => api.deactiveFlowLog(r, c)); },
+    deleteFlowlog: (req) => { const r = tokened(req); return run('DeleteFlowlog', (c) => api.deleteFlowlog(r, c)); },
+    tagResources: (req) => run('TagResources', (c) => api.tagResources(req, c)),
+    untagResources: (req) => run('UntagResources', (c) => api.untagResources(req, c)),
   };
 }

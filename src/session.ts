@@ -1,80 +1,115 @@
 /**
  * One operation's view of the API: the shared client, retries bounded by the
- * operation's deadline, the process-wide rate limiter and status poller.
- * Clients, the limiter and the poller are per process (shared by every
- * resource); nothing here holds per-call data beyond the deadline.
+ * operation's deadline, the account's adaptive budget and the status loops.
+ * Clients, budgets and loops are per process (shared by every resource);
+ * nothing here holds per-call data beyond the deadline.
  */
+import { AdaptiveBudget } from './budget';
 import type { ApiFlowLog, CenApi } from './client';
 import { createCenClient } from './client';
 import type { Clock } from './clock';
 import { resolveCredentials } from './credentials';
-import { TokenBucket, resilient } from './retry';
+import { isRetryable, resilient } from './retry';
 import type { ProviderSettings } from './settings';
-import { StatusPoller, WantedState, waitForStatus } from './wait';
+import { StatusLoop } from './statusloop';
+import { WantedState, waitForStatus } from './wait';
 
-export interface Where { regionId: string; cenId?: string }
+export interface Where { regionId: string; cenId?: string; transitRouterId?: string }
 
 export interface Session {
-  /** Every call is rate-limited and retried (same request object, same ClientToken) until the deadline. */
+  /** Every call is budgeted and retried (same request object, same ClientToken) until the deadline. */
   readonly api: CenApi;
   readonly deadline: number;
-  /** The flow log by id, or undefined when it is gone. A transient error is thrown, never "gone". */
+  /** The flow log by id, read through the CEN's status loop; undefined when it is gone. A transient error is thrown, never "gone". */
   describe(regionId: string, cenId: string | undefined, flowLogId: string): Promise<ApiFlowLog | undefined>;
-  /** Polls until the flow log reaches `want`; resolves with it (undefined for Gone). */
+  /** Waits until the flow log reaches `want`; resolves with it (undefined for Gone). */
   waitFor(where: Where, flowLogId: string, want: WantedState): Promise<ApiFlowLog>;
 }
 
 export type SessionFactory = (settings: ProviderSettings, deadline: number) => Session;
 
-export function makeSession(
-  base: CenApi, poller: StatusPoller, deadline: number, clock: Clock, log: (line: string) => void, limiter: TokenBucket,
-): Session {
-  const api = resilient(base, {
-    deadline,
-    clock,
-    limiter,
-    onRetry: ({ action, attempt, error, delayMs }) =>
-      log(`${action}: ${error.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
-  });
-  return {
-    api,
-    deadline,
-    async describe(regionId, cenId, flowLogId) {
-      const { flowLogs } = await api.describeFlowlogs({ RegionId: regionId, CenId: cenId, FlowLogId: flowLogId });
-      return flowLogs.find((f) => f.FlowLogId === flowLogId);
-    },
-    async waitFor(where, flowLogId, want) {
-      const found = await waitForStatus({ regionId: where.regionId, cenId: where.cenId, flowLogId, want, deadline, clock, poller, onProgress: log });
-      return found as ApiFlowLog;
-    },
-  };
+/** What one endpoint + credentials shares across every resource of the process. */
+export class Account {
+  readonly budget: AdaptiveBudget;
+  private readonly loops = new Map<string, StatusLoop>();
+
+  constructor(readonly base: CenApi, private readonly clock: Clock, maxRate?: number) {
+    this.budget = new AdaptiveBudget({ maxRate, initialRate: maxRate === undefined ? undefined : Math.min(20, maxRate) }, clock);
+  }
+
+  /** The one status loop of (region, CEN). Polls are not retried: the waiter reads again on its next due. */
+  loop(regionId: string, cenId: string | undefined): StatusLoop {
+    const key = JSON.stringify([regionId, cenId ?? null]);
+    let loop = this.loops.get(key);
+    if (!loop) {
+      loop = new StatusLoop(this.base, this.budget, regionId, cenId, this.clock);
+      this.loops.set(key, loop);
+    }
+    return loop;
+  }
+
+  session(deadline: number, log: (line: string) => void): Session {
+    const { clock } = this;
+    const api = resilient(this.base, {
+      deadline,
+      clock,
+      budget: this.budget,
+      onRetry: ({ action, attempt, error, delayMs }) =>
+        log(`${action}: ${error.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
+    });
+    return {
+      api,
+      deadline,
+      describe: async (regionId, cenId, flowLogId) => {
+        const loop = this.loop(regionId, cenId);
+        // A read through the loop batches with the waits; a transient failure is retried within the deadline.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await loop.observe(flowLogId, clock.now());
+          } catch (err) {
+            if (!(await this.backoff(err, attempt, deadline))) throw err;
+          }
+        }
+      },
+      waitFor: async (where, flowLogId, want) => {
+        const loop = this.loop(where.regionId, where.cenId);
+        const found = await waitForStatus({ loop, flowLogId, transitRouterId: where.transitRouterId, want, deadline, clock, onProgress: log });
+        return found as ApiFlowLog;
+      },
+    };
+  }
+
+  private async backoff(err: unknown, attempt: number, deadline: number): Promise<boolean> {
+    if (!isRetryable(err)) return false;
+    const delay = Math.min(5000, 200 * 2 ** (attempt - 1)) * this.clock.random();
+    if (this.clock.now() + delay >= deadline) return false;
+    await this.clock.sleep(delay);
+    return true;
+  }
 }
 
 /**
- * Per process: one client, one rate limiter and one poller for each endpoint and
- * set of credential settings (the API limits per account), shared by every resource.
- * The engine runs up to `--parallel` resources at once in one provider process;
- * without a shared budget a large stack's waits and retries would turn into a
- * Throttling.User storm.
+ * Per process: one client, one adaptive budget and one status loop per CEN
+ * for each endpoint and set of credential settings (the API limits per
+ * account), shared by every resource. The engine runs up to `--parallel`
+ * resources at once in one provider process; without a shared budget a large
+ * stack's waits and retries would turn into a Throttling.User storm.
  */
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
-  const cache = new Map<string, { base: CenApi; poller: StatusPoller; limiter: TokenBucket }>();
+  const accounts = new Map<string, Account>();
   return (settings, deadline) => {
     const key = JSON.stringify([settings.endpoint, settings.credentials, settings.requestTimeoutMs, settings.requestsPerSecond]);
-    let entry = cache.get(key);
-    if (!entry) {
+    let account = accounts.get(key);
+    if (!account) {
       const base = createCenClient({
         endpoint: settings.endpoint,
         credential: resolveCredentials(settings.credentials),
         connectTimeoutMs: settings.requestTimeoutMs,
         readTimeoutMs: settings.requestTimeoutMs,
       });
-      // Polls share the process's rate budget too: one DescribeFlowlogs per CEN per tick at most.
-      const limiter = new TokenBucket(settings.requestsPerSecond, 2 * settings.requestsPerSecond, clock);
-      const polled: CenApi = { ...base, describeFlowlogs: async (req) => { await limiter.take(); return base.describeFlowlogs(req); } };
-      entry = { base, poller: new StatusPoller(polled, clock), limiter };
-      cache.set(key, entry);
+      account = new Account(base, clock, settings.requestsPerSecond);
+      accounts.set(key, account);
     }
-    return makeSession(entry.base, entry.poller, deadline, clock, log, entry.limiter);
+    return account.session(deadline, log);
   };
 }

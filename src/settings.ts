@@ -15,8 +15,10 @@ export const REQUEST_TIMEOUT_ENV = 'CEN_FLOWLOG_REQUEST_TIMEOUT';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const RATE_CONFIG_KEY = 'cenFlowlog:requestsPerSecond';
 export const RATE_ENV = 'CEN_FLOWLOG_REQUESTS_PER_SECOND';
-/** The exact CEN API limits are unpublished; 10/s leaves room for other clients of the account. */
-export const DEFAULT_REQUESTS_PER_SECOND = 10;
+/**
+ * The exact CEN API limits are unpublished (they live in Quota Center). Unset,
+ * the budget adapts to the account's limit by itself (budget.ts); set, it is a ceiling.
+ */
 
 export interface ConfigSource { get(key: string): string | undefined }
 
@@ -27,8 +29,8 @@ export interface ProviderSettings {
   credentials: CredentialSettings;
   /** Connect and read timeout of one HTTP request (both are set: the client's 3 s default breaks slow calls). */
   requestTimeoutMs: number;
-  /** The provider process's request budget per endpoint and credentials (bursts of twice that). */
-  requestsPerSecond: number;
+  /** A ceiling on the provider process's adaptive request rate per endpoint and credentials; undefined = adapt freely. */
+  requestsPerSecond?: number;
 }
 
 const nonEmpty = (...values: (string | undefined)[]): string | undefined =>
@@ -81,8 +83,8 @@ function requestTimeout(raw: string | undefined): number {
   return ms;
 }
 
-function requestRate(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_REQUESTS_PER_SECOND;
+function requestRate(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) {
     throw new Error(`The request rate ${JSON.stringify(raw)} (from ${RATE_CONFIG_KEY} or ${RATE_ENV}) must be a positive number of requests per second.`);

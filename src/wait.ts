@@ -1,15 +1,19 @@
 /**
  * Waiting for a flow log to settle, as the AWS SDK v3 waiters do: a pure
- * "what does this status mean for what I want?" function, a polling loop on
- * an injected clock, and a poller that coalesces the Describe calls of
- * concurrent waiters on the same CEN instance.
+ * "what does this status mean for what I want?" function, and a wait on an
+ * injected clock whose reads go through the CEN's shared status loop
+ * (statusloop.ts). The wait's own cadence grows with the time waited (about
+ * a tenth of it), so it ends within ~10 % of the activation time whatever
+ * that is, while the loop keeps the calls flat in the number of waiters.
  */
-import type { ApiFlowLog, CenApi } from './client';
+import type { ApiFlowLog } from './client';
 import { systemClock, type Clock } from './clock';
 import { FlowlogStatusError, FlowlogWaitTimeoutError, formatDuration } from './errors';
 import { isRetryable } from './retry';
+import type { StatusLoop } from './statusloop';
 
-export type WantedState = 'Active' | 'Inactive' | 'Gone';
+/** `Settled`: any stable status (Active or Inactive), e.g. after a change of attributes. */
+export type WantedState = 'Active' | 'Inactive' | 'Gone' | 'Settled';
 export type Outcome = 'done' | 'pending' | 'failed';
 
 /**
@@ -21,109 +25,22 @@ export function statusOutcome(status: string | undefined, want: WantedState): Ou
     if (status === undefined) return 'done';
     return status === 'Deleting' ? 'pending' : 'failed';
   }
-  if (status === want) return 'done';
+  if (status === want || (want === 'Settled' && (status === 'Active' || status === 'Inactive'))) return 'done';
   if (status === 'Creating' || status === 'Modifying') return 'pending';
   return 'failed';
 }
 
-interface Ask { id: string; resolve: (f: ApiFlowLog | undefined) => void; reject: (e: unknown) => void }
-
-export interface PollerOptions {
-  /**
-   * How long a batch stays open after its first `get`, so waiters whose
-   * timers fire close together share a Describe. 0 = the same event-loop turn.
-   * @default 100
-   */
-  batchWindowMs?: number;
-  /** DescribeFlowlogs page size when several ids are asked. @default 20 */
-  pageSize?: number;
-}
-
-/**
- * Coalesces concurrent reads: every `get` for the same (region, CEN) made
- * within one batch window shares one DescribeFlowlogs (by FlowLogId when one
- * id is asked, else by CenId, paging until all are found). A batch's Describe
- * starts after every one of its `get`s, so no caller sees a read older than
- * its own request. It does not retry: give it the plain client and let the
- * waiter poll again on a transient error. The provider owns one per client
- * and credentials (session.ts).
- */
-export class StatusPoller {
-  private readonly batches = new Map<string, Ask[]>();
-  private readonly batchWindowMs: number;
-  private readonly pageSize: number;
-  /** How many DescribeFlowlogs calls this poller made (for tests and benchmarks). */
-  describeCalls = 0;
-
-  constructor(private readonly api: CenApi, private readonly clock: Clock = systemClock, options: PollerOptions = {}) {
-    this.batchWindowMs = options.batchWindowMs ?? 100;
-    this.pageSize = options.pageSize ?? 20;
-    if (!(this.batchWindowMs >= 0) || !Number.isFinite(this.batchWindowMs)) {
-      throw new TypeError(`Expected \`batchWindowMs\` to be >= 0, got ${String(options.batchWindowMs)}`);
-    }
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
-      throw new TypeError(`Expected \`pageSize\` to be a positive integer, got ${String(options.pageSize)}`);
-    }
-  }
-
-  get(regionId: string, cenId: string | undefined, flowLogId: string): Promise<ApiFlowLog | undefined> {
-    const key = JSON.stringify([regionId, cenId ?? null]);
-    return new Promise((resolve, reject) => {
-      let batch = this.batches.get(key);
-      if (!batch) {
-        batch = [];
-        this.batches.set(key, batch);
-        const asks = batch;
-        const flush = () => {
-          this.batches.delete(key);
-          void this.flush(regionId, cenId, asks);
-        };
-        if (this.batchWindowMs === 0) setImmediate(flush);
-        else void this.clock.sleep(this.batchWindowMs).then(flush);
-      }
-      batch.push({ id: flowLogId, resolve, reject });
-    });
-  }
-
-  private async flush(regionId: string, cenId: string | undefined, asks: Ask[]): Promise<void> {
-    try {
-      const found = await this.fetch(regionId, cenId, new Set(asks.map((a) => a.id)));
-      for (const a of asks) a.resolve(found.get(a.id));
-    } catch (err) {
-      for (const a of asks) a.reject(err);
-    }
-  }
-
-  private async fetch(regionId: string, cenId: string | undefined, ids: Set<string>): Promise<Map<string, ApiFlowLog>> {
-    const found = new Map<string, ApiFlowLog>();
-    const keep = (list: ApiFlowLog[]) => list.filter((f) => ids.has(f.FlowLogId)).forEach((f) => found.set(f.FlowLogId, f));
-    if (ids.size === 1) {
-      const [only] = ids;
-      this.describeCalls++;
-      keep((await this.api.describeFlowlogs({ RegionId: regionId, CenId: cenId, FlowLogId: only })).flowLogs);
-      return found;
-    }
-    for (let page = 1; found.size < ids.size; page++) {
-      this.describeCalls++;
-      const res = await this.api.describeFlowlogs({ RegionId: regionId, CenId: cenId, PageNumber: page, PageSize: this.pageSize });
-      keep(res.flowLogs);
-      if (res.flowLogs.length === 0 || page * res.pageSize >= res.totalCount) break;
-    }
-    return found;
-  }
-}
-
-
 export interface WaitOptions {
-  regionId: string;
-  cenId?: string;
   flowLogId: string;
+  /** Lets the loop filter its scans by transit router. */
+  transitRouterId?: string;
   want: WantedState;
-  /** Epoch ms (from `clock.now()`); no sleep ends past it. */
+  /** Epoch ms (from `clock.now()`); the wait ends with a timeout error there. */
   deadline: number;
   /** @default systemClock */
   clock?: Clock;
-  poller: StatusPoller;
+  /** The status loop of the flow log's (region, CEN). */
+  loop: StatusLoop;
   /**
    * For this long after the wait starts, a wrong-but-stable status (or "not
    * found") counts as pending: the read side may lag the write just made.
@@ -132,44 +49,51 @@ export interface WaitOptions {
   settleMs?: number;
   /** Progress lines like `flowlog-abc: Creating (6s)`, at most one per ~5 s. */
   onProgress?: (line: string) => void;
-  /** @default 250 */
-  firstDelayMs?: number;
-  /** @default 5000 */
-  maxDelayMs?: number;
+  /** The shortest gap between two reads for this wait (and the first read's delay). @default 250 */
+  minGapMs?: number;
+  /** The longest gap. @default 5000 */
+  maxGapMs?: number;
 }
 
 const PROGRESS_EVERY_MS = 5000;
+/** Gap as a share of the time waited: the read after activation comes within this share of it. */
+const GAP_SHARE = 0.09;
+
+/** The gap before the next read of a wait that has lasted `waitedMs`. */
+export function nextGapMs(waitedMs: number, minGapMs = 250, maxGapMs = 5000): number {
+  return Math.min(maxGapMs, Math.max(minGapMs, GAP_SHARE * waitedMs));
+}
 
 /** Poll until the flow log reaches `want`. Resolves with it (undefined for Gone). */
 export async function waitForStatus(opts: WaitOptions): Promise<ApiFlowLog | undefined> {
   const clock = opts.clock ?? systemClock;
   const { flowLogId, want, deadline } = opts;
   const settleMs = opts.settleMs ?? 3000;
-  const maxDelay = opts.maxDelayMs ?? 5000;
   const start = clock.now();
-  let delay = opts.firstDelayMs ?? 250;
+  let lastRead = start;
   let lastStatus: string | undefined;
   let lastError: unknown;
   let lastProgress = start;
+  const timeout = () => new FlowlogWaitTimeoutError(flowLogId, lastStatus, clock.now() - start, want, lastError);
 
   for (;;) {
-    const jittered = Math.min(maxDelay, delay * (0.8 + 0.4 * clock.random()));
-    const sleepMs = Math.min(jittered, deadline - clock.now());
-    if (sleepMs <= 0) throw new FlowlogWaitTimeoutError(flowLogId, lastStatus, clock.now() - start, want, lastError);
-    await clock.sleep(sleepMs);
-    delay = Math.min(maxDelay, delay * 1.5);
-
+    const dueAt = Math.min(deadline, lastRead + nextGapMs(lastRead - start, opts.minGapMs, opts.maxGapMs));
+    if (clock.now() >= deadline) throw timeout();
     let flowLog: ApiFlowLog | undefined;
     try {
-      flowLog = await opts.poller.get(opts.regionId, opts.cenId, flowLogId);
+      const seen = await beforeDeadline(opts.loop.observe(flowLogId, dueAt, opts.transitRouterId), deadline, clock);
+      if (seen === TIMED_OUT) throw timeout();
+      flowLog = seen;
       lastError = undefined;
     } catch (err) {
-      if (!isRetryable(err)) throw err;
+      if (err instanceof FlowlogWaitTimeoutError || !isRetryable(err)) throw err;
       lastError = err;
+      lastRead = clock.now();
       continue;
     }
-    lastStatus = flowLog?.Status;
     const now = clock.now();
+    lastRead = now;
+    lastStatus = flowLog?.Status;
     const outcome = statusOutcome(lastStatus, want);
     if (outcome === 'done') return flowLog;
     if (outcome === 'failed' && now - start >= settleMs) {
@@ -179,5 +103,19 @@ export async function waitForStatus(opts: WaitOptions): Promise<ApiFlowLog | und
       lastProgress = now;
       opts.onProgress(`${flowLogId}: ${lastStatus ?? 'not found'} (${formatDuration(now - start)})`);
     }
+  }
+}
+
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** The promise's value, or TIMED_OUT when the deadline comes first. */
+async function beforeDeadline<T>(p: Promise<T>, deadline: number, clock: Clock): Promise<T | typeof TIMED_OUT> {
+  const stop = new AbortController();
+  const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal)
+    .then((): typeof TIMED_OUT => TIMED_OUT, (): typeof TIMED_OUT => TIMED_OUT);
+  try {
+    return await Promise.race([p, timer]);
+  } finally {
+    stop.abort();
   }
 }

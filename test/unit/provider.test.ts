@@ -4,9 +4,7 @@
  * recorded, the errors — not the order of calls.
  */
 import { FlowlogProvider } from '../../src/provider';
-import { makeSession } from '../../src/session';
-import { StatusPoller } from '../../src/wait';
-import { TokenBucket } from '../../src/retry';
+import { Account } from '../../src/session';
 import { FakeCenApi, apiError, networkError } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
 
@@ -30,13 +28,12 @@ function setup() {
   const api = new FakeCenApi();
   const clock = new FakeClock();
   const lines: string[] = [];
-  const poller = new StatusPoller(api, clock);
-  const limiter = new TokenBucket(10, 20, clock);
+  const account = new Account(api, clock);
   const provider = new FlowlogProvider({
     clock,
     env: {},
     log: (l) => lines.push(l),
-    sessions: (_settings, deadline) => makeSession(api, poller, deadline, clock, (l) => lines.push(l), limiter),
+    sessions: (_settings, deadline) => account.session(deadline, (l) => lines.push(l)),
   });
   return { api, clock, provider, lines };
 }

@@ -1,0 +1,183 @@
+/**
+ * The account's request budget, shared by everything in the provider process
+ * that talks to one endpoint with one set of credentials.
+ *
+ * A token bucket whose rate adapts to throttling the way the AWS SDK's
+ * adaptive retry mode does (`@smithy/util-retry` DefaultRateLimiter): the
+ * rate is cut multiplicatively on a `Throttling*` answer and grows back along
+ * a CUBIC curve, never above twice what is really being sent. Before the
+ * first throttle it grows like TCP's slow start, so it finds an account limit
+ * above the starting rate within a second or two. One cut per congestion
+ * event: answers to requests sent before the last cut only pause, they do not
+ * cut again (a burst of throttled answers is one signal, not twenty).
+ *
+ * Two lanes: status polls are served before writes, so waiting resources are
+ * never starved behind a queue of creates (the status loop keeps its own share
+ * small, see statusloop.ts).
+ */
+import { systemClock, type Clock } from './clock';
+
+export type Lane = 'poll' | 'write';
+
+export interface BudgetOptions {
+  /**
+   * The rate to start at, in requests per second (a realistic account limit).
+   * @default 20
+   */
+  initialRate?: number;
+  /** Never send faster than this (`cenFlowlog:requestsPerSecond`). @default 100 */
+  maxRate?: number;
+  /** Never slower than this. @default 0.5 */
+  minRate?: number;
+}
+
+/** CUBIC constants, as in @smithy/util-retry. */
+const BETA = 0.7;
+const SCALE = 0.4;
+const SMOOTH = 0.8;
+
+interface Waiter { resolve: (sentAt: number) => void }
+
+export class AdaptiveBudget {
+  readonly initialRate: number;
+  readonly maxRate: number;
+  readonly minRate: number;
+  private fillRate: number;
+  private capacity: number;
+  private tokens: number;
+  private lastRefill: number;
+  private pausedUntil = 0;
+  private slowStart = true;
+  private lastMaxRate: number;
+  private lastThrottle: number;
+  private timeWindow = 0;
+  private lastCut = Number.NEGATIVE_INFINITY;
+  private measured = 0;
+  private measureBucket: number;
+  private measureCount = 0;
+  private readonly lanes: Record<Lane, Waiter[]> = { poll: [], write: [] };
+  private pumping = false;
+
+  constructor(options: BudgetOptions = {}, private readonly clock: Clock = systemClock) {
+    this.maxRate = rateOption('maxRate', options.maxRate, 100);
+    this.minRate = rateOption('minRate', options.minRate, 0.5);
+    this.initialRate = Math.min(this.maxRate, Math.max(this.minRate, rateOption('initialRate', options.initialRate, 20)));
+    this.fillRate = this.initialRate;
+    this.capacity = Math.max(1, this.fillRate);
+    this.tokens = this.capacity;
+    this.lastMaxRate = this.fillRate;
+    this.lastRefill = clock.now();
+    this.lastThrottle = this.lastRefill;
+    this.measureBucket = Math.floor(this.lastRefill / 500);
+  }
+
+  /** The current sending rate, in requests per second. */
+  get rate(): number {
+    return this.fillRate;
+  }
+
+  /** Requests waiting in the write lane. */
+  get writesWaiting(): number {
+    return this.lanes.write.length;
+  }
+
+  /** Resolves with the send time when one request may be sent; polls go first. */
+  take(lane: Lane = 'write'): Promise<number> {
+    return new Promise((resolve) => {
+      this.lanes[lane].push({ resolve });
+      void this.pump();
+    });
+  }
+
+  /** A request was answered without throttling. */
+  onSuccess(): void {
+    const now = this.clock.now();
+    this.measure(now);
+    let next: number;
+    if (this.slowStart) {
+      next = this.fillRate + 1; // +1/s per answer: doubles per second at full use
+    } else {
+      const t = (now - this.lastThrottle) / 1000 - this.timeWindow;
+      next = SCALE * t ** 3 + this.lastMaxRate;
+    }
+    // Never more than twice what is really sent, but an idle process keeps the starting rate.
+    this.setRate(Math.min(next, Math.max(2 * this.measured, this.initialRate)));
+  }
+
+  /**
+   * A request sent at `sentAt` was throttled. `timeLeftMs` is the wait the
+   * service named (rate-limit headers), if any: nothing is sent before it ends.
+   */
+  onThrottle(sentAt: number, timeLeftMs?: number): void {
+    const now = this.clock.now();
+    this.measure(now);
+    if (timeLeftMs !== undefined && timeLeftMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + timeLeftMs);
+    if (sentAt < this.lastCut) return;
+    const base = this.measured > 0 ? Math.min(this.measured, this.fillRate) : this.fillRate;
+    this.slowStart = false;
+    this.lastMaxRate = base;
+    this.timeWindow = Math.cbrt((base * (1 - BETA)) / SCALE);
+    this.lastThrottle = now;
+    this.lastCut = now;
+    this.setRate(base * BETA);
+    this.tokens = Math.min(this.tokens, 0);
+  }
+
+  private setRate(rate: number): void {
+    this.refill(this.clock.now());
+    this.fillRate = Math.min(this.maxRate, Math.max(this.minRate, rate));
+    this.capacity = Math.max(1, this.fillRate);
+    this.tokens = Math.min(this.tokens, this.capacity);
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.lastRefill) * this.fillRate) / 1000);
+    this.lastRefill = now;
+  }
+
+  /** Smoothed requests per second actually sent, in half-second buckets. */
+  private measure(now: number): void {
+    this.measureCount++;
+    const bucket = Math.floor(now / 500);
+    if (bucket > this.measureBucket) {
+      const rate = this.measureCount / ((bucket - this.measureBucket) / 2);
+      this.measured = rate * SMOOTH + this.measured * (1 - SMOOTH);
+      this.measureCount = 0;
+      this.measureBucket = bucket;
+    }
+  }
+
+  /** One dispatcher hands out tokens in lane order; callers only wait on their promise. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const lane = this.lanes.poll.length > 0 ? this.lanes.poll : this.lanes.write;
+        if (lane.length === 0) return;
+        const now = this.clock.now();
+        if (now < this.pausedUntil) {
+          await this.clock.sleep(this.pausedUntil - now);
+          continue;
+        }
+        this.refill(now);
+        if (this.tokens >= 1) {
+          this.tokens -= 1;
+          lane.shift()!.resolve(now);
+          continue;
+        }
+        await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.fillRate)));
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+function rateOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`Expected \`${name}\` to be a positive number of requests per second, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,168 @@
+/**
+ * One status loop per (client, region, CEN): every wait, refresh and
+ * pre-update read for flow logs of that CEN asks it, and it keeps at most one
+ * DescribeFlowlogs in flight, polling when the earliest ask is due. One call
+ * serves everyone it can (dataloader-style coalescing), so the number of calls
+ * stays flat in the number of waiters.
+ *
+ * Each tick picks the cheapest query: by FlowLogId for the asks that are due
+ * when they are fewer than the pages a scan would take; otherwise a scan of
+ * the CEN (filtered by transit router when every ask shares one), paged with
+ * the largest page size. A scan can shift when a flow log disappears between
+ * pages, so an id a scan did not see is confirmed by id before it counts as
+ * gone. The loop's share of the request budget is small while writes queue
+ * (polls never starve, but neither do creates), larger when they do not.
+ */
+import type { AdaptiveBudget } from './budget';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from './client';
+import { systemClock, type Clock } from './clock';
+import { metered } from './retry';
+
+export interface StatusLoopOptions {
+  /** DescribeFlowlogs page size for scans. @default 20 (the only size the CEN API documents) */
+  pageSize?: number;
+}
+
+/** What an ask resolves with: the flow log, or undefined when it is certainly gone. */
+export type Observation = ApiFlowLog | undefined;
+
+interface Ask {
+  id: string;
+  transitRouterId?: string;
+  dueAt: number;
+  resolve: (f: Observation) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Share of the budget's rate the loop may use while writes wait, and while none do. */
+const SHARE_BUSY = 0.1;
+const SHARE_IDLE = 0.5;
+
+export class StatusLoop {
+  private asks: Ask[] = [];
+  private inFlight = false;
+  private wake?: AbortController;
+  private wakeAt = Number.POSITIVE_INFINITY;
+  private lastTickAt = Number.NEGATIVE_INFINITY;
+  private lastTickCost = 0;
+  /** Last known match count per scan filter, to price a scan before making it. */
+  private readonly counts = new Map<string, number>();
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly api: CenApi,
+    private readonly budget: AdaptiveBudget,
+    readonly regionId: string,
+    readonly cenId: string | undefined,
+    private readonly clock: Clock = systemClock,
+    options: StatusLoopOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 20;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
+      throw new TypeError(`Expected \`pageSize\` to be a positive integer, got ${String(options.pageSize)}`);
+    }
+  }
+
+  /** Asks waiting for an answer (for progress and tests of the loop itself). */
+  get pending(): number {
+    return this.asks.length;
+  }
+
+  /**
+   * The flow log as seen by a DescribeFlowlogs started after this call, no
+   * later than `dueAt` (sooner when another ask's poll can serve it too).
+   */
+  observe(id: string, dueAt: number, transitRouterId?: string): Promise<Observation> {
+    return new Promise((resolve, reject) => {
+      this.asks.push({ id, transitRouterId, dueAt, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.inFlight || this.asks.length === 0) return;
+    const earliest = Math.min(...this.asks.map((a) => a.dueAt));
+    const at = Math.max(earliest, this.lastTickAt + this.minGapMs());
+    if (this.wake && at >= this.wakeAt) return;
+    this.wake?.abort();
+    const wake = new AbortController();
+    this.wake = wake;
+    this.wakeAt = at;
+    this.clock.sleep(Math.max(0, at - this.clock.now()), wake.signal).then(
+      () => {
+        if (this.wake !== wake) return;
+        this.wake = undefined;
+        this.wakeAt = Number.POSITIVE_INFINITY;
+        void this.tick();
+      },
+      () => undefined, // superseded by an earlier wake-up
+    );
+  }
+
+  /** The gap after a tick that keeps the loop within its share of the budget. */
+  private minGapMs(): number {
+    const share = this.budget.writesWaiting > 0 ? SHARE_BUSY : SHARE_IDLE;
+    return (this.lastTickCost * 1000) / (this.budget.rate * share);
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.clock.now();
+    if (now < this.lastTickAt + this.minGapMs()) {
+      this.schedule(); // writes queued up since the wake-up was set: keep to the busy share
+      return;
+    }
+    this.inFlight = true;
+    this.lastTickAt = now;
+    let cost = 0;
+    const count = async (req: DescribeFlowlogsRequest) => {
+      cost++;
+      return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, CenId: this.cenId, ...req }));
+    };
+    const due = this.asks.filter((a) => a.dueAt <= now);
+    const trs = new Set(this.asks.map((a) => a.transitRouterId));
+    const filterTr = trs.size === 1 ? [...trs][0] : undefined;
+    const filterKey = filterTr ?? '';
+    const known = this.counts.get(filterKey);
+    const scanPages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    const byId = due.length > 0 && (due.length < scanPages || (known === undefined && due.length === 1));
+    const served = byId ? due : this.asks.slice();
+    const servedIds = new Set(served.map((a) => a.id));
+    try {
+      const found = new Map<string, ApiFlowLog>();
+      if (byId) {
+        for (const id of servedIds) {
+          const res = await count({ FlowLogId: id });
+          const f = res.flowLogs.find((x) => x.FlowLogId === id);
+          if (f) found.set(id, f);
+        }
+      } else {
+        for (let page = 1; ; page++) {
+          const res = await count({ TransitRouterId: filterTr, PageNumber: page, PageSize: this.pageSize });
+          for (const f of res.flowLogs) found.set(f.FlowLogId, f);
+          this.counts.set(filterKey, res.totalCount);
+          if (res.flowLogs.length === 0 || page * this.pageSize >= res.totalCount) break;
+        }
+        // A scan can shift under deletes: never report "gone" from a scan alone.
+        for (const id of servedIds) {
+          if (found.has(id)) continue;
+          const res = await count({ FlowLogId: id });
+          const f = res.flowLogs.find((x) => x.FlowLogId === id);
+          if (f) found.set(id, f);
+        }
+      }
+      this.settle(served, (a) => a.resolve(found.get(a.id)));
+    } catch (err) {
+      this.settle(served, (a) => a.reject(err));
+    } finally {
+      this.lastTickCost = cost;
+      this.inFlight = false;
+      this.schedule();
+    }
+  }
+
+  private settle(served: Ask[], fn: (a: Ask) => void): void {
+    const set = new Set(served);
+    this.asks = this.asks.filter((a) => !set.has(a));
+    for (const a of served) fn(a);
+  }
+}
