@@ -6,7 +6,7 @@
 import type { ApiFlowLog } from './client';
 import { diffFlowlog } from './diff';
 import { FlowlogOutputs, NormalizedInputs } from './model';
-import { tagsToApi, toOutputs } from './mapping';
+import { tagChanges, tagsToApi, toOutputs } from './mapping';
 import type { Session } from './session';
 
 const TRANSITIONAL = new Set(['Creating', 'Modifying', 'Deleting']);
@@ -33,8 +33,7 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
     });
   }
   if (changed.has('tags')) {
-    const removed = Object.keys(current.tags).filter((k) => !(k in inputs.tags));
-    const upserted = Object.fromEntries(Object.entries(inputs.tags).filter(([k, v]) => current.tags[k] !== v));
+    const { removed, upserted } = tagChanges(current.tags, inputs.tags);
     if (removed.length > 0) await s.api.untagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], TagKeys: removed });
     if (Object.keys(upserted).length > 0) await s.api.tagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], Tags: tagsToApi(upserted) });
   }

@@ -1,6 +1,6 @@
 /**
  * diff(): a pure function from (previous outputs, checked inputs) to the plan.
- * Undefined, null and missing compare equal; an unset service-defaulted field
+ * Undefined, null, missing and "" compare equal; an unset service-defaulted field
  * never differs; an unknown value (preview) counts as a change.
  */
 import { isUnknown } from './check';
@@ -21,11 +21,14 @@ type Props = Record<string, unknown>;
 
 const blank = (v: unknown): boolean => v === undefined || v === null || v === '';
 
+/** A tags map as own entries only: `constructor` or `__proto__` are keys like any other. */
+const tagMap = (t: unknown): Map<string, unknown> =>
+  new Map(t !== null && typeof t === 'object' ? Object.entries(t) : []);
+
 function tagsEqual(a: unknown, b: unknown): boolean {
-  const ea = Object.entries((a ?? {}) as Record<string, unknown>);
-  const eb = (b ?? {}) as Record<string, unknown>;
-  if (ea.length !== Object.keys(eb).length) return false;
-  return ea.every(([k, v]) => Object.prototype.hasOwnProperty.call(eb, k) && eb[k] === v && !isUnknown(v));
+  const ma = tagMap(a);
+  const mb = tagMap(b);
+  return ma.size === mb.size && [...ma].every(([k, v]) => mb.has(k) && mb.get(k) === v && !isUnknown(v));
 }
 
 function hasUnknown(v: unknown): boolean {

@@ -2,14 +2,28 @@
  * Mapping between our fields and the API's parameters. Pure: no I/O.
  */
 import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from './client';
-import { FlowlogOutputs, FlowlogStatus, LOCAL_FIELDS, NormalizedInputs, REPLACE_FIELDS, UPDATE_FIELDS } from './model';
+import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from './model';
+
+// Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`
+// or `tags[k]`, so keys named `constructor`, `toString` or `__proto__` are ordinary keys.
 
 export const tagsToApi = (tags: Record<string, string>): ApiTag[] =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
+/** Sorted by key; Object.fromEntries defines own properties, so a `__proto__` key stays a key. */
 export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string, string> {
   const sorted = [...(tags ?? [])].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
   return Object.fromEntries(sorted.map((t) => [t.Key, t.Value ?? '']));
+}
+
+/** What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or change. */
+export function tagChanges(current: Record<string, string>, desired: Record<string, string>): { removed: string[]; upserted: Record<string, string> } {
+  const have = new Map(Object.entries(current));
+  const want = new Map(Object.entries(desired));
+  return {
+    removed: [...have.keys()].filter((k) => !want.has(k)),
+    upserted: Object.fromEntries([...want].filter(([k, v]) => !have.has(k) || have.get(k) !== v)),
+  };
 }
 
 /**
@@ -65,8 +79,7 @@ export function toOutputs(flowLog: ApiFlowLog, inputs: NormalizedInputs): Flowlo
  */
 export function inputsFromOutputs(outputs: FlowlogOutputs): Record<string, unknown> {
   const all = outputs as unknown as Record<string, unknown>;
-  const fields: string[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
-  return dropUndefined(Object.fromEntries(fields.map((f) => [f, all[f]])));
+  return dropUndefined(Object.fromEntries(INPUT_FIELDS.map((f) => [f, all[f]])));
 }
 
 /** Unset values (undefined, null) never reach the API or the engine: they drop keys on the wire anyway. */

@@ -112,6 +112,47 @@ describe('diff', () => {
     expect(diffFlowlog(olds, news({ timeouts: { create: '1m' }, adopt: true })).changes).toBe(false);
   });
 
+  const PROTO_KEYS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+  /** Tags as JSON.parse or the engine builds them: every key an own property, `__proto__` included. */
+  const tagsOf = (...entries: [string, string][]) => Object.fromEntries(entries);
+
+  it.each(PROTO_KEYS.flatMap((k) => [
+    [k, 'added', tagsOf(['team', 'net']), tagsOf(['team', 'net'], [k, 'x'])],
+    [k, 'removed', tagsOf(['team', 'net'], [k, 'x']), tagsOf(['team', 'net'])],
+    [k, 'changed', tagsOf([k, 'x']), tagsOf([k, 'y'])],
+    [k, 'swapped for another key', tagsOf([k, 'x']), tagsOf(['other', 'x'])],
+    [k, 'the only tag, removed', tagsOf([k, 'x']), tagsOf()],
+  ]))('updates tags when a tag keyed %s is %s', (_key, _what, oldTags, newTags) => {
+    expect(diffFlowlog({ ...olds, tags: oldTags }, news({ tags: newTags }))).toMatchObject({ changes: true, updates: ['tags'] });
+  });
+
+  it.each(PROTO_KEYS)('sees no change when a tag keyed %s is unchanged', (k) => {
+    const tags = tagsOf(['team', 'net'], [k, 'x']);
+    expect(diffFlowlog({ ...olds, tags }, news({ tags: tagsOf([k, 'x'], ['team', 'net']) })).changes).toBe(false);
+  });
+
+  it.each(PROTO_KEYS)('counts an unknown value of the tag keyed %s as an update', (k) => {
+    const tags = tagsOf([k, 'x']);
+    expect(diffFlowlog({ ...olds, tags }, news({ tags: tagsOf([k, UNKNOWN]) })).updates).toEqual(['tags']);
+  });
+
+  it.each([
+    ['unset', undefined, ''],
+    ['""', '', undefined],
+    ['null', null, ''],
+  ])('sees no change between a transitRouterAttachmentId %s and its empty form (the whole transit router)', (_what, before, after) => {
+    const { transitRouterAttachmentId: _a, ...wholeRouter } = olds;
+    const d = diffFlowlog({ ...wholeRouter, transitRouterAttachmentId: before }, news({ transitRouterAttachmentId: after }));
+    expect(d.changes).toBe(false);
+  });
+
+  it('replaces when a flow log on the whole transit router moves to an attachment', () => {
+    const { transitRouterAttachmentId: _a, ...wholeRouter } = olds;
+    expect(diffFlowlog(wholeRouter, news({ transitRouterAttachmentId: 'tr-attach-1' }))).toMatchObject({
+      replaces: ['transitRouterAttachmentId'], deleteBeforeReplace: false,
+    });
+  });
+
   it('reports both replacement and in-place fields when both change', () => {
     const d = diffFlowlog(olds, news({ projectName: 'p-two', flowLogName: 'x' }));
     expect(d.replaces).toEqual(['projectName']);
