@@ -58,7 +58,7 @@ function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: s
   const format = args.logFormatString === undefined ? undefined : checkLogFormat(args.logFormatString);
   if (format) {
     // Left unset, the log format is "whatever the service has": adoption neither checks nor changes it.
-    notes.push(`logFormatString ${lit(args.logFormatString)} is left out: it ${format}.`);
+    notes.push(`logFormatString is left out: the service reports ${lit(args.logFormatString)}, which check() refuses (it ${format.replace(/, got .*$/s, '')}); unset, it stays as it is.`);
     args.logFormatString = undefined;
   }
   if (f.status === 'Creating') args.status = 'Active';

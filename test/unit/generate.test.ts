@@ -1,0 +1,220 @@
+import * as ts from 'typescript';
+import { checkInputs } from '../../src/check';
+import { parseCli, runCli, USAGE } from '../../src/cli';
+import type { ApiFlowLog } from '../../src/client';
+import { diffFlowlog } from '../../src/diff';
+import { generateProgram, resourceNames, sanitizeName } from '../../src/generate';
+import { toFound, type FoundFlowlog } from '../../src/lookup';
+import { toOutputs } from '../../src/mapping';
+import type { Session, SessionFactory } from '../../src/session';
+import { DEFAULT_LOG_FORMAT } from '../../src/emulator';
+import { FakeCenApi } from '../fixtures/fake-api';
+
+let seq = 0;
+function apiFlowLog(over: Partial<ApiFlowLog> = {}): ApiFlowLog {
+  seq += 1;
+  return {
+    FlowLogId: `flowlog-${String(seq).padStart(6, '0')}`, RegionId: 'cn-hangzhou', CenId: 'cen-1', TransitRouterId: 'tr-1',
+    TransitRouterAttachmentId: `tr-attach-${seq}`, ProjectName: 'proj', LogStoreName: 'store', Interval: 600,
+    LogFormatString: DEFAULT_LOG_FORMAT, FlowLogVersion: '3', Status: 'Active', CreationTime: '2025-01-01T00:00:00Z', Tags: [],
+    ...over,
+  };
+}
+const found = (over: Partial<ApiFlowLog> = {}): FoundFlowlog => toFound(apiFlowLog(over));
+
+interface Declared { name: string; args: Record<string, unknown> }
+
+/** Runs the generated program with a stand-in CenFlowlog that records what it was declared with. */
+function run(program: string): { declared: Declared[]; exports: Record<string, unknown> } {
+  const declared: Declared[] = [];
+  class CenFlowlog {
+    readonly flowLogId: string;
+    constructor(name: string, args: Record<string, unknown>) {
+      declared.push({ name, args });
+      this.flowLogId = String(args.adopt);
+    }
+  }
+  const js = ts.transpileModule(program, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const exports: Record<string, unknown> = {};
+  const load = (m: string): unknown => {
+    if (m !== 'cen-flowlog') throw new Error(`the program requires ${m}`);
+    return { CenFlowlog };
+  };
+  new Function('require', 'exports', js)(load, exports);
+  return { declared, exports };
+}
+
+describe('generateProgram', () => {
+  const edge = apiFlowLog({
+    FlowLogName: 'edge', Description: 'all "VPC" traffic\nsecond line', Interval: 60, Status: 'Inactive',
+    LogFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}', Tags: [{ Key: 'team', Value: 'net' }, { Key: 'env', Value: '' }],
+  });
+  const core = apiFlowLog({ TransitRouterAttachmentId: undefined });
+
+  // The emulator's default format (every field) starts with ${version}, which check() refuses: left out, see below.
+  it('declares one CenFlowlog per flow log with every field as the service reports it, adopted by id', () => {
+    const { declared } = run(generateProgram([toFound(edge), toFound(core)]));
+    expect(declared).toEqual([
+      { name: 'edge', args: {
+        regionId: 'cn-hangzhou', cenId: 'cen-1', transitRouterId: 'tr-1', transitRouterAttachmentId: edge.TransitRouterAttachmentId,
+        projectName: 'proj', logStoreName: 'store', flowLogName: 'edge', description: 'all "VPC" traffic\nsecond line', interval: 60,
+        logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}', status: 'Inactive', tags: { env: '', team: 'net' }, adopt: edge.FlowLogId,
+      } },
+      { name: core.FlowLogId, args: {
+        regionId: 'cn-hangzhou', cenId: 'cen-1', transitRouterId: 'tr-1', projectName: 'proj', logStoreName: 'store', interval: 600,
+        status: 'Active', tags: {}, adopt: core.FlowLogId,
+      } },
+    ]);
+  });
+
+  it.each<[string, Partial<ApiFlowLog>]>([
+    ['a named, tagged, Inactive flow log on an attachment', { FlowLogName: 'edge', Description: 'd', Status: 'Inactive', Interval: 60, Tags: [{ Key: 'b', Value: '' }, { Key: 'a', Value: '1' }] }],
+    ['an unnamed flow log on the whole transit router', { TransitRouterAttachmentId: undefined }],
+    ['a flow log with the default log format (every field)', { LogFormatString: DEFAULT_LOG_FORMAT }],
+    ['a flow log with a custom log format', { LogFormatString: '${srcaddr}${dstaddr}${bytes}${srcport}' }],
+    ['a flow log still Creating', { Status: 'Creating' }],
+  ])('the declaration of %s passes check() and diffs as no change against it (a no-op adoption)', (_what, over) => {
+    const live = apiFlowLog(over);
+    const { declared } = run(generateProgram([toFound(live)]));
+    const { inputs, failures } = checkInputs(declared[0]!.args);
+    expect(failures).toEqual([]);
+    const current = toOutputs({ ...live, Status: live.Status === 'Creating' ? 'Active' : live.Status }, inputs);
+    expect(diffFlowlog(current as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>).changes).toBe(false);
+  });
+
+  it('exports the flow-log id of every resource, by resource name', () => {
+    const { exports } = run(generateProgram([toFound(edge), toFound(core)]));
+    expect(exports.flowLogIds).toEqual({ edge: edge.FlowLogId, [core.FlowLogId]: core.FlowLogId });
+  });
+
+  it('gives the same text whatever order the flow logs come in', () => {
+    const logs = [found({ FlowLogName: 'a' }), found({ FlowLogName: 'a' }), found(), found({ FlowLogName: 'b' })];
+    expect(generateProgram([...logs].reverse(), { command: 'x' })).toBe(generateProgram(logs, { command: 'x' }));
+  });
+
+  it('names the command in its header, and produces a valid empty program when nothing was found', () => {
+    const text = generateProgram([], { command: 'cen-flowlog generate --cen-id cen-1 --region cn-hangzhou' });
+    expect(text).toContain('Generated by `cen-flowlog generate --cen-id cen-1 --region cn-hangzhou`');
+    expect(run(text)).toEqual({ declared: [], exports: { flowLogIds: {} } });
+  });
+
+  it('leaves out a flow log being deleted, and says so', () => {
+    const gone = found({ Status: 'Deleting' });
+    const text = generateProgram([gone, found()]);
+    expect(run(text).declared).toHaveLength(1);
+    expect(text).toContain(`Left out, being deleted: ${gone.flowLogId}`);
+  });
+
+  it('leaves the status of a Modifying flow log to the user, with a comment', () => {
+    const text = generateProgram([found({ Status: 'Modifying' })]);
+    expect(run(text).declared[0]!.args).not.toHaveProperty('status');
+    expect(text).toContain('// status was "Modifying" when this was generated: declare "Active" or "Inactive"');
+  });
+
+  it('leaves out a log format that check() would refuse (unset keeps what the service has), with the reason', () => {
+    const text = generateProgram([found({ LogFormatString: '${srcaddr}${dstaddr}${bytes}${new-field}' })]);
+    expect(run(text).declared[0]!.args).not.toHaveProperty('logFormatString');
+    expect(text).toContain('// logFormatString is left out: the service reports "${srcaddr}${dstaddr}${bytes}${new-field}", which check() refuses (it names unknown field(s) "new-field"; known fields:');
+  });
+
+  it('flags a value check() will refuse above the resource', () => {
+    const text = generateProgram([found({ Tags: [{ Key: 'acs:system', Value: 'x' }] })]);
+    expect(text).toContain('// check() will refuse this: tags: key "acs:system" must not start with "aliyun" or "acs:"');
+  });
+});
+
+describe('resource names', () => {
+  it.each<[string | undefined, string]>([
+    ['edge', 'edge'],
+    ['Core Transit Router', 'core-transit-router'],
+    ['  --prod__vpc--  ', 'prod-vpc'],
+    ['Zürich café', 'zurich-cafe'],
+    ['流日志', ''],
+    ['x'.repeat(80), 'x'.repeat(63)],
+    [undefined, ''],
+  ])('%j becomes %j', (name, expected) => {
+    expect(sanitizeName(name)).toBe(expected);
+  });
+
+  it('uses the id for a flow log without a usable name', () => {
+    const unnamed = found();
+    const chinese = found({ FlowLogName: '流日志' });
+    expect(resourceNames([unnamed, chinese])).toEqual(new Map([[unnamed.flowLogId, unnamed.flowLogId], [chinese.flowLogId, chinese.flowLogId]]));
+  });
+
+  it('keeps the plain name for the oldest flow log of a name and suffixes the later ones with their id', () => {
+    const older = found({ FlowLogName: 'Edge', CreationTime: '2024-01-01T00:00:00Z' });
+    const newer = found({ FlowLogName: 'edge', CreationTime: '2025-06-01T00:00:00Z' });
+    const names = resourceNames([newer, older]);
+    expect(names.get(older.flowLogId)).toBe('edge');
+    expect(names.get(newer.flowLogId)).toBe(`edge-${newer.flowLogId.replace('flowlog-', '')}`);
+  });
+
+  it('never gives two flow logs the same name, even when a name spells out another suffixed one', () => {
+    const a = found({ FlowLogName: 'edge', FlowLogId: 'flowlog-aaa', CreationTime: '2024-01-01T00:00:00Z' });
+    const b = found({ FlowLogName: 'edge-bbb', FlowLogId: 'flowlog-ccc', CreationTime: '2024-02-01T00:00:00Z' });
+    const c = found({ FlowLogName: 'edge', FlowLogId: 'flowlog-bbb', CreationTime: '2024-03-01T00:00:00Z' });
+    const names = resourceNames([a, b, c]);
+    expect(new Set(names.values()).size).toBe(3);
+    expect(names.get('flowlog-bbb')).toBe('edge-bbb-2');
+  });
+});
+
+describe('the cen-flowlog CLI', () => {
+  it.each<[string[], RegExp]>([
+    [[], /Expected a command: generate/],
+    [['import'], /Unknown command "import"/],
+    [['generate'], /Expected --cen-id <id>/],
+    [['generate', '--cen-id'], /--cen-id/],
+    [['generate', '--cen-id', ''], /Expected --cen-id to have a value/],
+    [['generate', '--cen-id', 'cen-1', '--colour', 'red'], /--colour/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseCli(argv)).toThrow(message);
+  });
+
+  it('parses every option', () => {
+    expect(parseCli(['generate', '--cen-id', 'cen-1', '--transit-router-id', 'tr-1', '--region', 'cn-shanghai', '--out', 'a.ts', '--timeout', '30s']))
+      .toEqual({ cenId: 'cen-1', transitRouterId: 'tr-1', region: 'cn-shanghai', out: 'a.ts', timeout: '30s' });
+    expect(parseCli(['--help'])).toBe('help');
+  });
+
+  function io(env: NodeJS.ProcessEnv, api = new FakeCenApi()) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const sessions: SessionFactory = (_s, deadline) => ({ api, deadline } as Partial<Session> as Session);
+    return { out, err, api, io: { env, stdout: (t: string) => { out.push(t); }, stderr: (t: string) => { err.push(t); }, sessions } };
+  }
+
+  it('prints the program for the CEN in the given region to stdout', async () => {
+    const t = io({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
+    t.api.add({ FlowLogId: 'flowlog-1', FlowLogName: 'edge', CenId: 'cen-1', TransitRouterId: 'tr-1', ProjectName: 'proj', LogStoreName: 'store' });
+    expect(await runCli(['generate', '--cen-id', 'cen-1', '--region', 'cn-hangzhou'], t.io)).toBe(0);
+    expect(run(t.out.join('')).declared).toEqual([expect.objectContaining({ name: 'edge', args: expect.objectContaining({ adopt: 'flowlog-1' }) })]);
+    expect(t.api.calls[0]!.req).toMatchObject({ RegionId: 'cn-hangzhou', CenId: 'cen-1' });
+  });
+
+  it('takes the region from the environment, as the provider does', async () => {
+    const t = io({ ALICLOUD_REGION: 'cn-beijing' });
+    expect(await runCli(['generate', '--cen-id', 'cen-1'], t.io)).toBe(0);
+    expect(t.api.calls[0]!.req).toMatchObject({ RegionId: 'cn-beijing' });
+    expect(t.err.join('')).toContain('No flow log found in cn-beijing for CEN cen-1');
+  });
+
+  it.each<[string, string[], NodeJS.ProcessEnv, number, RegExp]>([
+    ['no region', ['generate', '--cen-id', 'cen-1'], {}, 2, /Expected --region <id>, or ALICLOUD_REGION/],
+    ['a bad region', ['generate', '--cen-id', 'cen-1', '--region', 'Hangzhou'], {}, 1, /regionId must be a region id like "cn-hangzhou"/],
+    ['a plain-HTTP endpoint elsewhere', ['generate', '--cen-id', 'cen-1', '--region', 'cn-hangzhou'], { CEN_FLOWLOG_ENDPOINT: 'http://10.0.0.1' }, 1, /plain HTTP to a host that is not loopback/],
+    ['an unknown flag', ['generate', '--cen', 'cen-1'], {}, 2, /Unknown option '--cen'[\s\S]*Usage: cen-flowlog generate/],
+  ])('%s fails with a message and its exit status', async (_what, argv, env, status, message) => {
+    const t = io(env);
+    expect(await runCli(argv, t.io)).toBe(status);
+    expect(t.err.join('')).toMatch(message);
+    expect(t.out).toEqual([]);
+  });
+
+  it('shows the usage on --help', async () => {
+    const t = io({});
+    expect(await runCli(['--help'], t.io)).toBe(0);
+    expect(t.out.join('')).toBe(USAGE);
+  });
+});
