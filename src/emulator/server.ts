@@ -12,7 +12,7 @@ import { ApiError, errorBody, newRequestId } from './errors';
 import type { Faults } from './faults';
 import type { RequestLog } from './requestlog';
 import type { Service } from './service';
-import type { RateLimiter } from './throttle';
+import { rateLimitHeaders, type RateLimiter } from './throttle';
 import type { AccessKey, RequestLogEntry } from './types';
 import { MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, parseForm, readBody, sendError, sendJson, toApiError } from './wire';
 
@@ -68,7 +68,9 @@ async function serve(g: Gateway, req: IncomingMessage, res: ServerResponse, entr
   if (version !== API_VERSION) throw new ApiError('InvalidVersion', `Expected ${API_VERSION}, got ${version.slice(0, 100)}.`);
   const caller = authenticate(signed, g.keys, g.nonces, Date.now());
   entry.accessKeyId = caller.accessKeyId;
-  if (!g.limiter.take(caller.accessKeyId, Date.now())) throw new ApiError('Throttling.User');
+  const rate = g.limiter.take(caller.accessKeyId, Date.now());
+  if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) res.setHeader(name, value);
+  if (rate && !rate.ok) throw new ApiError('Throttling.User', `Retry in ${rate.timeLeftMs} ms.`);
   const params = businessParams(signed);
   entry.params = params;
   entry.flowLogId = params.FlowLogId ?? params['ResourceId.1'];
