@@ -1,7 +1,82 @@
 #!/usr/bin/env node
-// Runs every benchmark in turn; each prints counts and ratios.
+'use strict';
+/**
+ * `npm run bench`: the scale benchmarks of issue 7 against the emulator on 127.0.0.1, written to
+ * bench/RESULTS.md (raw data in bench/results.json). Sections: single, scale, cli, stacks.
+ *
+ *   BENCH_ONLY=single,scale   run only these sections (the others keep their last results)
+ *   BENCH_REPEAT=3            repetitions of every selected section (defaults: single 3, scale 1, cli 1, stacks 2)
+ *   BENCH_ROOT=/tmp/cen-before          the built checkout to measure (default: this repository)
+ *   BENCH_EMULATOR_ROOT=...             the checkout whose emulator to run (default: BENCH_ROOT)
+ *   BENCH_RECORD_BASELINE=1             also store the results as the "before (measured here)" column
+ *   BENCH_CAP_FACTOR=4                  stop a scale run at max(60 s, factor × its bound)
+ *   BENCH_OUT=path                      where to write the Markdown (default bench/RESULTS.md)
+ */
 const { execFileSync } = require('node:child_process');
-for (const script of ['emulator-rps.js', 'poll-sharing.js']) {
-  console.log(`\n== bench/${script}`);
-  execFileSync(process.execPath, [require('node:path').join(__dirname, script)], { stdio: 'inherit' });
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { REPO, readOptions, progress } = require('./lib/env');
+const sections = require('./lib/sections');
+const { cliVersion } = require('./lib/pulumi');
+const { render } = require('./lib/report');
+
+const RESULTS = path.join(__dirname, 'results.json');
+const BASELINE = path.join(__dirname, 'baseline.json');
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return { sections: {} };
+  }
 }
+
+function writeJson(file, value) {
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function rootLabel(root) {
+  const git = (...args) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'src').length > 0;
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted src/ changes' : ''}${root === REPO ? '' : ` (${root})`}`;
+  } catch {
+    return root;
+  }
+}
+
+async function main() {
+  const opts = readOptions();
+  const machine = {
+    cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, pulumi: `Pulumi CLI ${cliVersion(opts.pulumiRoot)}`,
+  };
+  const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot };
+  progress(`measuring ${root.label}; sections ${opts.only.join(', ')}; results to ${path.relative(REPO, opts.out)}`);
+  const results = readJson(RESULTS);
+  const baseline = readJson(BASELINE);
+  for (const name of opts.only) {
+    const started = Date.now();
+    const loadBefore = os.loadavg()[0].toFixed(2);
+    const data = await sections[name](opts);
+    const meta = {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), machine, root, repeat: opts.repeat[name], capFactor: opts.capFactor,
+      loadBefore, loadAfter: os.loadavg()[0].toFixed(2), minutes: Number(((Date.now() - started) / 60000).toFixed(1)),
+    };
+    results.sections[name] = { meta, data };
+    writeJson(RESULTS, results);
+    if (opts.recordBaseline) {
+      baseline.sections[name] = { meta, data };
+      writeJson(BASELINE, baseline);
+    }
+    fs.writeFileSync(opts.out, render(results, Object.keys(baseline.sections).length ? baseline : undefined));
+    progress(`${name}: done in ${meta.minutes} min; ${path.relative(REPO, opts.out)} updated`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err.benchUsage ? `bench: ${err.message}` : err);
+  process.exit(1);
+});

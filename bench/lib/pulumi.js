@@ -1,0 +1,129 @@
+'use strict';
+/**
+ * The real Pulumi CLI against the emulator, offline: a file backend and a project folder in a
+ * temp dir, the project's node_modules linked to the measured checkout's (so the program and
+ * the dynamic-provider plugin, started in the project folder, load `cen-flowlog` from it).
+ * The program makes `count` flow logs (kind `flowlog`) or as many no-op dynamic resources of
+ * the same shape whose create, update and delete sleep T and call nothing (kind `noop`:
+ * the engine's floor).
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const PASSPHRASE = 'cen-flowlog-bench-throwaway';
+
+const PROGRAM = `'use strict';
+const pulumi = require('@pulumi/pulumi');
+const cfg = new pulumi.Config('bench');
+const suffix = cfg.get('suffix') || 'a';
+const activationMs = Number(cfg.require('activationMs'));
+const targets = require('./targets.json');
+
+const noopProvider = {
+  async check(_olds, news) { return { inputs: news }; },
+  async diff(_id, olds, news) { return { changes: olds.flowLogName !== news.flowLogName }; },
+  async create(inputs) {
+    await new Promise((r) => setTimeout(r, activationMs));
+    return { id: 'noop-' + inputs.transitRouterAttachmentId, outs: inputs };
+  },
+  async read(id, props) { return { id, props }; },
+  async update(_id, _olds, news) {
+    await new Promise((r) => setTimeout(r, activationMs));
+    return { outs: news };
+  },
+  async delete() { await new Promise((r) => setTimeout(r, activationMs)); },
+};
+
+targets.forEach((t, i) => {
+  const args = { ...t, flowLogName: 'bench-' + i + '-' + suffix };
+  if (cfg.require('kind') === 'flowlog') {
+    const { CenFlowlog } = require('cen-flowlog');
+    new CenFlowlog('fl-' + i, args);
+  } else {
+    new pulumi.dynamic.Resource(noopProvider, 'noop-' + i, args, undefined, 'bench', 'Noop');
+  }
+});
+`;
+
+/** The CLI's folder, or an error that says how to get it. */
+function pulumiBin(pulumiRoot) {
+  const bin = path.join(pulumiRoot, 'bin');
+  const missing = ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'].filter((b) => !fs.existsSync(path.join(bin, b)));
+  if (missing.length) throw new Error(`The CLI benches need ${missing.join(', ')} in ${bin}: run \`bash scripts/get-pulumi.sh\` (or set PULUMI_CLI_ROOT)`);
+  return bin;
+}
+
+function cliVersion(pulumiRoot) {
+  try {
+    return execFileSync(path.join(pulumiRoot, 'bin', 'pulumi'), ['version'], { encoding: 'utf8', env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } }).trim();
+  } catch {
+    return 'not available';
+  }
+}
+
+/**
+ * One stack in its own project folder and file backend. `run(args)` runs one pulumi command
+ * and resolves with its wall time and exit code (the output goes to a log file in the folder).
+ */
+async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activationMs }) {
+  const bin = pulumiBin(pulumiRoot);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cen-flowlog-bench-${name}-`));
+  const project = path.join(dir, 'project');
+  const backend = path.join(dir, 'backend');
+  fs.mkdirSync(project);
+  fs.mkdirSync(backend);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+  fs.writeFileSync(path.join(project, 'Pulumi.yaml'), 'name: bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n');
+  fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "bench", "private": true, "main": "index.js" }\n');
+  fs.writeFileSync(path.join(project, 'index.js'), PROGRAM);
+  fs.writeFileSync(path.join(project, 'targets.json'), JSON.stringify(targets));
+  const env = {
+    ...process.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    PULUMI_HOME: path.join(dir, 'pulumi-home'),
+    CEN_FLOWLOG_ENDPOINT: emu.endpoint,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+  };
+  delete env.CEN_FLOWLOG_REQUESTS_PER_SECOND;
+  const logFile = path.join(dir, 'pulumi.log');
+  const run = (args) => new Promise((resolve) => {
+    const out = fs.openSync(logFile, 'a');
+    fs.writeSync(out, `\n$ pulumi ${args.join(' ')}\n`);
+    const t0 = performance.now();
+    const child = spawn(path.join(bin, 'pulumi'), [...args, '--stack', name, '--non-interactive'], { cwd: project, env, stdio: ['ignore', out, out] });
+    child.on('exit', (code) => {
+      fs.closeSync(out);
+      resolve({ seconds: (performance.now() - t0) / 1000, code });
+    });
+  });
+  const setConfig = (suffix) => {
+    const file = path.join(project, `Pulumi.${name}.yaml`);
+    const salt = fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/^encryptionsalt:.*$/m) ?? [''])[0] : '';
+    fs.writeFileSync(file, `${salt}\nconfig:\n  bench:kind: ${kind}\n  bench:suffix: ${suffix}\n  bench:activationMs: "${activationMs}"\n`);
+  };
+  const init = await run(['stack', 'init']);
+  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${tail(logFile)}`);
+  setConfig('a');
+  return {
+    run, setConfig, logTail: () => tail(logFile),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function tail(file, lines = 15) {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+module.exports = { makeStack, pulumiBin, cliVersion };

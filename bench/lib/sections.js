@@ -1,0 +1,176 @@
+'use strict';
+/**
+ * The four measured tables of issue 7. Each section returns plain data (one entry per
+ * scenario, one sample per repetition); report.js turns it into Markdown.
+ */
+const os = require('node:os');
+const path = require('node:path');
+const { startEmulatorProcess, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
+const { benchTopology } = require('./topology');
+const { makeStack } = require('./pulumi');
+
+const SINGLE_T = [0.5, 2, 10, 30];
+const SCALE_N = [10, 100, 500];
+const SCALE_CENS = [1, 10];
+const SCALE_RATES = [20, 10, 50];
+const CLI_T = 3;
+const CLI_COUNT = 100;
+const STACKS = 5;
+const PER_STACK = 20;
+
+const delaysOf = (ms) => ({ createMs: ms, modifyMs: ms, deleteMs: ms, modifyAttributeMs: ms });
+const load = () => os.loadavg()[0].toFixed(2);
+const withoutStop = ({ stop, ...emu }) => emu;
+
+/** Does this emulator give ModifyFlowLogAttribute a Modifying phase (the new `delays.modifyAttributeMs`)? */
+async function probeModifyPhase(root, emulatorRoot) {
+  const { topology, targets } = benchTopology(1, 1, 'p');
+  const emu = await startEmulatorProcess(emulatorRoot, { ratePerSecond: 0, delays: { ...delaysOf(5000), createMs: 0 }, topology, quota: 10 });
+  try {
+    const { createCenClient } = require(path.join(root, 'dist', 'client'));
+    const api = createCenClient({ endpoint: emu.endpoint, credential: { getCredential: async () => ({ accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret }) } });
+    const t = targets[0];
+    const { flowLogId } = await api.createFlowlog({ RegionId: t.regionId, CenId: t.cenId, TransitRouterAttachmentId: t.transitRouterAttachmentId, TransitRouterId: t.transitRouterId });
+    await new Promise((r) => setTimeout(r, 50));
+    await api.modifyFlowLogAttribute({ RegionId: t.regionId, CenId: t.cenId, FlowLogId: flowLogId, FlowLogName: 'probe' });
+    const { flowLogs } = await api.describeFlowlogs({ RegionId: t.regionId, FlowLogId: flowLogId });
+    return flowLogs[0]?.Status === 'Modifying';
+  } finally {
+    await emu.stop();
+  }
+}
+
+/** Table 1: single create/update/delete per T, ours next to Terraform's schedule; ten creates at T = 10 s. */
+async function single(opts) {
+  const modifyPhase = await probeModifyPhase(opts.root, opts.emulatorRoot);
+  progress(`single: ModifyFlowLogAttribute ${modifyPhase ? 'has' : 'has no'} Modifying phase in this emulator`);
+  const runs = [];
+  for (let rep = 1; rep <= opts.repeat.single; rep++) {
+    progress(`single: repetition ${rep}/${opts.repeat.single} (T = ${SINGLE_T.join(', ')} s and ten creates at T = 10 s, ours and Terraform's schedule side by side, load ${load()})`);
+    const jobs = [];
+    for (const mode of ['ours', 'terraform']) {
+      for (const T of SINGLE_T) jobs.push({ kind: 'single', mode, T, count: 1, ops: ['create', 'update', 'delete'] });
+      jobs.push({ kind: 'ten', mode, T: 10, count: 10, ops: ['create'] });
+    }
+    const results = await Promise.all(jobs.map(async (j) => {
+      const { topology, targets } = benchTopology(1, j.count);
+      const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 0, delays: delaysOf(j.T * 1000), topology, quota: 100 });
+      try {
+        const r = await runDriver('single-driver.js', { ...withoutStop(emu), root: opts.root, mode: j.mode, T: j.T, targets, ops: j.ops, limitMs: (3 * j.T + 200) * 1000 }, (3 * j.T + 260) * 1000);
+        return { ...j, rep, ...r };
+      } catch (err) {
+        return { ...j, rep, error: err.message };
+      } finally {
+        await emu.stop();
+      }
+    }));
+    runs.push(...results);
+  }
+  return { modifyPhase, runs };
+}
+
+/** Table 2: N concurrent creates in one provider process, account limits the provider is not told. */
+async function scale(opts) {
+  const runs = [];
+  const T = 3;
+  for (let rep = 1; rep <= opts.repeat.scale; rep++) {
+    for (const rate of SCALE_RATES) {
+      for (const cens of SCALE_CENS) {
+        for (const N of SCALE_N) {
+          const bound = T + Math.max(0, N - rate) / rate;
+          const limitMs = Math.max(60, opts.capFactor * bound) * 1000;
+          progress(`scale: rep ${rep}, ${N} creates on ${cens} CEN(s), account ${rate} req/s burst ${rate} (bound ${bound} s, stop at ${limitMs / 1000} s, load ${load()})`);
+          const { topology, targets } = benchTopology(cens, N / cens);
+          const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: rate, burst: rate, delays: delaysOf(T * 1000), topology, quota: N + 100 });
+          try {
+            const r = await runDriver('scale-driver.js', { ...withoutStop(emu), root: opts.root, T, targets, limitMs }, limitMs + 60000).catch((err) => ({ error: err.message }));
+            const log = await requestSummary(emu.endpoint);
+            runs.push({ rep, rate, cens, N, T, bound, limitSeconds: limitMs / 1000, ...r, log });
+            progress(`scale:   ${r.timedOut ? 'stopped at' : 'done in'} ${r.wallSeconds?.toFixed(1)} s, ${log.accepted.DescribeFlowlogs ?? 0} DescribeFlowlogs, ${log.throttled} throttled, ${r.rejected ?? '?'} rejected`);
+          } finally {
+            await emu.stop();
+          }
+        }
+      }
+    }
+  }
+  return { runs };
+}
+
+const WRITES = new Set(['CreateFlowlog', 'ModifyFlowLogAttribute', 'ActiveFlowLog', 'DeactiveFlowLog', 'DeleteFlowlog', 'TagResources', 'UntagResources']);
+const writesOf = (accepted) => Object.entries(accepted).filter(([a]) => WRITES.has(a)).reduce((s, [, n]) => s + n, 0);
+
+/** Table 3: up / update / refresh / destroy of 100 flow logs through the CLI, and the no-op floor. */
+async function cli(opts) {
+  const runs = [];
+  const { topology, targets } = benchTopology(1, CLI_COUNT);
+  for (let rep = 1; rep <= opts.repeat.cli; rep++) {
+    for (const parallel of [undefined, 100]) {
+      for (const kind of ['flowlog', 'noop']) {
+        const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 20, burst: 20, delays: delaysOf(CLI_T * 1000), topology, quota: CLI_COUNT + 100 });
+        const stack = await makeStack({ root: opts.root, pulumiRoot: opts.pulumiRoot, emu, name: `cli-${kind}-${parallel ?? 'default'}`, kind, targets, activationMs: CLI_T * 1000 });
+        const flags = ['--yes', '--skip-preview', ...(parallel ? ['--parallel', String(parallel)] : [])];
+        const steps = [['up', ['up', ...flags]], ['update', ['up', ...flags]], ['refresh', ['refresh', ...flags]], ['destroy', ['destroy', ...flags]]];
+        try {
+          for (const [phase, args] of steps) {
+            if (phase === 'update') stack.setConfig('b');
+            await adminPost(emu.endpoint, 'reset-requests');
+            progress(`cli: rep ${rep}, ${kind}, --parallel ${parallel ?? 'default'}: pulumi ${phase} of ${CLI_COUNT} (load ${load()})`);
+            const r = await stack.run(args);
+            const log = await requestSummary(emu.endpoint);
+            const state = await admin(emu.endpoint, 'state');
+            const writes = writesOf(log.accepted);
+            runs.push({
+              rep, kind, parallel: parallel ?? 'default', phase, seconds: r.seconds, exitCode: r.code, log, writes,
+              beyondWrites: (log.requests - writes) / CLI_COUNT, flowLogsAfter: state.flowLogs.length,
+              ...(r.code !== 0 ? { failure: stack.logTail() } : {}),
+            });
+            progress(`cli:   ${r.seconds.toFixed(1)} s, exit ${r.code}, ${log.requests} requests (${log.throttled} throttled)`);
+          }
+        } finally {
+          stack.remove();
+          await emu.stop();
+        }
+      }
+    }
+  }
+  return { runs };
+}
+
+/** Table 4: K stacks × 20 flow logs, `pulumi up` at once on one AccessKey (20 req/s, burst 20). */
+async function stacks(opts) {
+  const runs = [];
+  const T = CLI_T;
+  const { topology, targets } = benchTopology(1, STACKS * PER_STACK);
+  for (let rep = 1; rep <= opts.repeat.stacks; rep++) {
+    for (const kind of ['flowlog', 'noop']) {
+      const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 20, burst: 20, delays: delaysOf(T * 1000), topology, quota: STACKS * PER_STACK + 100 });
+      const made = [];
+      try {
+        for (let k = 0; k < STACKS; k++) {
+          made.push(await makeStack({ root: opts.root, pulumiRoot: opts.pulumiRoot, emu, name: `stacks-${kind}-${k}`, kind, targets: targets.slice(k * PER_STACK, (k + 1) * PER_STACK), activationMs: T * 1000 }));
+        }
+        await adminPost(emu.endpoint, 'reset-requests');
+        progress(`stacks: rep ${rep}, ${kind}: ${STACKS} × pulumi up of ${PER_STACK} at once (load ${load()})`);
+        const t0 = performance.now();
+        const ups = await Promise.all(made.map((s) => s.run(['up', '--yes', '--skip-preview'])));
+        const wall = (performance.now() - t0) / 1000;
+        const log = await requestSummary(emu.endpoint);
+        const state = await admin(emu.endpoint, 'state');
+        const active = state.flowLogs.filter((f) => f.Status === 'Active').length;
+        runs.push({
+          rep, kind, wallSeconds: wall, perStackSeconds: ups.map((u) => u.seconds), failedUps: ups.filter((u) => u.code !== 0).length,
+          missing: kind === 'flowlog' ? STACKS * PER_STACK - active : 0, log,
+          failures: ups.map((u, i) => (u.code !== 0 ? made[i].logTail() : undefined)).filter(Boolean).slice(0, 2),
+        });
+        progress(`stacks:   ${wall.toFixed(1)} s, ${log.requests} requests, ${log.throttled} throttled, ${ups.filter((u) => u.code !== 0).length} failed`);
+      } finally {
+        for (const s of made) s.remove();
+        await emu.stop();
+      }
+    }
+  }
+  return { runs, bound: T + (STACKS * PER_STACK - 20) / 20 };
+}
+
+module.exports = { single, scale, cli, stacks, SINGLE_T, SCALE_N, SCALE_CENS, SCALE_RATES, CLI_COUNT, STACKS, PER_STACK };
