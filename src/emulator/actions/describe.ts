@@ -1,7 +1,8 @@
 /** DescribeFlowlogs: every filter, pagination; an unknown id is an empty page, not an error. */
 import type { FlowLogRecord } from '../store';
 import { currentStatus, toView } from '../store';
-import { checkPositiveInt, checkTags, type Params } from '../validate';
+import { checkPositiveInt, type Params } from '../validate';
+import { tagFilters } from './tags';
 import type { ActionContext, ActionResult } from './context';
 
 /** Request parameter → the record field it filters on (exact match). */
@@ -21,7 +22,7 @@ const FILTERS: Array<[string, (r: FlowLogRecord) => string | number | undefined]
 
 function matcher(params: Params): (r: FlowLogRecord) => boolean {
   const active = FILTERS.filter(([name]) => params[name] !== undefined && params[name] !== '');
-  const tags = checkTags(params, { validate: false });
+  const tags = tagFilters(params);
   return (r) => active.every(([name, field]) => String(field(r) ?? '') === params[name])
     && tags.every((t) => r.tags.some((own) => own.Key === t.Key && (t.Value === '' || own.Value === t.Value)));
 }

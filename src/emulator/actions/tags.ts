@@ -1,10 +1,14 @@
 /** TagResources, UntagResources, ListTagResources for ResourceType `Flowlog` (any case). */
 import type { FlowLogRecord } from '../store';
+import type { ApiTag } from '../types';
 import { ApiError } from '../errors';
 import { checkPositiveInt, checkTags, list, required, type Params } from '../validate';
 import type { ActionContext, ActionResult } from './context';
 
 const MAX_TAGS = 20;
+/** Per call, from the SDK models: ResourceId and Tag are lists of at most 20. */
+export const MAX_RESOURCE_IDS = 20;
+export const MAX_TAG_FILTERS = 20;
 
 function checkResourceType(params: Params): string {
   const type = required(params, 'ResourceType');
@@ -14,15 +18,33 @@ function checkResourceType(params: Params): string {
   return 'Flowlog';
 }
 
+/** RegionId, when given, scopes the flow logs a tag action sees. */
+function inRegion(ctx: ActionContext): (rec: FlowLogRecord) => boolean {
+  const regionId = ctx.params.RegionId;
+  return (rec) => !regionId || rec.regionId === regionId;
+}
+
 function resources(ctx: ActionContext, needed: boolean): FlowLogRecord[] {
   const ids = list(ctx.params, 'ResourceId');
   if (needed && ids.length === 0) throw new ApiError('MissingParameter', undefined, 400, 'The input parameter "ResourceId.1" that is mandatory for processing this request is not supplied.');
-  if (ids.length > 50) throw new ApiError('InvalidParameter.ResourceId', `At most 50 resources, got ${ids.length}.`);
+  if (ids.length > MAX_RESOURCE_IDS) {
+    throw new ApiError('InvalidParameter.ResourceId', `At most ${MAX_RESOURCE_IDS} ResourceId per call, got ${ids.length}.`);
+  }
+  const visible = inRegion(ctx);
   return ids.map((id) => {
     const rec = ctx.store.get(id);
-    if (!rec) throw new ApiError('InvalidFlowlogId.NotFound', `No flow log ${id}.`);
+    if (!rec || !visible(rec)) throw new ApiError('InvalidFlowlogId.NotFound', `No flow log ${id}${ctx.params.RegionId ? ` in ${ctx.params.RegionId}` : ''}.`);
     return rec;
   });
+}
+
+/** Tag filters (`Tag.N.Key`, `Tag.N.Value`): at most MAX_TAG_FILTERS. */
+export function tagFilters(params: Params): ApiTag[] {
+  const filters = checkTags(params, { validate: false });
+  if (filters.length > MAX_TAG_FILTERS) {
+    throw new ApiError('InvalidParameter.TagNum', `At most ${MAX_TAG_FILTERS} Tag filters per call, got ${filters.length}.`);
+  }
+  return filters;
 }
 
 export function tagResources(ctx: ActionContext): ActionResult {
@@ -64,8 +86,8 @@ export function listTagResources(ctx: ActionContext): ActionResult {
   const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
   if (!Number.isInteger(offset) || offset < 0) throw new ApiError('InvalidParameter.NextToken', `"${token}" was not issued by this service.`);
   const named = resources(ctx, false);
-  const wanted = checkTags(ctx.params, { validate: false });
-  const pool = named.length > 0 ? named : ctx.store.all();
+  const wanted = tagFilters(ctx.params);
+  const pool = named.length > 0 ? named : ctx.store.all().filter(inRegion(ctx));
   const pairs = pool
     .filter((rec) => wanted.every((w) => rec.tags.some((t) => t.Key === w.Key && (w.Value === '' || t.Value === w.Value))))
     .flatMap((rec) => rec.tags.map((t) => ({ ResourceId: rec.flowLogId, ResourceType: resourceType, TagKey: t.Key, TagValue: t.Value })));
