@@ -70,6 +70,7 @@ describe.each(['v3', 'v2'] as const)('with %s signatures', (signatureAlgorithm) 
     expect(active!.Tags).toEqual(expect.arrayContaining([{ Key: 'env', Value: 'test' }, { Key: 'empty', Value: '' }]));
 
     await api.modifyFlowLogAttribute({ RegionId: REGION, CenId: CEN, FlowLogId: flowLogId, Interval: 600, Description: 'changed' });
+    await waitFor(api, flowLogId, 'Active'); // ModifyFlowLogAttribute is asynchronous: Modifying, then Active
     await api.deactiveFlowLog({ RegionId: REGION, CenId: CEN, FlowLogId: flowLogId });
     expect(await waitFor(api, flowLogId, 'Inactive')).toMatchObject({ Status: 'Inactive', Interval: 600, Description: 'changed' });
     await api.activeFlowLog({ RegionId: REGION, CenId: CEN, FlowLogId: flowLogId });
