@@ -29,8 +29,12 @@ const MAX_LISTED = 10;
 
 export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
-const isMap = (v: unknown): v is object =>
-  typeof v === 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+/** A plain object (of any realm) or a null-prototype one: not an array, a Map or a Date, whose entries would mislead. */
+const isMap = (v: unknown): v is object => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+};
 
 type Rule = (value: unknown) => string | undefined;
 

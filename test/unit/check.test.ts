@@ -60,6 +60,8 @@ describe('check', () => {
     ['a tag value of 129 characters', { tags: { k: 'v'.repeat(129) } }, 'tags', /at most 128/],
     ['a tag value containing https://', { tags: { k: 'see https://x' } }, 'tags', /must not contain/],
     ['a tag value that is a number', { tags: { k: 5 } }, 'tags', /must be a string/],
+    ['tags given as a Map', { tags: new Map([['team', 'net']]) }, 'tags', /must be a map of tag keys to values/],
+    ['tags given as a list', { tags: [{ Key: 'team', Value: 'net' }] }, 'tags', /must be a map of tag keys to values/],
     ['a timeout that is not a duration', { timeouts: { create: 'soon' } }, 'timeouts', /duration/],
     ['an unknown timeout key', { timeouts: { read: '1m' } }, 'timeouts', /unknown key "read"/],
     ['adopt given a number', { adopt: 5 }, 'adopt', /flow-log id/],
@@ -154,6 +156,13 @@ describe('check', () => {
     expect(Object.entries(inputs.tags)).toEqual([...PROTO_KEYS].sort().map((k) => [k, `v-${k}`]));
     expect(JSON.parse(JSON.stringify(inputs.tags))).toEqual(inputs.tags);
     expect(Object.keys(JSON.parse(JSON.stringify(inputs.tags)))).toEqual([...PROTO_KEYS].sort());
+  });
+
+  it('accepts tags built with a null prototype, as plain own entries', () => {
+    const tags = Object.assign(Object.create(null) as Record<string, string>, { b: '2', a: '1' });
+    const { inputs, failures } = checkInputs({ ...valid, tags });
+    expect(failures).toEqual([]);
+    expect(Object.entries(inputs.tags)).toEqual([['a', '1'], ['b', '2']]);
   });
 
   it.each(['', null, undefined])('treats a transitRouterAttachmentId of %j as unset (the whole transit router)', (value) => {
