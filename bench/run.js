@@ -11,12 +11,13 @@
  *   BENCH_RECORD_BASELINE=1             also store the results as the "before (measured here)" column
  *   BENCH_CAP_FACTOR=4                  stop a scale run at max(60 s, factor × its bound)
  *   BENCH_OUT=path                      where to write the Markdown (default bench/RESULTS.md)
+ *   BENCH_NO_BUILD=1                    skip `npm run build` in the measured checkout
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO, readOptions, progress } = require('./lib/env');
+const { REPO, readOptions, requireBuilt, progress } = require('./lib/env');
 const sections = require('./lib/sections');
 const { cliVersion } = require('./lib/pulumi');
 const { render } = require('./lib/report');
@@ -54,6 +55,12 @@ async function main() {
     memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, pulumi: `Pulumi CLI ${cliVersion(opts.pulumiRoot)}`,
   };
   const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot };
+  if (process.env.BENCH_NO_BUILD !== '1') {
+    progress(`building ${opts.root} (npm run build)`);
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: opts.root, stdio: 'inherit' });
+  }
+  requireBuilt(opts.root);
+  requireBuilt(opts.emulatorRoot);
   progress(`measuring ${root.label}; sections ${opts.only.join(', ')}; results to ${path.relative(REPO, opts.out)}`);
   const results = readJson(RESULTS);
   const baseline = readJson(BASELINE);

@@ -29,8 +29,14 @@ function positiveInt(name, raw) {
 
 function packageRoot(name, raw) {
   const root = path.resolve(raw);
-  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) {
-    fail(`Expected \`${name}\` to be a built cen-flowlog checkout (with dist/index.js), got ${root}: run \`npm ci && npm run build\` there`);
+  let pkg;
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  } catch {
+    pkg = undefined;
+  }
+  if (pkg?.name !== 'cen-flowlog' || !fs.existsSync(path.join(root, 'node_modules'))) {
+    fail(`Expected \`${name}\` to be a cen-flowlog checkout with its dependencies installed, got ${root}: run \`npm ci\` there`);
   }
   return root;
 }
@@ -73,6 +79,11 @@ function startEmulatorProcess(emulatorRoot, options) {
       });
     });
   });
+}
+
+/** After the build: the compiled package must be there. */
+function requireBuilt(root) {
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) fail(`${root} has no dist/index.js: run \`npm run build\` there`);
 }
 
 /** GET one admin resource of an emulator (loopback, unsigned). */
@@ -150,7 +161,7 @@ const max = (xs) => sorted(xs).at(-1);
 
 const progress = (line) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-module.exports = { REPO, SECTIONS, readOptions, startEmulatorProcess, admin, requestSummary, runDriver, median, min, max, progress };
+module.exports = { requireBuilt, REPO, SECTIONS, readOptions, startEmulatorProcess, admin, requestSummary, runDriver, median, min, max, progress };
 
 /** POST to the admin endpoint (e.g. `reset-requests`). */
 function adminPost(endpoint, what, body = {}) {
