@@ -114,7 +114,9 @@ describe('generateProgram', () => {
   it('leaves out a log format that check() would refuse (unset keeps what the service has), with the reason', () => {
     const text = generateProgram([found({ LogFormatString: '${srcaddr}${dstaddr}${bytes}${new-field}' })]);
     expect(run(text).declared[0]!.args).not.toHaveProperty('logFormatString');
-    expect(text).toContain('// logFormatString is left out: the service reports "${srcaddr}${dstaddr}${bytes}${new-field}", which check() refuses (it names unknown field(s) "new-field"; known fields:');
+    expect(text).toContain(' * logFormatString is left unset where the service reports "${srcaddr}${dstaddr}${bytes}${new-field}":\n'
+      + ' * check() refuses it as a declared value (it names unknown field(s) "new-field"; known fields:');
+    expect(text).toContain('  // logFormatString is left unset: see the note at the top.\n');
   });
 
   it('flags a value check() will refuse above the resource', () => {
