@@ -41,7 +41,7 @@ describe('getFlowlogs against the emulator', () => {
     const provider = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined });
     await provider.configure({ config: opts.config! });
     shanghai = await create(provider, {
-      regionId: 'cn-shanghai', cenId: SH_TR.cenId, transitRouterId: SH_TR.transitRouterId, transitRouterAttachmentId: EMULATOR_IDS.shVpcAttachmentId,
+      regionId: 'cn-shanghai', cenId: SH_TR.cenId, transitRouterId: SH_TR.transitRouterId, transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId,
       projectName: 'emu-flowlog-project-sh', logStoreName: 'sh-store', flowLogName: 'shanghai',
     });
     wholeRouter = await create(provider, {
@@ -67,6 +67,7 @@ describe('getFlowlogs against the emulator', () => {
     ['regionId', () => ({ regionId: 'cn-shanghai' }), () => [shanghai]],
     ['cenId', () => ({ regionId: 'cn-hangzhou', cenId: EMULATOR_IDS.cenId }), () => idsWhere((f) => f.RegionId === 'cn-hangzhou')],
     ['transitRouterId', () => ({ regionId: 'cn-shanghai', transitRouterId: SH_TR.transitRouterId }), () => [shanghai]],
+    ['transitRouterAttachmentId of a real attachment', () => ({ regionId: 'cn-shanghai', transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId }), () => [shanghai]],
     ['transitRouterAttachmentId', () => ({ regionId: 'cn-hangzhou', transitRouterAttachmentId: `tr-attach-seed${seeded[40]!.slice(8)}` }), () => [seeded[40]!]],
     ['flowLogId', () => ({ regionId: 'cn-hangzhou', flowLogId: seeded[7] }), () => [seeded[7]!]],
     ['flowLogName', () => ({ regionId: 'cn-hangzhou', flowLogName: 'dev-4' }), () => [seeded[4]!]],
