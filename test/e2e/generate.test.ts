@@ -9,8 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
-import { EMULATOR_IDS } from 'cen-flowlog';
-import { E2eContext, ROOT, stackName, useSuiteContext, writeCalls } from './harness';
+import * as pulumi from '@pulumi/pulumi';
+import { EMULATOR_IDS, getFlowlogs, getFlowlogsOutput } from 'cen-flowlog';
+import { E2eContext, ROOT, inlineStack, stackName, useSuiteContext, writeCalls } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -106,5 +107,23 @@ describe('cen-flowlog generate, then pulumi up', () => {
     expect(writeCalls(ctx.emu)).toEqual(['ModifyFlowLogAttribute']);
     expect(ctx.emu.flowLogs().find((f) => f.FlowLogId === seeded[3])).toMatchObject({ FlowLogName: 'VPC edge 3 (core)' });
     expect(ctx.emu.flowLogs()).toHaveLength(30);
+  });
+
+  it('getFlowlogs in a program reads the endpoint, region and credentials from the stack config', async () => {
+    // The inline program runs in this process, whose environment has neither the endpoint nor the keys.
+    const lookup = await inlineStack(ctx, stackName('lookup'), async () => {
+      const all = await getFlowlogs({ cenId: EMULATOR_IDS.cenId });
+      const inactive = getFlowlogsOutput({ cenId: pulumi.output(EMULATOR_IDS.cenId), status: 'Inactive' });
+      return { count: all.ids.length, regions: [...new Set(all.flowlogs.map((f) => f.regionId))], inactive: inactive.ids };
+    });
+    stacks.push(lookup);
+    await lookup.setAllConfig({
+      'cenFlowlog:endpoint': { value: ctx.emu.endpoint }, 'alicloud:region': { value: EMULATOR_IDS.region },
+      'alicloud:accessKey': { value: ctx.emu.accessKeyId }, 'alicloud:secretKey': { value: ctx.emu.accessKeySecret, secret: true },
+    });
+    const up = await lookup.up();
+    expect(up.outputs.count!.value).toBe(30);
+    expect(up.outputs.regions!.value).toEqual([EMULATOR_IDS.region]);
+    expect([...(up.outputs.inactive!.value as string[])].sort()).toEqual(ctx.emu.flowLogs().filter((f) => f.Status === 'Inactive').map((f) => f.FlowLogId).sort());
   });
 });
