@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseDuration } from './duration';
 import { generateProgram } from './generate';
 import { getFlowlogs } from './get-flowlogs';
 import type { SessionFactory } from './session';
@@ -43,15 +44,22 @@ export interface GenerateCommand {
   timeout?: string;
 }
 
-/** argv (after the program name) → the command; throws UsageError on anything wrong. */
-export function parseCli(argv: string[]): GenerateCommand | 'help' {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+const OPTIONS = {
+  'cen-id': { type: 'string' }, 'transit-router-id': { type: 'string' }, region: { type: 'string' },
+  out: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { values, positionals } = parsed;
+}
+
+/** argv (after the program name) → the command; throws UsageError on anything wrong. */
+export function parseCli(argv: string[]): GenerateCommand | 'help' {
+  const { values, positionals } = parse(argv);
   if (values.help) return 'help';
   if (positionals[0] !== 'generate' || positionals.length > 1) {
     throw new UsageError(positionals.length === 0 ? 'Expected a command: generate' : `Unknown command ${JSON.stringify(positionals.join(' '))}; expected: generate`);
@@ -60,15 +68,13 @@ export function parseCli(argv: string[]): GenerateCommand | 'help' {
     if (typeof value === 'string' && value.trim() === '') throw new UsageError(`Expected --${flag} to have a value, got an empty string`);
   }
   if (values['cen-id'] === undefined) throw new UsageError('Expected --cen-id <id>: the CEN instance whose flow logs to adopt');
+  if (values.timeout !== undefined && parseDuration(values.timeout) === undefined) {
+    throw new UsageError(`Expected --timeout to be a duration like "90s" or "5m", got ${JSON.stringify(values.timeout)}`);
+  }
   return {
     cenId: values['cen-id'], transitRouterId: values['transit-router-id'], region: values.region, out: values.out, timeout: values.timeout,
   };
 }
-
-const OPTIONS = {
-  'cen-id': { type: 'string' }, 'transit-router-id': { type: 'string' }, region: { type: 'string' },
-  out: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-} as const;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

@@ -170,6 +170,7 @@ describe('the cen-flowlog CLI', () => {
     [['generate', '--cen-id'], /--cen-id/],
     [['generate', '--cen-id', ''], /Expected --cen-id to have a value/],
     [['generate', '--cen-id', 'cen-1', '--colour', 'red'], /--colour/],
+    [['generate', '--cen-id', 'cen-1', '--timeout', 'soon'], /Expected --timeout to be a duration like "90s" or "5m", got "soon"/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(message);
   });
