@@ -194,15 +194,23 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
     expect(await pendingCreates()).toEqual(['creating vpc1', 'creating vpc2', 'creating whole']);
   });
 
-  it('refresh --clear-pending-creates --yes drops the interrupted creates without a prompt', async () => {
+  it('a plain refresh keeps the pending creates, and --import-pending-creates drops one without recording the flow log', async () => {
     const plain = await pulumi('refresh', '--yes');
     expect(plain.code).toBe(0);
-    expect(await pendingCreates()).toHaveLength(3); // a plain refresh keeps them
+    expect(await pendingCreates()).toHaveLength(3);
 
+    const urn = `urn:pulumi:${stack}::cen-flowlog-recovery::${FLOWLOG_TYPE}::vpc1`;
+    const imported = await pulumi('refresh', '--yes', '--import-pending-creates', urn, '--import-pending-creates', ids.vpc1!);
+    expect(imported.code).toBe(0);
+    expect(await pendingCreates()).toEqual(['creating vpc2', 'creating whole']);
+    expect(await stackFlowLogs()).toEqual({});
+  });
+
+  it('refresh --clear-pending-creates --yes drops the interrupted creates without a prompt', async () => {
     const clear = await pulumi('refresh', '--clear-pending-creates', '--yes');
     expect(clear.code).toBe(0);
     expect(await pendingCreates()).toEqual([]);
-    expect(emu.flowLogs()).toHaveLength(3); // only the state changed
+    expect(Object.values(byLocation(emu)).sort()).toEqual(Object.values(ids).sort()); // only the state changed
   });
 
   it('adopting each id from the error brings the flow logs into the stack with no write call', async () => {
