@@ -52,16 +52,21 @@ async function single(opts) {
       for (const T of SINGLE_T) jobs.push({ kind: 'single', mode, T, count: 1, ops: ['create', 'update', 'delete'] });
       jobs.push({ kind: 'ten', mode, T: 10, count: 10, ops: ['create'] });
     }
-    const results = await Promise.all(jobs.map(async (j) => {
-      const { topology, targets } = benchTopology(1, j.count);
-      const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 0, delays: delaysOf(j.T * 1000), topology, quota: 100 });
+    // Every emulator first, then every driver starts its clock at the same moment, once all are loaded.
+    const emus = await Promise.all(jobs.map((j) => {
+      const { topology } = benchTopology(1, j.count);
+      return startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 0, delays: delaysOf(j.T * 1000), topology, quota: 100 });
+    }));
+    const startAt = Date.now() + 4000;
+    const results = await Promise.all(jobs.map(async (j, i) => {
+      const { targets } = benchTopology(1, j.count);
       try {
-        const r = await runDriver('single-driver.js', { ...withoutStop(emu), root: opts.root, mode: j.mode, T: j.T, targets, ops: j.ops, limitMs: (3 * j.T + 200) * 1000 }, (3 * j.T + 260) * 1000);
-        return { ...j, rep, ...r };
+        const job = { ...withoutStop(emus[i]), root: opts.root, mode: j.mode, T: j.T, targets, ops: j.ops, startAt, limitMs: (3 * j.T + 200) * 1000 };
+        return { ...j, rep, ...(await runDriver('single-driver.js', job, (3 * j.T + 260) * 1000)) };
       } catch (err) {
         return { ...j, rep, error: err.message };
       } finally {
-        await emu.stop();
+        await emus[i].stop();
       }
     }));
     runs.push(...results);

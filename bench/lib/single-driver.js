@@ -101,6 +101,7 @@ function terraform() {
 
 async function main() {
   const impl = job.mode === 'terraform' ? terraform() : ours();
+  if (job.startAt) await sleep(job.startAt - Date.now());
   const named = (suffix) => job.targets.map((t, i) => ({ ...t, flowLogName: `bench-${i}-${suffix}` }));
   const created = await phase('create', named('a'), (raw) => impl.create(raw));
   if (job.ops.includes('update')) {
