@@ -153,6 +153,8 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
       await until('three flow logs in Creating', () => emu.flowLogs().length === 3, 60_000)
         .catch((err: Error) => { throw new Error(`${err.message}; pulumi up printed:\n${output}`); });
     } finally {
+      // Stopped first, so that it starts no process between the listing and the kill.
+      process.kill(up.pid!, 'SIGSTOP');
       for (const pid of [...descendants(up.pid!), up.pid!]) {
         try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
       }
