@@ -35,6 +35,8 @@ export interface BudgetOptions {
 const BETA = 0.7;
 const SCALE = 0.4;
 const SMOOTH = 0.8;
+/** Before the first throttle, each answer raises the rate by this much (req/s). */
+const SLOW_START_STEP = 2;
 
 interface Waiter { resolve: (sentAt: number) => void }
 
@@ -95,7 +97,7 @@ export class AdaptiveBudget {
     this.measure(now);
     let next: number;
     if (this.slowStart) {
-      next = this.fillRate + 1; // +1/s per answer: doubles per second at full use
+      next = this.fillRate + SLOW_START_STEP; // per answer: the rate triples each second at full use
     } else {
       const t = (now - this.lastThrottle) / 1000 - this.timeWindow;
       next = SCALE * t ** 3 + this.lastMaxRate;
