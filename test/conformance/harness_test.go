@@ -221,40 +221,58 @@ func newSDK(t *testing.T, emu emulator, s sig, o clientOpts) *sdk {
 	return &sdk{Client: client, rec: rec}
 }
 
-// strict decodes raw into a fresh value of want's type, refusing unknown fields and type
-// mismatches, and checks that the value re-encodes to the same JSON (no field lost to
-// case-insensitive matching, no lossy conversion). It returns the decoded value.
+// strict decodes raw into a fresh value of T, failing the test unless strictErr accepts it.
 func strict[T any](t *testing.T, raw []byte) *T {
 	t.Helper()
 	var v T
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("%T does not decode strictly: %v\nbody: %s", v, err, raw)
-	}
-	if dec.More() {
-		t.Fatalf("trailing data after the JSON body: %s", raw)
-	}
-	again, err := json.Marshal(&v)
-	if err != nil {
-		t.Fatalf("re-encoding %T: %v", v, err)
-	}
-	var a, b any
-	mustJSON(t, raw, &a)
-	mustJSON(t, again, &b)
-	if !reflect.DeepEqual(prune(a), prune(b)) {
-		t.Fatalf("%T loses data in a round trip:\nwire:    %s\ndecoded: %s", v, raw, again)
+	if err := strictErr(raw, &v); err != nil {
+		t.Fatal(err)
 	}
 	return &v
 }
 
-func mustJSON(t *testing.T, raw []byte, v any) {
-	t.Helper()
+// strictErr decodes raw into v refusing unknown fields and type mismatches, then checks
+// that v re-encodes to the same JSON (no field matched only case-insensitively, nothing
+// lost or converted on the way).
+func strictErr(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%T does not decode strictly: %v\nbody: %s", v, err, raw)
+	}
+	if dec.More() {
+		return fmt.Errorf("trailing data after the JSON body: %s", raw)
+	}
+	again, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("re-encoding %T: %v", v, err)
+	}
+	var a, b any
+	if err := generic(raw, &a); err != nil {
+		return err
+	}
+	if err := generic(again, &b); err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(prune(a), prune(b)) {
+		return fmt.Errorf("%T loses data in a round trip:\nwire:    %s\ndecoded: %s", v, raw, again)
+	}
+	return nil
+}
+
+func generic(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		t.Fatalf("not JSON: %v: %s", err, raw)
+		return fmt.Errorf("not JSON: %v: %s", err, raw)
+	}
+	return nil
+}
+
+func mustJSON(t *testing.T, raw []byte, v any) {
+	t.Helper()
+	if err := generic(raw, v); err != nil {
+		t.Fatal(err)
 	}
 }
 
