@@ -80,6 +80,49 @@ describe('create', () => {
     expect(api.flowLogs.has(id)).toBe(true);
   });
 
+  it('records the flow log when the create answer is lost and the service fails until the deadline', async () => {
+    const { api, provider } = setup();
+    const real = api.createFlowlog.bind(api);
+    let calls = 0;
+    api.createFlowlog = async (req) => {
+      calls++;
+      if (calls === 1) { await real(req); throw networkError('ECONNRESET', 'CreateFlowlog'); }
+      throw apiError('ServiceUnavailable', 503, 'CreateFlowlog');
+    };
+    const err = await provider.create({ ...inputs, timeouts: { create: '20s' } }).catch((e) => e);
+    expect(api.flowLogs.size).toBe(1);
+    expect(err.id).toBe([...api.flowLogs.keys()][0]);
+    expect(err.properties).toMatchObject({ flowLogId: err.id, __provider: 'shim text' });
+    expect(err.reasons[0]).toMatch(/exists but the operation did not finish/);
+  });
+
+  it('does not take over a flow log on the location that another tool made', async () => {
+    const { api, provider } = setup();
+    api.add({ FlowLogId: 'flowlog-other', TransitRouterId: 'tr-1', TransitRouterAttachmentId: 'tr-attach-1',
+      ProjectName: 'someone-else', LogStoreName: 'theirs' });
+    api.failNext('createFlowlog', ...Array.from({ length: 200 }, () => networkError('ETIMEDOUT', 'CreateFlowlog')));
+    const err = await provider.create({ ...inputs, timeouts: { create: '10s' } }).catch((e) => e);
+    expect(err.id).toBeUndefined();
+    expect(err.code).toBe('ETIMEDOUT');
+  });
+
+  it('never lets one HTTP attempt run past the create timeout', async () => {
+    const { api, provider, clock } = setup();
+    const timeouts: number[] = [];
+    const real = api.createFlowlog.bind(api);
+    api.createFlowlog = async (req, opts) => {
+      timeouts.push(opts?.timeoutMs ?? Number.POSITIVE_INFINITY);
+      await clock.sleep(opts?.timeoutMs ?? 60_000);
+      if (timeouts.length < 3) throw networkError('RequestTimeout', 'CreateFlowlog');
+      return real(req);
+    };
+    const start = clock.now();
+    await provider.create({ ...inputs, timeouts: { create: '3s' } }).catch(() => undefined);
+    expect(timeouts.length).toBeGreaterThan(0);
+    expect(Math.max(...timeouts)).toBeLessThanOrEqual(3_000);
+    expect(clock.now() - start).toBeLessThanOrEqual(3_000 + 15_000); // the timeout, then the short look for the flow log
+  });
+
   it('retries throttling and 5xx, then succeeds', async () => {
     const { api, provider, lines } = setup();
     api.failNext('createFlowlog', apiError('Throttling.User'), apiError('ServiceUnavailable', 503));
@@ -221,6 +264,30 @@ describe('update', () => {
     expect(res.outs).toMatchObject({ status: 'Inactive', flowLogName: 'renamed' });
     expect(api.count('activeFlowLog')).toBe(0);
     expect(clock.now() - start).toBeLessThan(5_000);
+  });
+
+  it('waits while a change of attributes is applied before changing the status', async () => {
+    const { api, provider, clock, id, outs } = await created();
+    // ModifyFlowLogAttribute is asynchronous: Modifying for 2 s, and other writes are refused meanwhile.
+    const realModify = api.modifyFlowLogAttribute.bind(api);
+    api.modifyFlowLogAttribute = async (req) => {
+      const res = await realModify(req);
+      const fl = api.flowLogs.get(id)!;
+      fl.Status = 'Modifying';
+      void clock.sleep(2_000).then(() => { fl.Status = 'Active'; });
+      return res;
+    };
+    const realDeactive = api.deactiveFlowLog.bind(api);
+    let refused = 0;
+    api.deactiveFlowLog = async (req) => {
+      if (api.flowLogs.get(id)?.Status === 'Modifying') { refused++; throw apiError('IncorrectStatus.flowlog', 400, 'DeactiveFlowLog'); }
+      return realDeactive(req);
+    };
+    const res = await provider.update(id, outs, { ...inputs, flowLogName: 'renamed', status: 'Inactive' });
+    expect(res.outs).toMatchObject({ flowLogName: 'renamed', status: 'Inactive' });
+    expect(refused).toBe(0);
+    expect(api.count('modifyFlowLogAttribute')).toBe(1);
+    expect(api.count('deactiveFlowLog')).toBe(1);
   });
 
   it('explains how to recover when the flow log was deleted outside Pulumi', async () => {
