@@ -37,6 +37,8 @@ const SCALE = 0.4;
 const SMOOTH = 0.8;
 /** Before the first throttle, each answer raises the rate by this much (req/s). */
 const SLOW_START_STEP = 2;
+/** The deepest single cut. */
+const MIN_CUT = 0.25;
 
 interface Waiter { resolve: (sentAt: number) => void }
 
@@ -57,6 +59,8 @@ export class AdaptiveBudget {
   private measured = 0;
   private measureBucket: number;
   private measureCount = 0;
+  /** Answers of the last second: when, and whether throttled (to size a cut to the overload). */
+  private recent: { at: number; throttled: boolean }[] = [];
   private readonly lanes: Record<Lane, Waiter[]> = { poll: [], write: [] };
   private pumping = false;
 
@@ -95,6 +99,7 @@ export class AdaptiveBudget {
   onSuccess(): void {
     const now = this.clock.now();
     this.measure(now);
+    this.remember(now, false);
     let next: number;
     if (this.slowStart) {
       next = this.fillRate + SLOW_START_STEP; // per answer: the rate triples each second at full use
@@ -113,6 +118,7 @@ export class AdaptiveBudget {
   onThrottle(sentAt: number, timeLeftMs?: number): void {
     const now = this.clock.now();
     this.measure(now);
+    const throttledShare = this.remember(now, true);
     if (timeLeftMs !== undefined && timeLeftMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + timeLeftMs);
     if (sentAt < this.lastCut) return;
     const base = this.measured > 0 ? Math.min(this.measured, this.fillRate) : this.fillRate;
@@ -121,8 +127,16 @@ export class AdaptiveBudget {
     this.timeWindow = Math.cbrt((base * (1 - BETA)) / SCALE);
     this.lastThrottle = now;
     this.lastCut = now;
-    this.setRate(base * BETA);
+    // A heavily shared account throttles most of what is sent: cut to what got through, not just to 70 %.
+    this.setRate(base * Math.max(MIN_CUT, Math.min(BETA, 1 - throttledShare)));
     this.tokens = Math.min(this.tokens, 0);
+  }
+
+  /** Records an answer; returns the share of the last second's answers that were throttled. */
+  private remember(now: number, throttled: boolean): number {
+    this.recent.push({ at: now, throttled });
+    while (this.recent.length > 0 && this.recent[0]!.at < now - 1000) this.recent.shift();
+    return this.recent.filter((r) => r.throttled).length / this.recent.length;
   }
 
   private setRate(rate: number): void {

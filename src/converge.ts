@@ -39,10 +39,11 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
   }
   if (changed.has('status')) {
     // ModifyFlowLogAttribute is asynchronous: the flow log is Modifying, and refuses writes, until it is done.
-    if (modify) await s.waitFor(inputs, live.FlowLogId, 'Settled');
+    if (modify) await s.waitFor(inputs, live.FlowLogId, 'Settled', 'modify');
     const call = inputs.status === 'Inactive' ? s.api.deactiveFlowLog : s.api.activeFlowLog;
     await call.call(s.api, ref);
   }
-  const final = changed.size > 0 ? await s.waitFor(inputs, live.FlowLogId, inputs.status) : live;
+  const kind = changed.has('status') ? 'status' : modify ? 'modify' : undefined;
+  const final = changed.size > 0 ? await s.waitFor(inputs, live.FlowLogId, inputs.status, kind) : live;
   return toOutputs(final, inputs);
 }

@@ -130,10 +130,10 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
       throw (await describeExistingConflict(s, inputs, err)) ?? err;
     }
     return this.guard(flowLogId, props, undefined, async () => {
-      let flowLog = await s.waitFor(inputs, flowLogId, 'Active');
+      let flowLog = await s.waitFor(inputs, flowLogId, 'Active', 'create');
       if (inputs.status === 'Inactive') {
         await s.api.deactiveFlowLog({ RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: flowLogId });
-        flowLog = await s.waitFor(inputs, flowLogId, 'Inactive');
+        flowLog = await s.waitFor(inputs, flowLogId, 'Inactive', 'status');
       }
       return { id: flowLogId, outs: toOutputs(flowLog, inputs) };
     });
@@ -188,7 +188,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
       if ((err as { code?: string }).code === 'InvalidFlowlogId.NotFound') return;
       throw err;
     }
-    await s.waitFor(previous, id, 'Gone');
+    await s.waitFor(previous, id, 'Gone', 'delete');
   }
 
   /**

@@ -22,8 +22,12 @@ export interface Session {
   readonly deadline: number;
   /** The flow log by id, read through the CEN's status loop; undefined when it is gone. A transient error is thrown, never "gone". */
   describe(regionId: string, cenId: string | undefined, flowLogId: string): Promise<ApiFlowLog | undefined>;
-  /** Waits until the flow log reaches `want`; resolves with it (undefined for Gone). */
-  waitFor(where: Where, flowLogId: string, want: WantedState): Promise<ApiFlowLog>;
+  /**
+   * Waits until the flow log reaches `want`; resolves with it (undefined for Gone).
+   * `kind` names the transition (`create`, `modify`, `status`, `delete`) so the
+   * CEN's loop can learn how long such transitions take.
+   */
+  waitFor(where: Where, flowLogId: string, want: WantedState, kind?: string): Promise<ApiFlowLog>;
 }
 
 export type SessionFactory = (settings: ProviderSettings, deadline: number) => Session;
@@ -71,9 +75,9 @@ export class Account {
           }
         }
       },
-      waitFor: async (where, flowLogId, want) => {
+      waitFor: async (where, flowLogId, want, kind) => {
         const loop = this.loop(where.regionId, where.cenId);
-        const found = await waitForStatus({ loop, flowLogId, transitRouterId: where.transitRouterId, want, deadline, clock, onProgress: log });
+        const found = await waitForStatus({ loop, flowLogId, transitRouterId: where.transitRouterId, want, kind, deadline, clock, onProgress: log });
         return found as ApiFlowLog;
       },
     };

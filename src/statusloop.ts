@@ -41,7 +41,10 @@ interface Ask {
 
 /** Share of the budget's rate the loop may use while writes wait, and while none do. */
 const SHARE_BUSY = 0.1;
-const SHARE_IDLE = 0.9;
+const SHARE_IDLE = 0.25;
+/** How many recent transition times the loop remembers per kind, and how many it needs before it uses them. */
+const RECENT_DURATIONS = 16;
+const MIN_SAMPLES = 3;
 /** The page size every CEN account accepts (the API's default). */
 const SAFE_PAGE_SIZE = 20;
 
@@ -73,6 +76,26 @@ export class StatusLoop {
   /** Asks waiting for an answer (for progress and tests of the loop itself). */
   get pending(): number {
     return this.asks.length;
+  }
+
+  /** Recent transition times on this CEN, per kind of wait, most recent last. */
+  private readonly durations = new Map<string, number[]>();
+
+  /** A wait of this kind took `ms` from its write to the read that saw it done. */
+  recordDuration(kind: string, ms: number): void {
+    const list = this.durations.get(kind) ?? [];
+    list.push(ms);
+    if (list.length > RECENT_DURATIONS) list.shift();
+    this.durations.set(kind, list);
+  }
+
+  /**
+   * The shortest recent transition of this kind, once a few were seen: a wait
+   * need not read before most of it has passed (one scan then serves them all).
+   */
+  typicalMinimum(kind: string): number | undefined {
+    const list = this.durations.get(kind);
+    return list && list.length >= MIN_SAMPLES ? Math.min(...list) : undefined;
   }
 
   /**
