@@ -144,6 +144,7 @@ function cliTable(section, baseline) {
     'T = 3 s, account 20 req/s burst 20, file backend, the provider plugin started by the engine. The floor is a no-op dynamic',
     'resource of the same shape whose create, update and delete sleep T and call nothing. Beyond writes = (all requests, throttled',
     'included, − accepted writes) / 100.',
+    section.data.modifyPhase === false ? '\n**This emulator applies ModifyFlowLogAttribute at once (no `Modifying` phase), while the floor\'s update sleeps T: the update row is not comparable with its floor.**' : '',
     '',
     '| --parallel | command | ours wall s | floor wall s | ours / floor | requests | writes | beyond writes per flow log | target | throttled | exit | met | before (issue) | before (measured here) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',

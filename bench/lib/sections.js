@@ -107,6 +107,7 @@ const writesOf = (accepted) => Object.entries(accepted).filter(([a]) => WRITES.h
 
 /** Table 3: up / update / refresh / destroy of 100 flow logs through the CLI, and the no-op floor. */
 async function cli(opts) {
+  const modifyPhase = await probeModifyPhase(opts.root, opts.emulatorRoot);
   const runs = [];
   const { topology, targets } = benchTopology(1, CLI_COUNT);
   for (let rep = 1; rep <= opts.repeat.cli; rep++) {
@@ -139,7 +140,7 @@ async function cli(opts) {
       }
     }
   }
-  return { runs };
+  return { modifyPhase, runs };
 }
 
 /** Table 4: K stacks × 20 flow logs, `pulumi up` at once on one AccessKey (20 req/s, burst 20). */
