@@ -1,9 +1,18 @@
+/**
+ * Waiting for a flow log to settle, on the fake clock, through a real status
+ * loop and budget over the fake API: when the wait reads, when it ends and
+ * how it fails.
+ */
+import { AdaptiveBudget } from '../../src/budget';
 import { FlowlogStatusError, FlowlogWaitTimeoutError } from '../../src/errors';
-import { StatusPoller, statusOutcome, waitForStatus, type WantedState } from '../../src/wait';
+import { StatusLoop } from '../../src/statusloop';
+import { nextGapMs, statusOutcome, waitForStatus, type WaitOptions, type WantedState } from '../../src/wait';
 import { apiError, FakeCenApi, networkError } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+
+const FL = 'flowlog-abc';
 
 describe('statusOutcome', () => {
   it.each<[string | undefined, WantedState, string]>([
@@ -25,179 +34,228 @@ describe('statusOutcome', () => {
     ['Active', 'Gone', 'failed'],
     ['Inactive', 'Gone', 'failed'],
     ['Creating', 'Gone', 'failed'],
+    ['Active', 'Settled', 'done'],
+    ['Inactive', 'Settled', 'done'],
+    ['Modifying', 'Settled', 'pending'],
+    ['Creating', 'Settled', 'pending'],
+    ['Deleting', 'Settled', 'failed'],
+    [undefined, 'Settled', 'failed'],
+    ['Weird', 'Settled', 'failed'],
   ])('status %s when waiting for %s is %s', (status, want, outcome) => {
     expect(statusOutcome(status, want)).toBe(outcome);
   });
 });
 
-function setup(statuses: (string | undefined)[], id = 'flowlog-abc') {
+describe('nextGapMs', () => {
+  it.each<[number, number]>([
+    [0, 250],
+    [1000, 250],
+    [2000, 250],
+    [5000, 450],
+    [10_000, 900],
+    [30_000, 2700],
+    [55_000, 4950],
+    [60_000, 5000],
+    [3_600_000, 5000],
+  ])('after %i ms waited, reads again %i ms later', (waited, gap) => {
+    expect(nextGapMs(waited)).toBeCloseTo(gap, 6);
+  });
+
+  it('keeps to the floor and cap it is given', () => {
+    expect(nextGapMs(0, 100, 1000)).toBe(100);
+    expect(nextGapMs(100_000, 100, 1000)).toBe(1000);
+  });
+});
+
+/**
+ * A flow log `FL` on one CEN with a loop and budget of its own. `statusAt`
+ * gives its status at each read (ms since start; undefined = gone); every
+ * read's time is recorded.
+ */
+function setup(statusAt: (elapsed: number) => string | undefined = () => 'Creating') {
   const clock = new FakeClock();
   const api = new FakeCenApi();
-  api.add({ FlowLogId: id, CenId: 'cen-1' });
-  api.scriptStatuses(id, statuses);
-  const poller = new StatusPoller(api, clock, { batchWindowMs: 0 });
-  return { clock, api, poller };
+  const reads: number[] = [];
+  const budget = new AdaptiveBudget({}, clock);
+  const loop = new StatusLoop(api, budget, 'cn-hangzhou', 'cen-1', clock);
+  api.add({ FlowLogId: FL, CenId: 'cen-1', Status: statusAt(0) });
+  api.onCall = (method) => {
+    if (method !== 'describeFlowlogs') return;
+    reads.push(clock.elapsed());
+    const status = statusAt(clock.elapsed());
+    if (status === undefined) api.flowLogs.delete(FL);
+    else if (api.flowLogs.has(FL)) api.flowLogs.get(FL)!.Status = status;
+  };
+  const wait = (want: WantedState, more: Partial<WaitOptions> = {}) =>
+    waitForStatus({ loop, flowLogId: FL, want, deadline: clock.now() + 600_000, clock, ...more });
+  return { clock, api, loop, reads, wait };
 }
 
+/** Status sequences that end in the wanted status at T. */
+const transitions: Record<'create' | 'update' | 'delete', [WantedState, (t: number, at: number) => string | undefined]> = {
+  create: ['Active', (t, at) => (at >= t ? 'Active' : 'Creating')],
+  update: ['Inactive', (t, at) => (at >= t ? 'Inactive' : 'Modifying')],
+  delete: ['Gone', (t, at) => (at >= t ? undefined : 'Deleting')],
+};
+
 describe('waitForStatus', () => {
-  it('polls first within a second, then backs off to the cap', async () => {
-    const { clock, poller } = setup([...Array(30).fill('Creating'), 'Active']);
-    const fl = await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Active', deadline: clock.now() + 600_000, clock, poller });
-    expect(fl?.Status).toBe('Active');
-    expect(clock.sleeps[0]).toBeLessThan(1000);
-    for (let i = 1; i < clock.sleeps.length; i++) expect(clock.sleeps[i]).toBeGreaterThanOrEqual(clock.sleeps[i - 1]!);
-    expect(Math.max(...clock.sleeps)).toBe(5000);
-    expect(clock.sleeps.slice(-3)).toEqual([5000, 5000, 5000]);
+  it('reads first after about 250 ms, then about 9% of the time waited apart, up to 5 s', async () => {
+    const { wait, reads } = setup((at) => (at >= 90_000 ? 'Active' : 'Creating'));
+    await expect(wait('Active')).resolves.toMatchObject({ Status: 'Active' });
+    expect(reads[0]).toBe(250);
+    const gaps = reads.slice(1).map((t, i) => t - reads[i]!);
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(Math.floor(nextGapMs(reads[i]!)));
+      expect(gap).toBeLessThanOrEqual(Math.ceil(nextGapMs(reads[i]!)) + 1);
+    });
+    expect(gaps.slice(-3)).toEqual([5000, 5000, 5000]);
   });
 
-  it('jitters each delay within ±20%', async () => {
-    const clock = new FakeClock(undefined, () => 0);
-    const api = new FakeCenApi();
-    api.add({ FlowLogId: 'f', CenId: 'cen-1' });
-    api.scriptStatuses('f', ['Creating', 'Active']);
-    await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'f', want: 'Active', deadline: clock.now() + 60_000, clock, poller: new StatusPoller(api, clock, { batchWindowMs: 0 }) });
-    expect(clock.sleeps).toEqual([200, 300]);
-  });
+  const times = [500, 2000, 10_000, 30_000];
+  const cases = (['create', 'update', 'delete'] as const).flatMap((kind) => times.map((t) => [kind, t] as const));
 
-  it('resolves undefined once the flow log is gone', async () => {
-    const { clock, poller } = setup(['Deleting', 'Deleting', undefined]);
-    await expect(waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Gone', deadline: clock.now() + 60_000, clock, poller })).resolves.toBeUndefined();
+  it.each(cases)('ends the wait of a %s that completes at %i ms within max(10%% of it, 300 ms)', async (kind, t) => {
+    const [want, statusAt] = transitions[kind];
+    const { clock, wait, reads } = setup((at) => statusAt(t, at));
+    const result = await wait(want);
+    if (want === 'Gone') expect(result).toBeUndefined();
+    else expect(result?.Status).toBe(want);
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(t);
+    expect(clock.elapsed()).toBeLessThanOrEqual(t + Math.max(0.1 * t, 300));
+    expect(reads.length).toBeLessThanOrEqual(45); // about 40 reads for 30 s
   });
 
   it('times out at the deadline naming the flow log, its last status and the time waited', async () => {
-    const { clock, poller } = setup(['Creating']);
+    const { clock, wait } = setup();
     const deadline = clock.now() + 30_000;
-    const err = await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Active', deadline, clock, poller }).catch((e: unknown) => e);
+    const err = await wait('Active', { deadline }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlowlogWaitTimeoutError);
     const e = err as FlowlogWaitTimeoutError;
     expect(e.name).toBe('FlowlogWaitTimeoutError');
-    expect(e).toMatchObject({ flowLogId: 'flowlog-abc', lastStatus: 'Creating', wanted: 'Active', waitedMs: 30_000 });
-    expect(e.message).toContain('flowlog-abc');
+    expect(e).toMatchObject({ flowLogId: FL, lastStatus: 'Creating', wanted: 'Active', waitedMs: 30_000 });
+    expect(e.message).toContain(FL);
     expect(e.message).toContain('Creating');
     expect(e.message).toContain('30s');
     expect(clock.now()).toBe(deadline);
   });
 
+  it('names the last poll error when every read failed until the deadline', async () => {
+    const { clock, api, wait } = setup();
+    api.failNext('describeFlowlogs', ...Array.from({ length: 100 }, () => networkError('ECONNRESET')));
+    const deadline = clock.now() + 5000;
+    const err = await wait('Active', { deadline }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlowlogWaitTimeoutError);
+    expect(err).toMatchObject({ lastStatus: undefined, lastError: expect.objectContaining({ code: 'ECONNRESET' }) });
+    expect((err as Error).message).toContain('last poll failed');
+    expect(clock.now()).toBe(deadline);
+  });
+
+  it('times out without a read when the deadline has already passed', async () => {
+    const { clock, wait, reads } = setup();
+    await expect(wait('Active', { deadline: clock.now() })).rejects.toBeInstanceOf(FlowlogWaitTimeoutError);
+    expect(reads).toEqual([]);
+  });
+
   it('fails fast on a stable status that cannot lead to the wanted one', async () => {
-    const { clock, poller } = setup(['Inactive']);
-    const err = await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Active', deadline: clock.now() + 600_000, clock, poller, settleMs: 0 }).catch((e: unknown) => e);
+    const { clock, wait } = setup(() => 'Inactive');
+    const err = await wait('Active', { settleMs: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlowlogStatusError);
-    expect(err).toMatchObject({ name: 'FlowlogStatusError', flowLogId: 'flowlog-abc', status: 'Inactive', wanted: 'Active' });
+    expect(err).toMatchObject({ name: 'FlowlogStatusError', flowLogId: FL, status: 'Inactive', wanted: 'Active' });
     expect(clock.elapsed()).toBeLessThan(1000);
   });
 
   it('treats a wrong status as pending during the settle window (eventual consistency)', async () => {
-    const { clock, poller } = setup(['Active', 'Active', 'Modifying', 'Inactive']);
-    const fl = await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Inactive', deadline: clock.now() + 60_000, clock, poller, settleMs: 3000 });
-    expect(fl?.Status).toBe('Inactive');
+    const { wait } = setup((at) => (at < 1000 ? 'Active' : at < 2000 ? 'Modifying' : 'Inactive'));
+    await expect(wait('Inactive', { settleMs: 3000 })).resolves.toMatchObject({ Status: 'Inactive' });
   });
 
-  it('fails once the settle window is over', async () => {
-    const { clock, poller } = setup(['Active']);
-    const err = await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Inactive', deadline: clock.now() + 60_000, clock, poller, settleMs: 3000 }).catch((e: unknown) => e);
+  it('treats "not found" as pending during the settle window, then fails naming it', async () => {
+    const { clock, wait } = setup(() => undefined);
+    const err = await wait('Active').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlowlogStatusError);
+    expect(err).toMatchObject({ status: undefined });
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('fails once the settle window is over, on the first read after it', async () => {
+    const { clock, wait } = setup(() => 'Active');
+    const err = await wait('Inactive', { settleMs: 3000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlowlogStatusError);
     expect(clock.elapsed()).toBeGreaterThanOrEqual(3000);
-    expect(clock.elapsed()).toBeLessThan(6000);
+    expect(clock.elapsed()).toBeLessThanOrEqual(3000 + 300);
   });
 
-  it('retries a transient poll error on the next tick', async () => {
-    const { clock, api, poller } = setup(['Creating', 'Active']);
-    api.failNext('describeFlowlogs', apiError('Throttling.User'), networkError('ECONNRESET'));
-    const fl = await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Active', deadline: clock.now() + 60_000, clock, poller });
-    expect(fl?.Status).toBe('Active');
+  it.each<[string, (at: number) => string, string]>([
+    ['Modifying then Inactive', (at) => (at < 2000 ? 'Modifying' : 'Inactive'), 'Inactive'],
+    ['Modifying then Active', (at) => (at < 2000 ? 'Modifying' : 'Active'), 'Active'],
+    ['Active from the start', () => 'Active', 'Active'],
+  ])('waits until Settled: %s', async (_name, statusAt, final) => {
+    const { wait } = setup(statusAt);
+    await expect(wait('Settled')).resolves.toMatchObject({ Status: final });
+  });
+
+  it('does not take Deleting for Settled', async () => {
+    const { wait } = setup(() => 'Deleting');
+    await expect(wait('Settled')).rejects.toMatchObject({ name: 'FlowlogStatusError', status: 'Deleting', wanted: 'Settled' });
+  });
+
+  it('retries a transient poll error on its next read', async () => {
+    const { api, wait } = setup((at) => (at >= 1000 ? 'Active' : 'Creating'));
+    api.failNext('describeFlowlogs', apiError('Throttling.User'), networkError('ECONNRESET'), apiError('ServiceUnavailable', 503));
+    await expect(wait('Active')).resolves.toMatchObject({ Status: 'Active' });
   });
 
   it('throws a non-retryable poll error at once', async () => {
-    const { clock, api, poller } = setup(['Creating']);
+    const { api, wait, reads } = setup();
     api.failNext('describeFlowlogs', apiError('SignatureDoesNotMatch'));
-    await expect(waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Active', deadline: clock.now() + 60_000, clock, poller }))
-      .rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    await expect(wait('Active')).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    expect(reads).toHaveLength(1);
+  });
+
+  it('does not fail when the service refuses the scan page size', async () => {
+    const { clock, api, loop } = setup();
+    api.add({ FlowLogId: 'flowlog-def', CenId: 'cen-1', Status: 'Active' });
+    api.flowLogs.get(FL)!.Status = 'Active';
+    api.onCall = undefined;
+    api.maxPageSize = 20;
+    const deadline = clock.now() + 60_000;
+    const both = await Promise.all([FL, 'flowlog-def'].map((flowLogId) => waitForStatus({ loop, flowLogId, want: 'Active', deadline, clock })));
+    expect(both.map((f) => f?.FlowLogId)).toEqual([FL, 'flowlog-def']);
   });
 
   it('reports progress at most every 5 s', async () => {
-    const { clock, poller } = setup(['Creating']);
+    const { clock, wait } = setup();
     const lines: { at: number; line: string }[] = [];
-    await waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId: 'flowlog-abc', want: 'Active', deadline: clock.now() + 30_000, clock, poller,
-      onProgress: (line) => lines.push({ at: clock.elapsed(), line }) }).catch(() => undefined);
+    await wait('Active', { deadline: clock.now() + 30_000, onProgress: (line) => lines.push({ at: clock.elapsed(), line }) })
+      .catch(() => undefined);
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines[0]!.line).toMatch(/^flowlog-abc: Creating \(\d+(\.\d)?s\)$/);
     for (let i = 1; i < lines.length; i++) expect(lines[i]!.at - lines[i - 1]!.at).toBeGreaterThanOrEqual(5000);
   });
-});
 
-describe('StatusPoller', () => {
-  it('coalesces concurrent waits on one CEN into one Describe per tick', async () => {
-    const clock = new FakeClock();
-    const api = new FakeCenApi();
-    const ids = Array.from({ length: 30 }, (_, i) => `flowlog-${String(i).padStart(3, '0')}`);
-    for (const id of ids) {
-      api.add({ FlowLogId: id, CenId: 'cen-1' });
-      api.scriptStatuses(id, ['Creating', 'Creating', 'Active']);
-    }
-    api.add({ FlowLogId: 'flowlog-other', CenId: 'cen-2' });
-    const poller = new StatusPoller(api, clock);
-    const results = await Promise.all(ids.map((flowLogId) =>
-      waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId, want: 'Active', deadline: clock.now() + 60_000, clock, poller })));
-    expect(results.map((f) => f?.FlowLogId)).toEqual(ids);
-    // 3 polls, each 30 ids over pages of 20 = 2 Describe calls per poll.
-    expect(api.count('describeFlowlogs')).toBe(6);
-    expect(poller.describeCalls).toBe(6);
+  it('reports "not found" in progress lines while the flow log is not visible yet', async () => {
+    const { clock, wait } = setup(() => undefined);
+    const lines: string[] = [];
+    await wait('Active', { settleMs: 20_000, deadline: clock.now() + 12_000, onProgress: (l) => lines.push(l) }).catch(() => undefined);
+    expect(lines[0]).toMatch(/^flowlog-abc: not found \(/);
   });
 
-  it('joins waiters whose polls fall within the batch window', async () => {
-    let r = 0;
-    const clock = new FakeClock(undefined, () => [0.1, 0.9, 0.5][r++ % 3]!);
-    const api = new FakeCenApi();
-    const ids = ['a', 'b', 'c'];
-    for (const id of ids) {
-      api.add({ FlowLogId: id, CenId: 'cen-1' });
-      api.scriptStatuses(id, ['Creating', 'Active']);
-    }
-    const poller = new StatusPoller(api, clock, { batchWindowMs: 100 });
-    await Promise.all(ids.map((flowLogId) =>
-      waitForStatus({ regionId: 'cn-hangzhou', cenId: 'cen-1', flowLogId, want: 'Active', deadline: clock.now() + 60_000, clock, poller })));
-    // First polls at 210, 290 and 250 ms: one batch. Without the window: three Describes per round.
-    expect(api.count('describeFlowlogs')).toBeLessThanOrEqual(3);
+  it('once the CEN has shown three transitions of a kind, first reads at 80% of the shortest', async () => {
+    const { loop, wait, reads } = setup((at) => (at >= 11_000 ? 'Active' : 'Creating'));
+    for (const ms of [12_000, 10_000, 15_000]) loop.recordDuration('create', ms);
+    await expect(wait('Active', { kind: 'create' })).resolves.toMatchObject({ Status: 'Active' });
+    expect(reads[0]).toBe(8000);
+    expect(reads.length).toBeLessThanOrEqual(5);
   });
 
-  it('rejects a bad batch window or page size', () => {
-    expect(() => new StatusPoller(new FakeCenApi(), undefined, { batchWindowMs: -1 })).toThrow('Expected `batchWindowMs`');
-    expect(() => new StatusPoller(new FakeCenApi(), undefined, { pageSize: 0 })).toThrow('Expected `pageSize`');
-  });
-
-  it('asks by FlowLogId when one id is wanted, and returns undefined when absent', async () => {
-    const api = new FakeCenApi();
-    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
-    await expect(poller.get('cn-hangzhou', 'cen-1', 'flowlog-missing')).resolves.toBeUndefined();
-    expect(api.calls[0]!.req).toMatchObject({ RegionId: 'cn-hangzhou', CenId: 'cen-1', FlowLogId: 'flowlog-missing' });
-  });
-
-  it('gives each caller its own flow log, undefined for the missing ones, and stops paging when all are found', async () => {
-    const api = new FakeCenApi();
-    for (let i = 0; i < 45; i++) api.add({ FlowLogId: `f${i}`, CenId: 'cen-1' });
-    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
-    const [a, b, c] = await Promise.all([poller.get('cn-hangzhou', 'cen-1', 'f1'), poller.get('cn-hangzhou', 'cen-1', 'f3'), poller.get('cn-hangzhou', 'cen-1', 'nope')]);
-    expect([a?.FlowLogId, b?.FlowLogId, c]).toEqual(['f1', 'f3', undefined]);
-    expect(api.count('describeFlowlogs')).toBe(3); // 'nope' forces all pages: 45 / 20
-    const [d, e] = await Promise.all([poller.get('cn-hangzhou', 'cen-1', 'f0'), poller.get('cn-hangzhou', 'cen-1', 'f2')]);
-    expect([d?.FlowLogId, e?.FlowLogId]).toEqual(['f0', 'f2']);
-    expect(api.count('describeFlowlogs')).toBe(4); // both on page 1
-  });
-
-  it('keeps different CENs and regions apart', async () => {
-    const api = new FakeCenApi();
-    api.add({ FlowLogId: 'a', CenId: 'cen-1' });
-    api.add({ FlowLogId: 'b', CenId: 'cen-2' });
-    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
-    const [a, b] = await Promise.all([poller.get('cn-hangzhou', 'cen-1', 'a'), poller.get('cn-hangzhou', 'cen-2', 'b')]);
-    expect([a?.FlowLogId, b?.FlowLogId]).toEqual(['a', 'b']);
-    expect(api.count('describeFlowlogs')).toBe(2);
-  });
-
-  it('rejects every caller of a failed Describe', async () => {
-    const api = new FakeCenApi().failNext('describeFlowlogs', apiError('Throttling.User'));
-    const poller = new StatusPoller(api, undefined, { batchWindowMs: 0 });
-    const results = await Promise.allSettled([poller.get('cn-hangzhou', 'cen-1', 'a'), poller.get('cn-hangzhou', 'cen-1', 'b')]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  it('reads at the usual cadence for a kind it has not learned, and learns from the waits it ends', async () => {
+    const { clock, loop, wait, reads } = setup((at) => (at >= 2000 ? 'Active' : 'Creating'));
+    await wait('Active', { kind: 'create' });
+    expect(reads[0]).toBe(250);
+    const took = clock.elapsed();
+    await wait('Active', { kind: 'create' });
+    await wait('Active', { kind: 'create' });
+    expect(loop.typicalMinimum('create')).toBeLessThanOrEqual(took);
+    expect(loop.typicalMinimum('delete')).toBeUndefined();
   });
 });
