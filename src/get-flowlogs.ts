@@ -32,7 +32,8 @@ const DEFAULT_TIMEOUT_MS = 2 * 60_000;
 
 /** Retry notices: the engine's log inside a Pulumi program, stderr elsewhere (e.g. the generator's CLI). */
 function logLine(line: string): void {
-  if (pulumi.runtime.hasMonitor()) pulumi.log.info(line);
+  // The engine's log call returns a promise only to say it was sent; a notice must never hold up or fail a lookup.
+  if (pulumi.runtime.hasMonitor()) void pulumi.log.info(line);
   else process.stderr.write(`${line}\n`);
 }
 

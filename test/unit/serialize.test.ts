@@ -15,6 +15,7 @@ describe('the serialized provider', () => {
   beforeAll(async () => {
     process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = secret;
     process.env.ALICLOUD_SECRET_KEY = secret;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file, as the engine loads it
     const { cenFlowlogProvider } = require(path.resolve(__dirname, '../../dist/index.js'));
     const serialized = await pulumi.runtime.serializeFunction(() => cenFlowlogProvider, { allowSecrets: false });
     text = serialized.text;
@@ -35,6 +36,7 @@ describe('the serialized provider', () => {
   });
 
   it('deserializes into a provider whose methods reach the installed package', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped package of @pulumi/pulumi's, not our dependency
     const requireFromString = require('require-from-string');
     const provider = requireFromString(text).handler();
     const { failures } = await provider.check({}, { cenId: 'cen-1', transitRouterId: 'tr-1', projectName: 'p', logStoreName: 'sss', regionId: 'cn-hangzhou' });
