@@ -14,7 +14,7 @@
  * (polls never starve, but neither do creates), larger when they do not.
  */
 import type { AdaptiveBudget } from './budget';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from './client';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from './client';
 import { systemClock, type Clock } from './clock';
 import { metered } from './retry';
 
@@ -30,6 +30,9 @@ export interface StatusLoopOptions {
 
 /** What an ask resolves with: the flow log, or undefined when it is certainly gone. */
 export type Observation = ApiFlowLog | undefined;
+
+/** One tick's reads: counted, budgeted, in the poll lane. */
+interface Reader { cost: number; describe(req: DescribeFlowlogsRequest): Promise<DescribeFlowlogsResponse> }
 
 interface Ask {
   id: string;
@@ -143,53 +146,67 @@ export class StatusLoop {
     }
     this.inFlight = true;
     this.lastTickAt = now;
-    let cost = 0;
-    const count = async (req: DescribeFlowlogsRequest) => {
-      cost++;
+    const plan = this.plan(now);
+    const ids = [...new Set(plan.served.map((a) => a.id))];
+    const read: Reader = { cost: 0, describe: (req) => {
+      read.cost++;
       return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, CenId: this.cenId, ...req }));
-    };
-    const due = this.asks.filter((a) => a.dueAt <= now);
-    const trs = new Set(this.asks.map((a) => a.transitRouterId));
-    const filterTr = trs.size === 1 ? [...trs][0] : undefined;
-    const filterKey = filterTr ?? '';
-    const known = this.counts.get(filterKey);
-    const scanPages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
-    const byId = due.length > 0 && (due.length < scanPages || (known === undefined && due.length === 1));
-    const served = byId ? due : this.asks.slice();
-    const servedIds = new Set(served.map((a) => a.id));
+    } };
     try {
-      const found = new Map<string, ApiFlowLog>();
-      if (byId) {
-        for (const id of servedIds) {
-          const res = await count({ FlowLogId: id });
-          const f = res.flowLogs.find((x) => x.FlowLogId === id);
-          if (f) found.set(id, f);
-        }
-      } else {
-        for (let page = 1; ; page++) {
-          const res = await count({ TransitRouterId: filterTr, PageNumber: page, PageSize: this.pageSize });
-          for (const f of res.flowLogs) found.set(f.FlowLogId, f);
-          this.counts.set(filterKey, res.totalCount);
-          if (res.flowLogs.length === 0 || page * this.pageSize >= res.totalCount) break;
-        }
-        // A scan can shift under deletes: never report "gone" from a scan alone.
-        for (const id of servedIds) {
-          if (found.has(id)) continue;
-          const res = await count({ FlowLogId: id });
-          const f = res.flowLogs.find((x) => x.FlowLogId === id);
-          if (f) found.set(id, f);
-        }
-      }
-      this.settle(served, (a) => a.resolve(found.get(a.id)));
+      const found = plan.byId ? await this.readByIds(ids, read) : await this.scan(plan.transitRouterId, ids, read);
+      this.settle(plan.served, (a) => a.resolve(found.get(a.id)));
     } catch (err) {
-      if (!byId && this.pageSize > SAFE_PAGE_SIZE && (err as { code?: string }).code?.startsWith('InvalidParameter')) {
-        this.pageSize = SAFE_PAGE_SIZE; // the waiters read again on their next due
-      }
-      this.settle(served, (a) => a.reject(err));
+      this.settle(plan.served, (a) => a.reject(err));
     } finally {
-      this.lastTickCost = cost;
+      this.lastTickCost = read.cost;
       this.inFlight = false;
       this.schedule();
+    }
+  }
+
+  /** By id for the due asks when that is cheaper than a scan; otherwise a scan serves every ask. */
+  private plan(now: number): { byId: boolean; served: Ask[]; transitRouterId?: string } {
+    const due = this.asks.filter((a) => a.dueAt <= now);
+    const trs = new Set(this.asks.map((a) => a.transitRouterId));
+    const transitRouterId = trs.size === 1 ? [...trs][0] : undefined;
+    const known = this.counts.get(transitRouterId ?? '');
+    const scanPages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    const byId = due.length > 0 && (due.length < scanPages || (known === undefined && due.length === 1));
+    return { byId, served: byId ? due : this.asks.slice(), transitRouterId };
+  }
+
+  private async readByIds(ids: string[], read: Reader): Promise<Map<string, ApiFlowLog>> {
+    const found = new Map<string, ApiFlowLog>();
+    for (const id of ids) {
+      const f = (await read.describe({ FlowLogId: id })).flowLogs.find((x) => x.FlowLogId === id);
+      if (f) found.set(id, f);
+    }
+    return found;
+  }
+
+  /** Every page of the CEN (or one transit router); then, by id, any asked id the pages did not list. */
+  private async scan(transitRouterId: string | undefined, ids: string[], read: Reader): Promise<Map<string, ApiFlowLog>> {
+    let found: Map<string, ApiFlowLog>;
+    try {
+      found = await this.pages(transitRouterId, read);
+    } catch (err) {
+      if (this.pageSize <= SAFE_PAGE_SIZE || !(err as { code?: string }).code?.startsWith('InvalidParameter')) throw err;
+      this.pageSize = SAFE_PAGE_SIZE; // this service refuses larger pages: ask as it documents, from now on
+      found = await this.pages(transitRouterId, read);
+    }
+    // A scan can shift under deletes: never report "gone" from a scan alone.
+    const missing = ids.filter((id) => !found.has(id));
+    for (const [id, f] of await this.readByIds(missing, read)) found.set(id, f);
+    return found;
+  }
+
+  private async pages(transitRouterId: string | undefined, read: Reader): Promise<Map<string, ApiFlowLog>> {
+    const found = new Map<string, ApiFlowLog>();
+    for (let page = 1; ; page++) {
+      const res = await read.describe({ TransitRouterId: transitRouterId, PageNumber: page, PageSize: this.pageSize });
+      for (const f of res.flowLogs) found.set(f.FlowLogId, f);
+      this.counts.set(transitRouterId ?? '', res.totalCount);
+      if (res.flowLogs.length === 0 || page * this.pageSize >= res.totalCount) return found;
     }
   }
 
