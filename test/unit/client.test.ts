@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createCenClient, isLoopback, toCenApiError } from '../../src/client';
+import { createCenClient, isLoopback, throttlingTimeLeft, toCenApiError } from '../../src/client';
 import { resolveCredentials } from '../../src/credentials';
 import { CenApiError } from '../../src/errors';
-import { isRetryable } from '../../src/retry';
+import { isRetryable, isThrottling } from '../../src/retry';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -76,10 +76,30 @@ describe('toCenApiError', () => {
   });
 });
 
+describe('throttlingTimeLeft', () => {
+  it.each<[string, IncomingMessage['headers'], number | undefined]>([
+    ['the API-level header', { 'x-ratelimit-user-api': 'Limit:20,Remain:0,TimeLeft:350,Reset:1735689601' }, 350],
+    ['the user-level header', { 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:1200,Reset:1735689602' }, 1200],
+    ['the larger of the two', { 'x-ratelimit-user-api': 'Limit:5,TimeLeft:350', 'x-ratelimit-user': 'Limit:20,TimeLeft:1200' }, 1200],
+    ['the larger of the two, API first', { 'x-ratelimit-user-api': 'TimeLeft:900', 'x-ratelimit-user': 'TimeLeft:100' }, 900],
+    ['TimeLeft first in the list', { 'x-ratelimit-user': 'TimeLeft:75,Limit:20' }, 75],
+    ['spaces around the separators', { 'x-ratelimit-user': 'Limit: 20, TimeLeft : 75, Reset: 1' }, 75],
+    ['a repeated header', { 'x-ratelimit-user': ['Limit:20,Remain:0', 'TimeLeft:500'] as unknown as string }, 500],
+    ['TimeLeft 0', { 'x-ratelimit-user': 'Limit:20,Remain:3,TimeLeft:0' }, 0],
+    ['no TimeLeft', { 'x-ratelimit-user': 'Limit:20,Remain:3,Reset:1735689601' }, undefined],
+    ['a key that only ends in TimeLeft', { 'x-ratelimit-user': 'MyTimeLeft:900' }, undefined],
+    ['a TimeLeft that is not a number', { 'x-ratelimit-user': 'TimeLeft:soon' }, undefined],
+    ['another rate-limit header', { 'x-ratelimit-other': 'TimeLeft:900' }, undefined],
+    ['no headers', {}, undefined],
+  ])('reads %s', (_name, headers, ms) => {
+    expect(throttlingTimeLeft(headers)).toBe(ms);
+  });
+});
+
 describe('against a canned HTTP server', () => {
   let server: Server;
   let endpoint: string;
-  let reply: { status: number; body: string };
+  let reply: { status: number; body: string; headers?: Record<string, string> | ((action: string) => Record<string, string>) };
   let seen: { url: string; headers: IncomingMessage['headers'] }[];
 
   beforeAll(async () => {
@@ -87,7 +107,8 @@ describe('against a canned HTTP server', () => {
       seen.push({ url: req.url ?? '', headers: req.headers });
       req.resume();
       req.on('end', () => {
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        const headers = typeof reply.headers === 'function' ? reply.headers(String(req.headers['x-acs-action'])) : reply.headers;
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...headers });
         res.end(reply.body);
       });
     });
@@ -172,5 +193,35 @@ describe('against a canned HTTP server', () => {
   it('maps a non-JSON error body to InvalidResponse', async () => {
     reply = { status: 502, body: '<html>bad gateway</html>' };
     await expect(api().describeFlowlogs({})).rejects.toMatchObject({ code: 'InvalidResponse' });
+  });
+
+  it('gives a throttled answer the wait its rate-limit headers name', async () => {
+    reply = {
+      status: 400,
+      body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }),
+      headers: { 'x-ratelimit-user-api': 'Limit:20,Remain:0,TimeLeft:800,Reset:1735689601', 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:450,Reset:1735689601' },
+    };
+    const err = await api().describeFlowlogs({}).catch((e: unknown) => e as CenApiError);
+    expect(err).toMatchObject({ code: 'Throttling.User', statusCode: 400, requestId: 'R', retryAfterMs: 800 });
+    expect(isThrottling(err)).toBe(true);
+  });
+
+  it('leaves the wait unset when a throttled answer names none', async () => {
+    reply = { status: 400, body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'denied' }) };
+    const err = await api().describeFlowlogs({}).catch((e: unknown) => e as CenApiError);
+    expect(err).toMatchObject({ code: 'Throttling.User' });
+    expect(err.retryAfterMs).toBeUndefined();
+  });
+
+  it('reads the headers of its own answer only, when calls overlap', async () => {
+    const client = api();
+    reply = {
+      status: 400,
+      body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'denied' }),
+      headers: (action) => ({ 'x-ratelimit-user': `TimeLeft:${action === 'DescribeFlowlogs' ? 300 : 900}` }),
+    };
+    const errs = await Promise.all([client.describeFlowlogs({}), client.deleteFlowlog({ RegionId: 'r', FlowLogId: 'f' })]
+      .map((p) => p.catch((e: unknown) => e as CenApiError)));
+    expect(errs.map((e) => [e.action, e.retryAfterMs])).toEqual([['DescribeFlowlogs', 300], ['DeleteFlowlog', 900]]);
   });
 });
