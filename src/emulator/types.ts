@@ -84,7 +84,10 @@ export interface EmulatorOptions {
   ratePerSecond?: number;
   /** @default 200 */
   burst?: number;
-  /** Persist state here (atomic temp file + rename after every change). */
+  /**
+   * Persist state here: every change is saved (temporary file, fsync, rename) before it is
+   * answered; a change that cannot be saved is undone and answered 503 `ServiceUnavailable`.
+   */
   stateFile?: string;
   /** Override of the default topology (partial allowed). */
   topology?: TopologyInput;
