@@ -4,7 +4,7 @@
  * `npm run bench`: the scale benchmarks of issue 7 against the emulator on 127.0.0.1, written to
  * bench/RESULTS.md (raw data in bench/results.json). Sections: single, scale, cli, stacks.
  *
- *   BENCH_ONLY=single,scale   run only these sections (the others keep their last results)
+ *   BENCH_ONLY=single,scale   run only these sections (the others keep their last results); `report`: only rewrite RESULTS.md
  *   BENCH_REPEAT=3            repetitions of every selected section (defaults: single 3, scale 1, cli 1, stacks 2)
  *   BENCH_ROOT=/tmp/cen-before          the built checkout to measure (default: this repository)
  *   BENCH_EMULATOR_ROOT=...             the checkout whose emulator to run (default: BENCH_ROOT)
@@ -55,15 +55,20 @@ async function main() {
     memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, pulumi: `Pulumi CLI ${cliVersion(opts.pulumiRoot)}`,
   };
   const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot };
-  if (process.env.BENCH_NO_BUILD !== '1') {
+  const results = readJson(RESULTS);
+  const baseline = readJson(BASELINE);
+  const write = () => fs.writeFileSync(opts.out, render(results, Object.keys(baseline.sections).length ? baseline : undefined));
+  if (opts.reportOnly) {
+    write();
+    return progress(`${path.relative(REPO, opts.out)} written from bench/results.json`);
+  }
+  if (process.env.BENCH_NO_BUILD !== '1' && opts.only.length) {
     progress(`building ${opts.root} (npm run build)`);
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: opts.root, stdio: 'inherit' });
   }
   requireBuilt(opts.root);
   requireBuilt(opts.emulatorRoot);
   progress(`measuring ${root.label}; sections ${opts.only.join(', ')}; results to ${path.relative(REPO, opts.out)}`);
-  const results = readJson(RESULTS);
-  const baseline = readJson(BASELINE);
   for (const name of opts.only) {
     const started = Date.now();
     const loadBefore = os.loadavg()[0].toFixed(2);
@@ -78,7 +83,7 @@ async function main() {
       baseline.sections[name] = { meta, data };
       writeJson(BASELINE, baseline);
     }
-    fs.writeFileSync(opts.out, render(results, Object.keys(baseline.sections).length ? baseline : undefined));
+    write();
     progress(`${name}: done in ${meta.minutes} min; ${path.relative(REPO, opts.out)} updated`);
   }
 }

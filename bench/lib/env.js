@@ -44,13 +44,17 @@ function packageRoot(name, raw) {
 /** Settings of one bench run; every variable is optional. */
 function readOptions(env = process.env) {
   const only = env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
-  for (const s of only) if (!SECTIONS.includes(s)) fail(`Expected \`BENCH_ONLY\` to list some of ${SECTIONS.join(', ')}, got ${JSON.stringify(s)}`);
+  // `report` alone: no measurement, only RESULTS.md written again from the stored results.
+  const reportOnly = only.length === 1 && only[0] === 'report';
+  if (!reportOnly) {
+    for (const s of only) if (!SECTIONS.includes(s)) fail(`Expected \`BENCH_ONLY\` to list some of ${SECTIONS.join(', ')} (or be \`report\`), got ${JSON.stringify(s)}`);
+  }
   const root = packageRoot('BENCH_ROOT', env.BENCH_ROOT || REPO);
   const repeat = Object.fromEntries(SECTIONS.map((s) => [s, env.BENCH_REPEAT ? positiveInt('BENCH_REPEAT', env.BENCH_REPEAT) : DEFAULT_REPEAT[s]]));
   const capFactor = Number(env.BENCH_CAP_FACTOR ?? 4);
   if (!(capFactor >= 1 && capFactor <= 50)) fail(`Expected \`BENCH_CAP_FACTOR\` to be a number from 1 to 50, got ${JSON.stringify(env.BENCH_CAP_FACTOR)}`);
   return {
-    only, root, repeat, capFactor,
+    only: reportOnly ? [] : only, reportOnly, root, repeat, capFactor,
     /** The emulator comes from the measured checkout unless told otherwise. */
     emulatorRoot: packageRoot('BENCH_EMULATOR_ROOT', env.BENCH_EMULATOR_ROOT || root),
     /** Also store this run as the "before (measured here)" column of later runs. */

@@ -36,14 +36,27 @@ const noopProvider = {
   async delete() { await new Promise((r) => setTimeout(r, activationMs)); },
 };
 
-targets.forEach((t, i) => {
-  const args = { ...t, flowLogName: 'bench-' + i + '-' + suffix };
-  if (cfg.require('kind') === 'flowlog') {
-    const { CenFlowlog } = require('cen-flowlog');
-    new CenFlowlog('fl-' + i, args);
-  } else {
-    new pulumi.dynamic.Resource(noopProvider, 'noop-' + i, args, undefined, 'bench', 'Noop');
-  }
+// With a barrier folder, every stack started together registers its resources at one moment:
+// it says it is ready, then waits for the bench's "go" (engine start-up stays out of the measurement).
+async function barrier(dir) {
+  if (!dir) return;
+  const fs = require('node:fs');
+  const path = require('node:path');
+  fs.writeFileSync(path.join(dir, 'ready-' + pulumi.getStack()), '');
+  const until = Date.now() + 180000;
+  while (!fs.existsSync(path.join(dir, 'go')) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
+module.exports = barrier(cfg.get('barrier')).then(() => {
+  targets.forEach((t, i) => {
+    const args = { ...t, flowLogName: 'bench-' + i + '-' + suffix };
+    if (cfg.require('kind') === 'flowlog') {
+      const { CenFlowlog } = require('cen-flowlog');
+      new CenFlowlog('fl-' + i, args);
+    } else {
+      new pulumi.dynamic.Resource(noopProvider, 'noop-' + i, args, undefined, 'bench', 'Noop');
+    }
+  });
 });
 `;
 
@@ -67,7 +80,7 @@ function cliVersion(pulumiRoot) {
  * One stack in its own project folder and file backend. `run(args)` runs one pulumi command
  * and resolves with its wall time and exit code (the output goes to a log file in the folder).
  */
-async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activationMs }) {
+async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activationMs, barrier }) {
   const bin = pulumiBin(pulumiRoot);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cen-flowlog-bench-${name}-`));
   const project = path.join(dir, 'project');
@@ -107,7 +120,8 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
   const setConfig = (suffix) => {
     const file = path.join(project, `Pulumi.${name}.yaml`);
     const salt = fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/^encryptionsalt:.*$/m) ?? [''])[0] : '';
-    fs.writeFileSync(file, `${salt}\nconfig:\n  bench:kind: ${kind}\n  bench:suffix: ${suffix}\n  bench:activationMs: "${activationMs}"\n`);
+    fs.writeFileSync(file, `${salt}\nconfig:\n  bench:kind: ${kind}\n  bench:suffix: ${suffix}\n  bench:activationMs: "${activationMs}"\n`
+      + (barrier ? `  bench:barrier: ${JSON.stringify(barrier)}\n` : ''));
   };
   const init = await run(['stack', 'init']);
   if (init.code !== 0) throw new Error(`pulumi stack init failed: ${tail(logFile)}`);

@@ -3,6 +3,7 @@
  * The four measured tables of issue 7. Each section returns plain data (one entry per
  * scenario, one sample per repetition); report.js turns it into Markdown.
  */
+const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startEmulatorProcess, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
@@ -152,26 +153,34 @@ async function stacks(opts) {
     for (const kind of ['flowlog', 'noop']) {
       const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 20, burst: 20, delays: delaysOf(T * 1000), topology, quota: STACKS * PER_STACK + 100 });
       const made = [];
+      const barrier = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-bench-barrier-'));
       try {
         for (let k = 0; k < STACKS; k++) {
-          made.push(await makeStack({ root: opts.root, pulumiRoot: opts.pulumiRoot, emu, name: `stacks-${kind}-${k}`, kind, targets: targets.slice(k * PER_STACK, (k + 1) * PER_STACK), activationMs: T * 1000 }));
+          made.push(await makeStack({ root: opts.root, pulumiRoot: opts.pulumiRoot, emu, name: `stacks-${kind}-${k}`, kind, targets: targets.slice(k * PER_STACK, (k + 1) * PER_STACK), activationMs: T * 1000, barrier }));
         }
         await adminPost(emu.endpoint, 'reset-requests');
         progress(`stacks: rep ${rep}, ${kind}: ${STACKS} × pulumi up of ${PER_STACK} at once (load ${load()})`);
+        const started = performance.now();
+        const upsDone = Promise.all(made.map((s) => s.run(['up', '--yes', '--skip-preview'])));
+        // Once every program is ready, "go": all 100 resources are registered at one moment.
+        const ready = () => fs.readdirSync(barrier).filter((n) => n.startsWith('ready-')).length;
+        while (ready() < STACKS && performance.now() - started < 180000) await new Promise((r) => setTimeout(r, 20));
         const t0 = performance.now();
-        const ups = await Promise.all(made.map((s) => s.run(['up', '--yes', '--skip-preview'])));
+        fs.writeFileSync(path.join(barrier, 'go'), '');
+        const ups = await upsDone;
         const wall = (performance.now() - t0) / 1000;
         const log = await requestSummary(emu.endpoint);
         const state = await admin(emu.endpoint, 'state');
         const active = state.flowLogs.filter((f) => f.Status === 'Active').length;
         runs.push({
-          rep, kind, wallSeconds: wall, perStackSeconds: ups.map((u) => u.seconds), failedUps: ups.filter((u) => u.code !== 0).length,
+          rep, kind, wallSeconds: wall, startupSeconds: (t0 - started) / 1000, perStackSeconds: ups.map((u) => u.seconds), failedUps: ups.filter((u) => u.code !== 0).length,
           missing: kind === 'flowlog' ? STACKS * PER_STACK - active : 0, log,
           failures: ups.map((u, i) => (u.code !== 0 ? made[i].logTail() : undefined)).filter(Boolean).slice(0, 2),
         });
         progress(`stacks:   ${wall.toFixed(1)} s, ${log.requests} requests, ${log.throttled} throttled, ${ups.filter((u) => u.code !== 0).length} failed`);
       } finally {
         for (const s of made) s.remove();
+        fs.rmSync(barrier, { recursive: true, force: true });
         await emu.stop();
       }
     }
