@@ -7,8 +7,10 @@ import { createServer } from 'node:net';
 import { createCenClient, type CenApi } from '../../src/client';
 import { resolveCredentials } from '../../src/credentials';
 import { CenApiError } from '../../src/errors';
-import { isRetryable, resilient } from '../../src/retry';
-import { StatusPoller, waitForStatus } from '../../src/wait';
+import { isRetryable, isThrottling, resilient } from '../../src/retry';
+import { Account } from '../../src/session';
+import { systemClock } from '../../src/clock';
+import { waitForStatus, type WantedState } from '../../src/wait';
 import { startEmulator, type Emulator } from '../../src/emulator';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
@@ -40,8 +42,10 @@ function client(overrides: { secret?: string; signatureAlgorithm?: 'v2' | 'v3'; 
   });
 }
 
-const waitFor = (api: CenApi, flowLogId: string, want: 'Active' | 'Inactive' | 'Gone') =>
-  waitForStatus({ regionId: REGION, cenId: CEN, flowLogId, want, deadline: Date.now() + 20_000, poller: new StatusPoller(api), firstDelayMs: 20 });
+/** Waits through the CEN's status loop of an account over `api`, reading every 20 ms. */
+const waitFor = (api: CenApi, flowLogId: string, want: WantedState) =>
+  waitForStatus({ loop: new Account(api, systemClock).loop(REGION, CEN), flowLogId, transitRouterId: TR, want,
+    deadline: Date.now() + 20_000, minGapMs: 20, maxGapMs: 200 });
 
 async function failure(p: Promise<unknown>): Promise<CenApiError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -227,12 +231,64 @@ describe('retries against the emulator', () => {
       RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: att, ClientToken: `many-${i}`,
     }).then((r) => r.flowLogId)));
     emu.resetRequestLog();
-    const poller = new StatusPoller(api);
+    const loop = new Account(api, systemClock).loop(REGION, CEN);
     const results = await Promise.all(ids.map((flowLogId) => waitForStatus({
-      regionId: REGION, cenId: CEN, flowLogId, want: 'Active', deadline: Date.now() + 20_000, poller, firstDelayMs: 100, maxDelayMs: 100,
+      loop, flowLogId, transitRouterId: TR, want: 'Active', deadline: Date.now() + 20_000, minGapMs: 100, maxGapMs: 100,
     })));
     expect(results.map((r) => r?.Status)).toEqual(ids.map(() => 'Active'));
     // Each wait alone would need at least one Describe; coalesced they share them.
     expect(emu.callCounts().DescribeFlowlogs ?? 0).toBeLessThan(ids.length);
+  });
+
+  it('reads many flow logs of a CEN through one session with few calls, and a deleted one as gone', async () => {
+    const api = client();
+    const ids = await Promise.all(ATTACHMENTS.map((att, i) => api.createFlowlog({
+      RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: att, ClientToken: `read-${i}`,
+    }).then((r) => r.flowLogId)));
+    await waitFor(api, ids[0]!, 'Active');
+    await api.deleteFlowlog({ RegionId: REGION, CenId: CEN, FlowLogId: ids[0]! });
+    await waitFor(api, ids[0]!, 'Gone');
+    emu.resetRequestLog();
+    const s = new Account(api, systemClock).session(Date.now() + 20_000, () => undefined);
+    const seen = await Promise.all(ids.map((id) => s.describe(REGION, CEN, id)));
+    expect(seen[0]).toBeUndefined();
+    expect(seen.slice(1).map((f) => f?.FlowLogId)).toEqual(ids.slice(1));
+    // One scan of the CEN, and the absent id confirmed by id before it counts as gone.
+    expect(emu.callCounts().DescribeFlowlogs).toBeLessThanOrEqual(2);
+    expect(emu.requests().some((r) => r.action === 'DescribeFlowlogs' && r.params.FlowLogId === ids[0])).toBe(true);
+  });
+});
+
+describe('the account budget against a rate-limited emulator', () => {
+  it('gives a throttled answer the wait named in the rate-limit headers', async () => {
+    await emu.close();
+    emu = await startEmulator({ ratePerSecond: 2, burst: 1 });
+    const api = client();
+    await api.describeFlowlogs({ RegionId: REGION });
+    const err = await failure(api.describeFlowlogs({ RegionId: REGION }));
+    expect(isThrottling(err)).toBe(true);
+    expect(err.retryAfterMs).toBeGreaterThan(0);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(500);
+  });
+
+  it('ends an attempt at the per-call timeout it is given', async () => {
+    emu.faults.latency('DescribeFlowlogs', 3000);
+    const err = await failure(client().describeFlowlogs({ RegionId: REGION }, { timeoutMs: 200 }));
+    expect(err).toMatchObject({ code: 'RequestTimeout', network: true });
+  });
+
+  it('gets 40 concurrent reads through an account limited to 10 per second, every one answered', async () => {
+    await emu.close();
+    emu = await startEmulator({ ratePerSecond: 10, burst: 10 });
+    const account = new Account(client(), systemClock);
+    const s = account.session(Date.now() + 30_000, () => undefined);
+    const results = await Promise.all(Array.from({ length: 40 }, () => s.api.describeFlowlogs({ RegionId: REGION })));
+    expect(results).toHaveLength(40);
+    const log = emu.requests().filter((r) => r.action === 'DescribeFlowlogs');
+    const throttled = log.filter((r) => r.code?.startsWith('Throttling')).length;
+    expect(log.length - throttled).toBe(40);
+    // The budget starts above the account's limit: one burst is refused, then it backs off instead of storming.
+    expect(throttled).toBeLessThanOrEqual(20);
+    expect(account.budget.rate).toBeLessThan(20);
   });
 });
