@@ -42,6 +42,12 @@ const MIN_CUT = 0.25;
 
 interface Waiter { resolve: (sentAt: number) => void }
 
+/** Why `take` gave up: its deadline came before a token did. */
+export class BudgetDeadlineError extends Error {
+  override readonly name = 'BudgetDeadlineError';
+  readonly code = 'DeadlineExceeded';
+}
+
 export class AdaptiveBudget {
   readonly initialRate: number;
   readonly maxRate: number;
@@ -87,10 +93,23 @@ export class AdaptiveBudget {
     return this.lanes.write.length;
   }
 
-  /** Resolves with the send time when one request may be sent; polls go first. */
-  take(lane: Lane = 'write'): Promise<number> {
-    return new Promise((resolve) => {
-      this.lanes[lane].push({ resolve });
+  /**
+   * Resolves with the send time when one request may be sent; polls go first.
+   * With a `deadline` (epoch ms), rejects with BudgetDeadlineError when it comes first.
+   */
+  take(lane: Lane = 'write', deadline?: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const stop = new AbortController();
+      const waiter: Waiter = { resolve: (at) => { stop.abort(); resolve(at); } };
+      this.lanes[lane].push(waiter);
+      if (deadline !== undefined) {
+        this.clock.sleep(Math.max(0, deadline - this.clock.now()), stop.signal).then(() => {
+          const queue = this.lanes[lane];
+          const i = queue.indexOf(waiter);
+          if (i >= 0) queue.splice(i, 1);
+          reject(new BudgetDeadlineError('The deadline came before the request budget let the request go'));
+        }, () => undefined);
+      }
       void this.pump();
     });
   }

@@ -75,6 +75,7 @@ export const ERROR_HELP: Readonly<Record<string, ErrorHelp>> = {
   EPIPE: { cause: 'The connection closed while the request was being sent.', fix: `${RETRIED} check your network and proxy.` },
   ETIMEDOUT: { cause: 'The connection timed out.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
   RequestTimeout: { cause: 'No response arrived within the client timeout.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
+  DeadlineExceeded: { cause: 'The operation\'s timeout ended before the request could be sent (the request budget held it back: the account is being throttled).', fix: 'Raise the resource\'s `timeouts`, lower `pulumi up --parallel`, or stop other clients using this AccessKey; nothing was sent, so nothing was changed.' },
   ENOTFOUND: { cause: 'The endpoint host name does not resolve.', fix: 'Check the `endpoint` setting and DNS.' },
   EAI_AGAIN: { cause: 'DNS lookup of the endpoint failed temporarily.', fix: `${RETRIED} check DNS.` },
   EHOSTUNREACH: { cause: 'The endpoint host is unreachable.', fix: `${RETRIED} check your network route and proxy.` },
@@ -137,6 +138,11 @@ export class CenApiError extends Error {
   attempts?: number;
   /** Set by withRetry when it gives up: time from the first attempt, in ms. */
   elapsedMs?: number;
+  /**
+   * Set by withRetry when it gives up: true when some attempt got no answer
+   * (or a 5xx), so a write may have happened even though this, the last error, says otherwise.
+   */
+  outcomeUnknown?: boolean;
 
   constructor(init: CenApiErrorInit) {
     super('');

@@ -6,7 +6,7 @@
  */
 import pRetry from 'p-retry';
 import { randomUUID } from 'node:crypto';
-import type { AdaptiveBudget, Lane } from './budget';
+import { BudgetDeadlineError, type AdaptiveBudget, type Lane } from './budget';
 import type { CallOptions, CenApi } from './client';
 import { systemClock, type Clock } from './clock';
 import { CenApiError } from './errors';
@@ -56,12 +56,19 @@ export function isThrottling(err: unknown): boolean {
  */
 export function mayHaveCommitted(err: unknown): boolean {
   if (!(err instanceof CenApiError)) return false;
+  return err.outcomeUnknown === true || unanswered(err);
+}
+
+function unanswered(err: CenApiError): boolean {
   return err.network || err.code === 'RequestTimeout' || (err.statusCode !== undefined && err.statusCode >= 500);
 }
 
-/** One request through the budget: wait for a token, send, report the answer. */
-export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane, fn: () => Promise<T>): Promise<T> {
-  const sentAt = budget ? await budget.take(lane) : 0;
+/**
+ * One request through the budget: wait for a token (until `deadline` at the
+ * latest: then it rejects with DeadlineExceeded, nothing sent), send, report the answer.
+ */
+export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane, fn: () => Promise<T>, deadline?: number): Promise<T> {
+  const sentAt = budget ? await budget.take(lane, deadline) : 0;
   try {
     const result = await fn();
     budget?.onSuccess();
@@ -88,14 +95,20 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
   }
   const start = clock.now();
   let lastError: CenApiError | undefined;
-  const expired = new CenApiError({ action, code: 'RequestTimeout', network: true,
-    serverMessage: 'The operation\'s timeout ended before the request could be sent.' });
+  let uncertain = false;
+  const expired = () => new CenApiError({ action, code: 'DeadlineExceeded' });
   return pRetry(
-    () => metered(opts.budget, opts.lane ?? 'write', () => {
-      const left = opts.deadline - clock.now();
-      if (left <= 0) throw expired; // never send what cannot finish in time
-      return fn({ timeoutMs: left });
-    }),
+    async () => {
+      try {
+        return await metered(opts.budget, opts.lane ?? 'write', () => {
+          const left = opts.deadline - clock.now();
+          if (left <= 0) throw expired(); // never send what cannot finish in time
+          return fn({ timeoutMs: left });
+        }, opts.deadline);
+      } catch (err) {
+        throw err instanceof BudgetDeadlineError ? expired() : err;
+      }
+    },
     {
       // p-retry counts attempts and decides; the waiting is ours, on the injected clock.
       retries: Number.POSITIVE_INFINITY,
@@ -104,11 +117,17 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
       factor: 1,
       onFailedAttempt: async ({ error: thrown, attemptNumber }) => {
         if (!(thrown instanceof CenApiError)) throw thrown;
-        const error = thrown === expired && lastError ? lastError : thrown;
-        lastError = error;
+        const sent = thrown.code !== 'DeadlineExceeded';
+        const error = !sent && lastError ? lastError : thrown;
+        if (sent) {
+          lastError = thrown;
+          uncertain ||= unanswered(thrown);
+        }
         const giveUp = (): never => {
-          throw error.annotateAttempts(attemptNumber, clock.now() - start);
+          error.outcomeUnknown = uncertain;
+          throw error.annotateAttempts(sent ? attemptNumber : attemptNumber - 1, clock.now() - start);
         };
+        if (!sent) giveUp();
         if (!isRetryable(error) || clock.now() >= opts.deadline) giveUp();
         // A throttled attempt waits what the service named; the budget has already slowed down.
         const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attemptNumber - 1, 30));
