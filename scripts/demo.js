@@ -24,7 +24,7 @@ const DEMO_DIR = path.join(ROOT, '.demo');
 const STACK = 'dev';
 /** Throwaway: it only encrypts the demo stack's secrets in .demo/pulumi-state. */
 const DEMO_PASSPHRASE = 'cen-flowlog-demo-not-a-secret';
-const CLI_BIN = path.join(process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', '3.248.0'), 'bin');
+const CLI_BIN = path.join(process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', require('@pulumi/pulumi/package.json').version), 'bin');
 const COMMANDS = ['up', 'preview', 'refresh', 'destroy', 'config'];
 
 class DemoError extends Error {}

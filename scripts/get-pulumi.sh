@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# get-pulumi.sh: make the Pulumi CLI that matches our @pulumi/pulumi (3.248.0) available.
+# get-pulumi.sh: make the Pulumi CLI that matches our @pulumi/pulumi available: the version
+# package.json pins for @pulumi/pulumi is the one place the CLI version is kept (3.248.0 when written).
 #
 # Usage:  scripts/get-pulumi.sh [--force] [--build] [--link]
 #   --force  reinstall even if the right version is already installed
 #   --build  skip the official download and build from Go modules (step 3)
 #   --link   also symlink the three binaries into ${PULUMI_LINK_DIR:-/usr/local/bin}
 #
-# Where it installs: ${PULUMI_CLI_ROOT:-$HOME/.pulumi/versions/3.248.0}/bin, holding
+# Where it installs: ${PULUMI_CLI_ROOT:-$HOME/.pulumi/versions/<version>}/bin, holding
 #   pulumi                         the CLI
 #   pulumi-language-nodejs         the Node.js language host
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider launcher (a shell script that runs
@@ -17,7 +18,7 @@
 # host and the launcher next to its own executable, even if you call it through a symlink.
 #
 # Steps, in order:
-#   1. That folder already has pulumi (and `pulumi version` says v3.248.0) plus the language host
+#   1. That folder already has pulumi (and `pulumi version` says v<version>) plus the language host
 #      and the launcher: stop at once.
 #   2. The official tarball answers a quick HEAD request: download it and unpack it there.
 #   3. Otherwise build from Pulumi's Go modules, using the wrapper modules in scripts/pulumi-cli/
@@ -40,12 +41,15 @@
 # package named "pulumi".
 set -euo pipefail
 
-VERSION=3.248.0
 LANGHOST_VERSION=3.68.0 # sdk/v3 release the nodejs language host is built from (see above)
 BINARIES=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs)
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
+# The CLI version is the @pulumi/pulumi version package.json pins (kept nowhere else). When package.json
+# moves to another @pulumi/pulumi, scripts/pulumi-cli/go.mod must move too (checked before a build).
+VERSION="$(sed -n 's/.*"@pulumi\/pulumi": *"[~^]\{0,1\}\([0-9][^"]*\)".*/\1/p' "$repo/package.json" 2>/dev/null | head -n1)"
+[[ -n "$VERSION" ]] || { echo "get-pulumi: ERROR: cannot read the @pulumi/pulumi version from $repo/package.json" >&2; exit 1; }
 root="${PULUMI_CLI_ROOT:-$HOME/.pulumi/versions/$VERSION}"
 bin="$root/bin"
 export PULUMI_SKIP_UPDATE_CHECK=true
@@ -63,14 +67,6 @@ done
 
 log() { echo "get-pulumi: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-
-# If package.json moves to another @pulumi/pulumi, this script and scripts/pulumi-cli must move too.
-if [[ -f "$repo/package.json" ]]; then
-  want="$(sed -n 's/.*"@pulumi\/pulumi": *"[~^]\{0,1\}\([0-9][^"]*\)".*/\1/p' "$repo/package.json" | head -n1)"
-  if [[ -n "$want" && "$want" != "$VERSION" ]]; then
-    die "package.json pins @pulumi/pulumi $want but this script installs $VERSION; update VERSION here and scripts/pulumi-cli/go.mod (see scripts/pulumi-cli/README.md)"
-  fi
-fi
 
 # Prints nothing and returns 0 when $1 holds a complete install of $VERSION; else prints why not.
 check_install() {

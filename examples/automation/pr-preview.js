@@ -101,7 +101,7 @@ async function main() {
   const stackFile = path.join(workDir, `Pulumi.${values.stack}.yaml`);
   const hadStackFile = fs.existsSync(stackFile);
   try {
-    const pulumiRoot = path.join(process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', '3.248.0'));
+    const pulumiRoot = path.join(process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', require('@pulumi/pulumi/package.json').version));
     const result = await previewForPullRequest({ workDir, stackName: values.stack ?? 'pr-preview', envVars, pulumiRoot });
     process.stdout.write(result.markdown);
     if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, result.markdown);

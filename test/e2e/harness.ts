@@ -1,5 +1,5 @@
 /**
- * The real engine against the emulator: the Pulumi CLI 3.248.0 driven through
+ * The real engine against the emulator: the Pulumi CLI (the version package.json pins for @pulumi/pulumi) driven through
  * the Automation API, a file backend in a temp folder, the emulator in this
  * jest process (the provider runs in the engine's plugin process and reaches
  * it over loopback). A missing CLI fails the suite, never skips it.
@@ -13,7 +13,8 @@ import {
 import { Emulator, startEmulator } from '../../src/emulator';
 
 export const ROOT = path.resolve(__dirname, '../..');
-export const CLI_VERSION = '3.248.0';
+/** The CLI release matching the @pulumi/pulumi that package.json pins: the one place the version is kept. */
+export const CLI_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies['@pulumi/pulumi'];
 export const CLI_ROOT = process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', CLI_VERSION);
 const CLI_BIN = path.join(CLI_ROOT, 'bin');
 const BINARIES = ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'];
@@ -24,7 +25,7 @@ export const FLOWLOG_TYPE = 'pulumi-nodejs:dynamic/cen-flowlog:CenFlowlog';
 /** The CLI, or an error that says how to get it. */
 export async function pulumiCli(): Promise<PulumiCommand> {
   const missing = BINARIES.filter((b) => !fs.existsSync(path.join(CLI_BIN, b)));
-  const how = 'Run `bash scripts/get-pulumi.sh` (it builds or downloads Pulumi CLI 3.248.0 into ~/.pulumi/versions/3.248.0/bin), '
+  const how = `Run \`bash scripts/get-pulumi.sh\` (it builds or downloads Pulumi CLI ${CLI_VERSION} into ~/.pulumi/versions/${CLI_VERSION}/bin), `
     + 'or point PULUMI_CLI_ROOT at a folder whose bin/ holds it. The end-to-end tests never skip.';
   if (missing.length > 0) throw new Error(`The e2e tests need ${missing.join(', ')} in ${CLI_BIN}, missing. ${how}`);
   let cli: PulumiCommand;
