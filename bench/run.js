@@ -54,7 +54,7 @@ async function main() {
     cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
     memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, pulumi: `Pulumi CLI ${cliVersion(opts.pulumiRoot)}`,
   };
-  const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot };
+  const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot, emulatorLabel: rootLabel(opts.emulatorRoot) };
   const results = readJson(RESULTS);
   const baseline = readJson(BASELINE);
   const write = () => fs.writeFileSync(opts.out, render(results, Object.keys(baseline.sections).length ? baseline : undefined));

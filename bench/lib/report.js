@@ -25,7 +25,7 @@ function header(section, title) {
     `## ${title}`,
     '',
     `Measured ${m.date} on ${m.machine.cpus} × ${m.machine.cpuModel}, ${m.machine.memoryGb} GB, Node ${m.machine.node}, ${m.machine.pulumi}; `
-      + `code: \`${m.root.label}\`; repetitions: ${m.repeat}; took ${m.minutes ?? '?'} min; load average ${m.loadBefore} before, ${m.loadAfter} after `
+      + `code: \`${m.root.label}\`${m.root.emulator && m.root.emulator !== m.root.path ? `, emulator from \`${m.root.emulatorLabel ?? m.root.emulator}\`` : ''}; repetitions: ${m.repeat}; took ${m.minutes ?? '?'} min; load average ${m.loadBefore} before, ${m.loadAfter} after `
       + '(1-minute load average, the bench included; on 2 cores, well above 2 means other work shared the machine).',
     '',
   ];
