@@ -1,12 +1,28 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * One jest run, five projects (`npx jest --selectProjects unit` runs one):
+ *  - unit, emulator, integration: pure logic, the emulator's wire behaviour, the real client against the emulator;
+ *  - conformance: Alibaba's Go SDK against the emulator (needs Go; builds once per run);
+ *  - e2e: the Pulumi CLI and the dynamic-provider plugin against the emulator (needs `npm run build` and the CLI).
+ * `npm test` runs them all on two workers. Every suite starts its own emulator on port 0, and every e2e suite
+ * its own file backend and work folders (test/e2e/harness.ts), so any two suites, e2e ones included, can run
+ * side by side.
+ */
+
+/** Shared by every project: ts-jest transpiles (tsconfig.test.json; `npm run typecheck` is the type check). */
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     // p-retry 7 and is-network-error are ESM-only; ts-jest turns them into CommonJS for jest.
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(p-retry|is-network-error)/)'],
+};
+
+const project = (name) => ({ ...common, displayName: name, roots: [`<rootDir>/test/${name}`] });
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: ['unit', 'emulator', 'integration', 'conformance', 'e2e'].map(project),
   testTimeout: 60000,
 };
