@@ -1,24 +1,24 @@
 /**
  * cen-flowlog: a Pulumi dynamic resource provider for Alibaba Cloud CEN
- * transit-router flow logs, and a local emulator of the CEN API.
+ * transit-router flow logs. The local emulator of the CEN API is its own
+ * entry point, `cen-flowlog/emulator`, so the provider process never loads it.
  */
-import { FlowlogProvider } from './provider';
+import { FlowlogProvider } from './provider/provider';
 
-export { CenFlowlog } from './resource';
-export type { CenFlowlogArgs } from './resource';
-export { cenFlowlogProvider } from './shim';
-export { FlowlogProvider, FlowlogPartialError } from './provider';
-export type { ProviderDeps } from './provider';
-export { REPLACE_FIELDS, UPDATE_FIELDS } from './model';
-export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model';
+export { CenFlowlog } from './provider/resource';
+export type { CenFlowlogArgs } from './provider/resource';
+export { cenFlowlogProvider } from './provider/shim';
+export { FlowlogProvider, FlowlogPartialError } from './provider/provider';
+export type { ProviderDeps } from './provider/provider';
+export { REPLACE_FIELDS, UPDATE_FIELDS } from './model/model';
+export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model/model';
 export { CenApiError, FlowlogWaitTimeoutError, FlowlogStatusError } from './errors';
-export { FlowlogAdoptionError, FlowlogAlreadyExistsError } from './adopt';
-export { getFlowlogs, getFlowlogsOutput } from './get-flowlogs';
-export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './get-flowlogs';
-export { FlowlogFilterError } from './lookup';
-export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './lookup';
-export { generateProgram } from './generate';
-export * from './emulator';
+export { FlowlogAdoptionError, FlowlogAlreadyExistsError } from './provider/adopt';
+export { getFlowlogs, getFlowlogsOutput } from './tools/get-flowlogs';
+export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './tools/get-flowlogs';
+export { FlowlogFilterError } from './tools/lookup';
+export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './tools/lookup';
+export { generateProgram } from './tools/generate';
 
 let implementation: FlowlogProvider | undefined;
 

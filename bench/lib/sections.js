@@ -28,7 +28,9 @@ async function probeModifyPhase(root, emulatorRoot) {
   const { topology, targets } = benchTopology(1, 1, 'p');
   const emu = await startEmulatorProcess(emulatorRoot, { ratePerSecond: 0, delays: { ...delaysOf(5000), createMs: 0 }, topology, quota: 10 });
   try {
-    const { createCenClient } = require(path.join(root, 'dist', 'client'));
+    // The client moved to dist/api/ with the layered layout; older checkouts (the baseline) have it at dist/.
+    const clientPath = ['api/client.js', 'client.js'].map((p) => path.join(root, 'dist', p)).find((p) => require('node:fs').existsSync(p));
+    const { createCenClient } = require(clientPath);
     const api = createCenClient({ endpoint: emu.endpoint, credential: { getCredential: async () => ({ accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret }) } });
     const t = targets[0];
     const { flowLogId } = await api.createFlowlog({ RegionId: t.regionId, CenId: t.cenId, TransitRouterAttachmentId: t.transitRouterAttachmentId, TransitRouterId: t.transitRouterId });

@@ -59,7 +59,9 @@ function ours() {
 }
 
 function terraform() {
-  const { createCenClient } = require(path.join(job.root, 'dist', 'client'));
+  // The client moved to dist/api/ with the layered layout; older checkouts (the baseline) have it at dist/.
+  const clientPath = ['api/client.js', 'client.js'].map((p) => path.join(job.root, 'dist', p)).find((p) => require('node:fs').existsSync(p));
+  const { createCenClient } = require(clientPath);
   const api = createCenClient({
     endpoint: job.endpoint,
     credential: { getCredential: async () => ({ accessKeyId: job.accessKeyId, accessKeySecret: job.accessKeySecret }) },

@@ -12,7 +12,8 @@
  * adoption fails with the field that differs, before changing anything.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { CenFlowlog, EMULATOR_IDS } from 'cen-flowlog';
+import { CenFlowlog } from 'cen-flowlog';
+import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 
 const config = new pulumi.Config();
 

@@ -87,7 +87,7 @@ async function main() {
   /** @type {{ close(): Promise<void> } | undefined} */
   let emu;
   if (values.emulator) {
-    const { startEmulator } = require('cen-flowlog');
+    const { startEmulator } = require('cen-flowlog/emulator');
     const started = await startEmulator();
     emu = started;
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-pr-preview-'));

@@ -10,7 +10,8 @@
  *   pulumi config set --secret alicloud:secretKey …
  */
 import * as pulumi from '@pulumi/pulumi';
-import { CenFlowlog, EMULATOR_IDS } from 'cen-flowlog';
+import { CenFlowlog } from 'cen-flowlog';
+import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 
 const config = new pulumi.Config();
 

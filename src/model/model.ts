@@ -139,17 +139,8 @@ export const MAX_ID_CHARS = 128;
 /** Longest region id we accept (the service's are at most about 20 characters). */
 export const MAX_REGION_CHARS = 64;
 
-/**
- * Log fields seen in CEN flow-log documentation (the last five are unverified for
- * transit routers). The provider's check and the emulator both read this list.
- */
-export const LOG_FIELDS = [
-  'version', 'account-id', 'cen-id', 'attachment-id', 'src-region-id', 'dst-region-id',
-  'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end',
-  'direction', 'tcp-flags', 'log-status', 'action',
-] as const;
-/** A custom LogFormatString must start with these fields. */
-export const LOG_FORMAT_PREFIX = '${srcaddr}${dstaddr}${bytes}';
+// The service's facts (log fields, the required prefix) are the emulator's: it models the service.
+export { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../emulator/facts';
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_STATUS: FlowlogStatus = 'Active';

@@ -4,7 +4,7 @@
  * `adopt: "flowlog-…"`, so the first `pulumi up` writes nothing. Pure: no I/O,
  * no clock; the same flow logs always give the same text.
  */
-import { checkInputs, checkLogFormat } from './check';
+import { checkInputs, checkLogFormat } from '../model/check';
 import type { FoundFlowlog } from './lookup';
 
 export interface GenerateOptions {

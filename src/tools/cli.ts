@@ -6,11 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseDuration } from './duration';
+import { parseDuration } from '../model/duration';
 import { generateProgram } from './generate';
 import { getFlowlogs } from './get-flowlogs';
-import type { SessionFactory } from './session';
-import { readSettings } from './settings';
+import type { SessionFactory } from '../provider/session';
+import { readSettings } from '../api/settings';
 
 export const USAGE = `Usage: cen-flowlog generate --cen-id <id> [options]
 

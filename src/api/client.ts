@@ -11,8 +11,8 @@ import * as diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { CredentialProvider } from './credentials';
-import { CenApiError } from './errors';
-import { dropUndefined } from './mapping';
+import { CenApiError } from '../errors';
+import { dropUndefined } from '../model/mapping';
 
 export interface ApiTag { Key: string; Value: string }
 

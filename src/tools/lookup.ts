@@ -4,10 +4,10 @@
  * match, and the result in the resource's output field names. No settings,
  * no Pulumi: the API is injected (see get-flowlogs.ts for the data source).
  */
-import { checkInputs, type CheckFailure } from './check';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from './client';
-import { dropUndefined, tagsToApi, toOutputs } from './mapping';
-import type { FlowlogOutputs, FlowlogStatus, NormalizedInputs } from './model';
+import { checkInputs, type CheckFailure } from '../model/check';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../api/client';
+import { dropUndefined, tagsToApi, toOutputs } from '../model/mapping';
+import type { FlowlogOutputs, FlowlogStatus, NormalizedInputs } from '../model/model';
 
 /** Filters of {@link getFlowlogs}. Every one is optional; together they narrow the result (AND). */
 export interface GetFlowlogsArgs {

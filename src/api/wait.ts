@@ -8,7 +8,7 @@
  */
 import type { ApiFlowLog } from './client';
 import { systemClock, type Clock } from './clock';
-import { FlowlogStatusError, FlowlogWaitTimeoutError, formatDuration } from './errors';
+import { FlowlogStatusError, FlowlogWaitTimeoutError, formatDuration } from '../errors';
 import { isRetryable } from './retry';
 import type { StatusLoop } from './statusloop';
 

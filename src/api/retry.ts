@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { BudgetDeadlineError, type AdaptiveBudget, type Lane } from './budget';
 import type { CallOptions, CenApi } from './client';
 import { systemClock, type Clock } from './clock';
-import { CenApiError } from './errors';
+import { CenApiError } from '../errors';
 
 export interface RetryOptions {
   /** Epoch ms (from `clock.now()`) after which no new attempt starts and no attempt or backoff runs past. */

@@ -19,17 +19,17 @@
  * (id, properties with __provider, reasons) so the engine records it.
  */
 import type * as dynamic from '@pulumi/pulumi/dynamic';
-import { checkInputs } from './check';
-import type { ApiFlowLog } from './client';
-import { diffFlowlog } from './diff';
-import { timeoutMs } from './duration';
-import { FlowlogOutputs, NormalizedInputs } from './model';
-import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
-import { ConfigSource, ProviderSettings, readSettings } from './settings';
-import { Clock, systemClock } from './clock';
+import { checkInputs } from '../model/check';
+import type { ApiFlowLog } from '../api/client';
+import { diffFlowlog } from '../model/diff';
+import { timeoutMs } from '../model/duration';
+import { FlowlogOutputs, NormalizedInputs } from '../model/model';
+import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from '../model/mapping';
+import { ConfigSource, ProviderSettings, readSettings } from '../api/settings';
+import { Clock, systemClock } from '../api/clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
 import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
-import { mayHaveCommitted } from './retry';
+import { mayHaveCommitted } from '../api/retry';
 import { applyInPlace, settle } from './converge';
 
 const PROVIDER_KEY = '__provider';

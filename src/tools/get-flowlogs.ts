@@ -6,11 +6,11 @@
  * as the resource's: same client, request budget and retries.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { systemClock, type Clock } from './clock';
-import { parseDuration } from './duration';
+import { systemClock, type Clock } from '../api/clock';
+import { parseDuration } from '../model/duration';
 import { checkFilters, findFlowlogs, type GetFlowlogsArgs, type GetFlowlogsResult } from './lookup';
-import { defaultSessionFactory, type SessionFactory } from './session';
-import { readSettings, type ConfigSource } from './settings';
+import { defaultSessionFactory, type SessionFactory } from '../provider/session';
+import { readSettings, type ConfigSource } from '../api/settings';
 
 export interface GetFlowlogsOptions {
   /**

@@ -4,15 +4,15 @@
  * Clients, budgets and loops are per process (shared by every resource);
  * nothing here holds per-call data beyond the deadline.
  */
-import { AdaptiveBudget } from './budget';
-import type { ApiFlowLog, CenApi } from './client';
-import { createCenClient } from './client';
-import type { Clock } from './clock';
-import { resolveCredentials } from './credentials';
-import { isRetryable, resilient } from './retry';
-import type { ProviderSettings } from './settings';
-import { StatusLoop } from './statusloop';
-import { WantedState, waitForStatus } from './wait';
+import { AdaptiveBudget } from '../api/budget';
+import type { ApiFlowLog, CenApi } from '../api/client';
+import { createCenClient } from '../api/client';
+import type { Clock } from '../api/clock';
+import { resolveCredentials } from '../api/credentials';
+import { isRetryable, resilient } from '../api/retry';
+import type { ProviderSettings } from '../api/settings';
+import { StatusLoop } from '../api/statusloop';
+import { WantedState, waitForStatus } from '../api/wait';
 
 export interface Where { regionId: string; cenId?: string; transitRouterId?: string }
 

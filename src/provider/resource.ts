@@ -3,7 +3,7 @@
  * from the field model, never a second hand-kept list.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { FlowlogInputs, FlowlogOutputs } from './model';
+import { FlowlogInputs, FlowlogOutputs } from '../model/model';
 import { cenFlowlogProvider } from './shim';
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };

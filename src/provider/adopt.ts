@@ -3,10 +3,10 @@
  * an existing flow log, by id or by finding the one on the declared transit
  * router or attachment, after verifying that its replace-on-change fields match.
  */
-import type { ApiFlowLog, DescribeFlowlogsRequest } from './client';
-import { fieldChanged } from './diff';
-import { REPLACE_FIELDS, NormalizedInputs } from './model';
-import { toOutputs } from './mapping';
+import type { ApiFlowLog, DescribeFlowlogsRequest } from '../api/client';
+import { fieldChanged } from '../model/diff';
+import { REPLACE_FIELDS, NormalizedInputs } from '../model/model';
+import { toOutputs } from '../model/mapping';
 import type { Session } from './session';
 
 export class FlowlogAdoptionError extends Error {

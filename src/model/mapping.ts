@@ -1,7 +1,7 @@
 /**
  * Mapping between our fields and the API's parameters. Pure: no I/O.
  */
-import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from './client';
+import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../api/client';
 import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from './model';
 
 // Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`

@@ -5,7 +5,7 @@
  */
 import type { CredentialSettings } from './credentials';
 import { isLoopback } from './client';
-import { parseDuration } from './duration';
+import { parseDuration } from '../model/duration';
 
 export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';
 export const ENDPOINT_CONFIG_KEY = 'cenFlowlog:endpoint';

@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import Credential, { CLIProfileCredentialsProvider, ProfileCredentialsProvider } from '@alicloud/credentials';
-import { CenApiError } from './errors';
+import { CenApiError } from '../errors';
 
 /** The AccessKey a request is signed with. */
 export interface ResolvedCredential {
