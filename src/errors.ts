@@ -1,12 +1,12 @@
 /**
  * The typed errors of this package. Callers match `code` and `name`, never
  * message text. Every message says what happened, to which flow log, and
- * what to do about it (the `cause` and `fix` come from ERROR_HELP).
+ * what to do about it (the `why` and `fix` come from ERROR_HELP; `cause` is always the underlying error).
  */
 
 /** Why an error usually happens and what a Pulumi user can do about it. */
 export interface ErrorHelp {
-  cause: string;
+  why: string;
   fix: string;
 }
 
@@ -18,68 +18,68 @@ const CREDS = 'Set the stack config `alicloud:accessKey` and `alicloud:secretKey
 /** Help for every code the CEN flow-log API, its gateway, or the network is known to produce. */
 export const ERROR_HELP: Readonly<Record<string, ErrorHelp>> = {
   // The CreateFlowlog error table.
-  ProjectOrLogstoreNotExist: { cause: 'The Simple Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName`, and that Log Service is activated in this region.' },
-  SourceProjectNotExist: { cause: 'The source Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName` and that they are in the flow log\'s region.' },
-  'OperationUnsupported.action': { cause: 'The action is not supported in this region, or the transit router is not Enterprise Edition.', fix: 'Use an Enterprise Edition transit router in a region that supports transit-router flow logs.' },
-  OperationUnsupported: { cause: 'The operation is not supported for this resource (flow logs need an Enterprise Edition transit router).', fix: 'Use an Enterprise Edition transit router in a region that supports flow logs.' },
-  RuleExist: { cause: 'An equivalent rule already exists.', fix: 'Remove the duplicate configuration, or adopt the existing flow log with the `adopt` input (README "Adoption").' },
-  'QuotaExceeded.FlowlogCount': { cause: 'The account has reached its flow-log quota.', fix: 'Delete unused flow logs or request a higher quota in the Quota Center, then run `pulumi up` again.' },
-  'InvalidFlowlogId.exist': { cause: 'This CEN instance (or transit router) already has a flow log.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
-  'Flowlog.AlreayExist': { cause: 'The transit router or attachment already has a flow log; only one is allowed.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
-  'IllegalParam.TransitRouterAttachmentId': { cause: 'The attachment ID is not valid for this transit router.', fix: 'Check `transitRouterAttachmentId` belongs to `transitRouterId` and the CEN instance.' },
-  'InvalidTransitRouterAttachmentId.NotFound': { cause: 'The transit router attachment does not exist.', fix: 'Check `transitRouterAttachmentId` and the region; omit it for a flow log on the whole transit router.' },
-  'IncorrectStatus.flowlog': { cause: 'The flow log is mid-transition (Creating, Modifying or Deleting); only queries are allowed.', fix: `${RETRIED} check the flow log in the console and ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
-  'InvalidOperation.TransitRouterNotExist': { cause: 'The transit router does not exist in this region.', fix: 'Check `transitRouterId`, `cenId` and `regionId`.' },
-  'IncorrectStatus.TransitRouterAttachmentId': { cause: 'The attachment is in an unstable state.', fix: 'Wait until the attachment is Attached, then run `pulumi up` again.' },
-  ProjectExist: { cause: 'The Log Service project name is taken (project names are unique per region, across accounts).', fix: 'Choose another `projectName`.' },
-  'InvalidParameter.ProjectName': { cause: 'The project name is invalid or belongs to another region.', fix: 'Use 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, in the flow log\'s region.' },
-  'IncorrectStatus.TrFlowlog': { cause: 'The transit router\'s flow log is mid-transition; only queries are allowed.', fix: `${RETRIED} ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
-  'OperationInvalid.IncompatibleFlowlogExist': { cause: 'An incompatible flow-log configuration exists on this transit router.', fix: 'Delete the other flow log (or adopt it with `adopt`), then run `pulumi up` again.' },
-  'InvalidParameter.LogFormatString': { cause: 'The log format is invalid.', fix: 'Set `logFormatString` to `${f1}${f2}...` starting with `${srcaddr}${dstaddr}${bytes}`, or leave it unset for all fields.' },
-  'InvalidParameter.LogStoreName': { cause: 'The Logstore name is invalid.', fix: 'Use 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.' },
-  'OperationFailed.InvalidLogInfo': { cause: 'The Log Service information is invalid, or Log Service is not activated.', fix: 'Check `projectName` and `logStoreName`, and activate Log Service for the account.' },
-  'IncorrectStatus.TransitRouterInstance': { cause: 'The transit router is in an invalid state.', fix: 'Wait until the transit router is Active, then run `pulumi up` again.' },
-  InvalidParameter: { cause: 'A parameter has an invalid value.', fix: 'Check the resource inputs against the rules in the README (names, interval 60 or 600, tags).' },
-  Unauthorized: { cause: 'The AccessKey is not authorized for this operation.', fix: 'Grant the RAM user the cen:*Flowlog* actions (e.g. AliyunCENFullAccess) or use other credentials.' },
-  'InvalidParameter.CenId': { cause: 'The CEN instance ID is invalid.', fix: 'Check `cenId` (it looks like cen-xxxxxxxx).' },
-  'NoPermission.AliyunServiceRoleForTRFlowLog': { cause: 'The caller may not create the service-linked role AliyunServiceRoleForTRFlowLog.', fix: 'Grant ram:CreateServiceLinkedRole, or have an administrator create the role once.' },
+  ProjectOrLogstoreNotExist: { why: 'The Simple Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName`, and that Log Service is activated in this region.' },
+  SourceProjectNotExist: { why: 'The source Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName` and that they are in the flow log\'s region.' },
+  'OperationUnsupported.action': { why: 'The action is not supported in this region, or the transit router is not Enterprise Edition.', fix: 'Use an Enterprise Edition transit router in a region that supports transit-router flow logs.' },
+  OperationUnsupported: { why: 'The operation is not supported for this resource (flow logs need an Enterprise Edition transit router).', fix: 'Use an Enterprise Edition transit router in a region that supports flow logs.' },
+  RuleExist: { why: 'An equivalent rule already exists.', fix: 'Remove the duplicate configuration, or adopt the existing flow log with the `adopt` input (README "Adoption").' },
+  'QuotaExceeded.FlowlogCount': { why: 'The account has reached its flow-log quota.', fix: 'Delete unused flow logs or request a higher quota in the Quota Center, then run `pulumi up` again.' },
+  'InvalidFlowlogId.exist': { why: 'This CEN instance (or transit router) already has a flow log.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
+  'Flowlog.AlreayExist': { why: 'The transit router or attachment already has a flow log; only one is allowed.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
+  'IllegalParam.TransitRouterAttachmentId': { why: 'The attachment ID is not valid for this transit router.', fix: 'Check `transitRouterAttachmentId` belongs to `transitRouterId` and the CEN instance.' },
+  'InvalidTransitRouterAttachmentId.NotFound': { why: 'The transit router attachment does not exist.', fix: 'Check `transitRouterAttachmentId` and the region; omit it for a flow log on the whole transit router.' },
+  'IncorrectStatus.flowlog': { why: 'The flow log is mid-transition (Creating, Modifying or Deleting); only queries are allowed.', fix: `${RETRIED} check the flow log in the console and ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
+  'InvalidOperation.TransitRouterNotExist': { why: 'The transit router does not exist in this region.', fix: 'Check `transitRouterId`, `cenId` and `regionId`.' },
+  'IncorrectStatus.TransitRouterAttachmentId': { why: 'The attachment is in an unstable state.', fix: 'Wait until the attachment is Attached, then run `pulumi up` again.' },
+  ProjectExist: { why: 'The Log Service project name is taken (project names are unique per region, across accounts).', fix: 'Choose another `projectName`.' },
+  'InvalidParameter.ProjectName': { why: 'The project name is invalid or belongs to another region.', fix: 'Use 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, in the flow log\'s region.' },
+  'IncorrectStatus.TrFlowlog': { why: 'The transit router\'s flow log is mid-transition; only queries are allowed.', fix: `${RETRIED} ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
+  'OperationInvalid.IncompatibleFlowlogExist': { why: 'An incompatible flow-log configuration exists on this transit router.', fix: 'Delete the other flow log (or adopt it with `adopt`), then run `pulumi up` again.' },
+  'InvalidParameter.LogFormatString': { why: 'The log format is invalid.', fix: 'Set `logFormatString` to `${f1}${f2}...` starting with `${srcaddr}${dstaddr}${bytes}`, or leave it unset for all fields.' },
+  'InvalidParameter.LogStoreName': { why: 'The Logstore name is invalid.', fix: 'Use 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.' },
+  'OperationFailed.InvalidLogInfo': { why: 'The Log Service information is invalid, or Log Service is not activated.', fix: 'Check `projectName` and `logStoreName`, and activate Log Service for the account.' },
+  'IncorrectStatus.TransitRouterInstance': { why: 'The transit router is in an invalid state.', fix: 'Wait until the transit router is Active, then run `pulumi up` again.' },
+  InvalidParameter: { why: 'A parameter has an invalid value.', fix: 'Check the resource inputs against the rules in the README (names, interval 60 or 600, tags).' },
+  Unauthorized: { why: 'The AccessKey is not authorized for this operation.', fix: 'Grant the RAM user the cen:*Flowlog* actions (e.g. AliyunCENFullAccess) or use other credentials.' },
+  'InvalidParameter.CenId': { why: 'The CEN instance ID is invalid.', fix: 'Check `cenId` (it looks like cen-xxxxxxxx).' },
+  'NoPermission.AliyunServiceRoleForTRFlowLog': { why: 'The caller may not create the service-linked role AliyunServiceRoleForTRFlowLog.', fix: 'Grant ram:CreateServiceLinkedRole, or have an administrator create the role once.' },
   // Seen elsewhere for these actions.
-  'InvalidFlowlogId.NotFound': { cause: 'No flow log with this ID exists (it may have been deleted outside Pulumi).', fix: REFRESH },
-  'Operation.Blocking': { cause: 'Another operation on the same resource is in progress.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
-  LOCK_ERROR: { cause: 'The resource is locked by a concurrent operation.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
-  IdempotentParameterMismatch: { cause: 'A ClientToken was reused with different parameters.', fix: 'This is a provider bug or a changed input mid-operation; run `pulumi up` again and report it if it repeats.' },
+  'InvalidFlowlogId.NotFound': { why: 'No flow log with this ID exists (it may have been deleted outside Pulumi).', fix: REFRESH },
+  'Operation.Blocking': { why: 'Another operation on the same resource is in progress.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
+  LOCK_ERROR: { why: 'The resource is locked by a concurrent operation.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
+  IdempotentParameterMismatch: { why: 'A ClientToken was reused with different parameters.', fix: 'This is a provider bug or a changed input mid-operation; run `pulumi up` again and report it if it repeats.' },
   // Gateway-wide codes.
-  Throttling: { cause: 'The request rate is over the API limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
-  'Throttling.User': { cause: 'The account\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\` or stop other clients using this account.` },
-  'Throttling.Api': { cause: 'The API\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
-  ServiceUnavailable: { cause: 'The service is temporarily unavailable.', fix: `${RETRIED} try again later.` },
-  InternalError: { cause: 'The service had an internal error.', fix: `${RETRIED} try again later and quote the request id to Alibaba Cloud support.` },
-  SignatureDoesNotMatch: { cause: 'The request signature does not match: the AccessKey secret is wrong.', fix: CREDS },
-  'InvalidAccessKeyId.NotFound': { cause: 'The AccessKey ID does not exist.', fix: CREDS },
-  'InvalidAccessKeyId.Inactive': { cause: 'The AccessKey is disabled.', fix: CREDS },
-  'InvalidSecurityToken.Expired': { cause: 'The STS security token has expired.', fix: `Refresh the token. ${CREDS}` },
-  'InvalidTimeStamp.Expired': { cause: 'The request timestamp is outside the 15-minute window.', fix: 'Synchronise this machine\'s clock (NTP) and run `pulumi up` again.' },
-  SignatureNonceUsed: { cause: 'The request nonce was already used.', fix: 'Run `pulumi up` again; report it if it repeats.' },
-  'InvalidAction.NotFound': { cause: 'The endpoint does not know this action.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
-  InvalidVersion: { cause: 'The endpoint does not serve API version 2017-09-12.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
-  MissingParameter: { cause: 'A required parameter is missing.', fix: 'Check that `regionId` and `cenId` are set; report a provider bug if they are.' },
-  'Forbidden.RAM': { cause: 'The RAM policy does not allow this action.', fix: 'Grant the RAM user the cen:*Flowlog* and cen:TagResources actions.' },
+  Throttling: { why: 'The request rate is over the API limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
+  'Throttling.User': { why: 'The account\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\` or stop other clients using this account.` },
+  'Throttling.Api': { why: 'The API\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
+  ServiceUnavailable: { why: 'The service is temporarily unavailable.', fix: `${RETRIED} try again later.` },
+  InternalError: { why: 'The service had an internal error.', fix: `${RETRIED} try again later and quote the request id to Alibaba Cloud support.` },
+  SignatureDoesNotMatch: { why: 'The request signature does not match: the AccessKey secret is wrong.', fix: CREDS },
+  'InvalidAccessKeyId.NotFound': { why: 'The AccessKey ID does not exist.', fix: CREDS },
+  'InvalidAccessKeyId.Inactive': { why: 'The AccessKey is disabled.', fix: CREDS },
+  'InvalidSecurityToken.Expired': { why: 'The STS security token has expired.', fix: `Refresh the token. ${CREDS}` },
+  'InvalidTimeStamp.Expired': { why: 'The request timestamp is outside the 15-minute window.', fix: 'Synchronise this machine\'s clock (NTP) and run `pulumi up` again.' },
+  SignatureNonceUsed: { why: 'The request nonce was already used.', fix: 'Run `pulumi up` again; report it if it repeats.' },
+  'InvalidAction.NotFound': { why: 'The endpoint does not know this action.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
+  InvalidVersion: { why: 'The endpoint does not serve API version 2017-09-12.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
+  MissingParameter: { why: 'A required parameter is missing.', fix: 'Check that `regionId` and `cenId` are set; report a provider bug if they are.' },
+  'Forbidden.RAM': { why: 'The RAM policy does not allow this action.', fix: 'Grant the RAM user the cen:*Flowlog* and cen:TagResources actions.' },
   // Raised on our side, before or after the HTTP exchange.
-  InvalidCredentials: { cause: 'No credentials were configured for the API client.', fix: CREDS },
-  CredentialsNotFound: { cause: 'No Alibaba Cloud credentials were found.', fix: CREDS },
-  InvalidResponse: { cause: 'The endpoint answered with something that is not a CEN API response.', fix: 'Check the `endpoint` setting and any HTTP proxy in between.' },
+  InvalidCredentials: { why: 'No credentials were configured for the API client.', fix: CREDS },
+  CredentialsNotFound: { why: 'No Alibaba Cloud credentials were found.', fix: CREDS },
+  InvalidResponse: { why: 'The endpoint answered with something that is not a CEN API response.', fix: 'Check the `endpoint` setting and any HTTP proxy in between.' },
   // Network failures: no HTTP response.
-  ECONNRESET: { cause: 'The connection was reset before a response arrived.', fix: `${RETRIED} check your network and proxy.` },
-  ECONNREFUSED: { cause: 'The endpoint refused the connection.', fix: `${RETRIED} check the \`endpoint\` setting and that the service (or emulator) is running.` },
-  ECONNABORTED: { cause: 'The connection was aborted.', fix: `${RETRIED} check your network and proxy.` },
-  EPIPE: { cause: 'The connection closed while the request was being sent.', fix: `${RETRIED} check your network and proxy.` },
-  ETIMEDOUT: { cause: 'The connection timed out.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
-  RequestTimeout: { cause: 'No response arrived within the client timeout.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
-  DeadlineExceeded: { cause: 'The operation\'s timeout ended before the request could be sent (the request budget held it back: the account is being throttled).', fix: 'Raise the resource\'s `timeouts`, lower `pulumi up --parallel`, or stop other clients using this AccessKey; nothing was sent, so nothing was changed.' },
-  ENOTFOUND: { cause: 'The endpoint host name does not resolve.', fix: 'Check the `endpoint` setting and DNS.' },
-  EAI_AGAIN: { cause: 'DNS lookup of the endpoint failed temporarily.', fix: `${RETRIED} check DNS.` },
-  EHOSTUNREACH: { cause: 'The endpoint host is unreachable.', fix: `${RETRIED} check your network route and proxy.` },
-  ENETUNREACH: { cause: 'The network is unreachable.', fix: `${RETRIED} check your network connection.` },
+  ECONNRESET: { why: 'The connection was reset before a response arrived.', fix: `${RETRIED} check your network and proxy.` },
+  ECONNREFUSED: { why: 'The endpoint refused the connection.', fix: `${RETRIED} check the \`endpoint\` setting and that the service (or emulator) is running.` },
+  ECONNABORTED: { why: 'The connection was aborted.', fix: `${RETRIED} check your network and proxy.` },
+  EPIPE: { why: 'The connection closed while the request was being sent.', fix: `${RETRIED} check your network and proxy.` },
+  ETIMEDOUT: { why: 'The connection timed out.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
+  RequestTimeout: { why: 'No response arrived within the client timeout.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
+  DeadlineExceeded: { why: 'The operation\'s timeout ended before the request could be sent (the request budget held it back: the account is being throttled).', fix: 'Raise the resource\'s `timeouts`, lower `pulumi up --parallel`, or stop other clients using this AccessKey; nothing was sent, so nothing was changed.' },
+  ENOTFOUND: { why: 'The endpoint host name does not resolve.', fix: 'Check the `endpoint` setting and DNS.' },
+  EAI_AGAIN: { why: 'DNS lookup of the endpoint failed temporarily.', fix: `${RETRIED} check DNS.` },
+  EHOSTUNREACH: { why: 'The endpoint host is unreachable.', fix: `${RETRIED} check your network route and proxy.` },
+  ENETUNREACH: { why: 'The network is unreachable.', fix: `${RETRIED} check your network connection.` },
 };
 
 /** The help for `code`: exact match, then its family (`InvalidParameter.X` → `InvalidParameter`), then by status. */
@@ -88,10 +88,10 @@ export function helpFor(code: string, statusCode?: number, network = false): Err
   if (exact) return exact;
   const family = code.split('.')[0] ?? code;
   if (family !== code && Object.hasOwn(ERROR_HELP, family)) return ERROR_HELP[family]!;
-  if (network) return { cause: 'The network failed before a response arrived.', fix: `${RETRIED} check your network and proxy.` };
+  if (network) return { why: 'The network failed before a response arrived.', fix: `${RETRIED} check your network and proxy.` };
   if (statusCode !== undefined && statusCode >= 500) return ERROR_HELP.InternalError!;
   if (statusCode === 403) return ERROR_HELP['Forbidden.RAM']!;
-  return { cause: 'The service rejected the request.', fix: 'Check the resource inputs; quote the request id if you contact Alibaba Cloud support.' };
+  return { why: 'The service rejected the request.', fix: 'Check the resource inputs; quote the request id if you contact Alibaba Cloud support.' };
 }
 
 /** What the client knows when a call to the CEN API fails. */
@@ -108,7 +108,7 @@ export interface CenApiErrorInit {
   network?: boolean;
   /** The flow log the call was about, when there is one. */
   flowLogId?: string;
-  /** The error thrown by the underlying library, kept for debugging. */
+  /** The error thrown by the underlying library (becomes `cause`). */
   originalError?: unknown;
   /** The wait the service named for a throttled call (rate-limit headers' `TimeLeft`), in ms. */
   retryAfterMs?: number;
@@ -124,14 +124,10 @@ export class CenApiError extends Error {
   readonly serverMessage?: string;
   readonly network: boolean;
   readonly flowLogId?: string;
-  /**
-   * Why this usually happens (from ERROR_HELP). Note: this shadows the
-   * standard `Error.cause`; the library's own error is in `originalError`.
-   */
-  override readonly cause: string;
+  /** Why this usually happens (from ERROR_HELP); `cause` is the underlying error, when there is one. */
+  readonly why: string;
   /** What the user can do about it (from ERROR_HELP). */
   readonly fix: string;
-  readonly originalError?: unknown;
   /** The wait the service named for a throttled call (rate-limit headers' `TimeLeft`), in ms. */
   readonly retryAfterMs?: number;
   /** Set by withRetry when it gives up: how many attempts were made. */
@@ -145,7 +141,7 @@ export class CenApiError extends Error {
   outcomeUnknown?: boolean;
 
   constructor(init: CenApiErrorInit) {
-    super('');
+    super('', init.originalError === undefined ? undefined : { cause: init.originalError });
     this.action = init.action;
     this.code = init.code;
     this.statusCode = init.statusCode;
@@ -153,10 +149,9 @@ export class CenApiError extends Error {
     this.serverMessage = init.serverMessage;
     this.network = init.network ?? false;
     this.flowLogId = init.flowLogId;
-    this.originalError = init.originalError;
     this.retryAfterMs = init.retryAfterMs;
     const help = helpFor(init.code, init.statusCode, this.network);
-    this.cause = help.cause;
+    this.why = help.why;
     this.fix = help.fix;
     this.message = this.describe();
   }
@@ -177,7 +172,7 @@ export class CenApiError extends Error {
       ? ` Gave up after ${this.attempts} attempts over ${formatDuration(this.elapsedMs ?? 0)}.`
       : '';
     const rid = this.requestId ? ` (request id: ${this.requestId})` : '';
-    return `${subject} failed: ${this.code}${where}:${server} ${this.cause} ${this.fix}${tries}${rid}`;
+    return `${subject} failed: ${this.code}${where}:${server} ${this.why} ${this.fix}${tries}${rid}`;
   }
 }
 
@@ -234,4 +229,61 @@ export function formatDuration(ms: number): string {
 function ensurePeriod(text: string): string {
   const t = text.trim();
   return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** The engine records this when a flow log exists but the operation failed: its id, properties and reasons. */
+export class FlowlogPartialError extends Error {
+  override readonly name = 'FlowlogPartialError';
+  readonly code = 'FlowlogPartialFailure';
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+    cause: unknown,
+  ) {
+    super(reasons.join('; '), { cause });
+  }
+}
+
+/** `adopt` found nothing to take over, or a flow log whose replace-on-change fields differ. */
+export class FlowlogAdoptionError extends Error {
+  override readonly name = 'FlowlogAdoptionError';
+  readonly code = 'FlowlogAdoptionFailed';
+}
+
+/** The create was refused because the transit router or attachment already has a flow log. */
+export class FlowlogAlreadyExistsError extends Error {
+  override readonly name = 'FlowlogAlreadyExistsError';
+  readonly code = 'FlowlogAlreadyExists';
+  constructor(readonly existingId: string | undefined, message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** The flow log in the stack no longer exists: it was deleted outside Pulumi. */
+export class FlowlogGoneError extends Error {
+  override readonly name = 'FlowlogGoneError';
+  readonly code = 'FlowlogGone';
+  constructor(readonly flowLogId: string, readonly regionId: string) {
+    super(`Flow log ${flowLogId} no longer exists in ${regionId}: it was deleted outside Pulumi. ` +
+      'Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.');
+  }
+}
+
+/** The request budget did not let a request go before the operation's deadline. */
+export class BudgetDeadlineError extends Error {
+  override readonly name = 'BudgetDeadlineError';
+  readonly code = 'DeadlineExceeded';
+}
+
+/** One check failure: the field and why (the engine's CheckFailure shape). */
+export interface FieldFailure { property: string; reason: string }
+
+/** Bad `getFlowlogs` filter values: one failure per filter, each naming the field, as `check()` reports them. */
+export class FlowlogFilterError extends Error {
+  override readonly name = 'FlowlogFilterError';
+  readonly code = 'InvalidFilter';
+  constructor(readonly failures: FieldFailure[]) {
+    super(`getFlowlogs: invalid filter${failures.length > 1 ? 's' : ''}: ${failures.map((f) => f.reason).join('; ')}`);
+  }
 }

@@ -16,6 +16,7 @@
  * small, see statusloop.ts).
  */
 import { systemClock, type Clock } from './clock';
+import { BudgetDeadlineError } from '../errors';
 
 export type Lane = 'poll' | 'write';
 
@@ -42,11 +43,6 @@ const MIN_CUT = 0.25;
 
 interface Waiter { resolve: (sentAt: number) => void }
 
-/** Why `take` gave up: its deadline came before a token did. */
-export class BudgetDeadlineError extends Error {
-  override readonly name = 'BudgetDeadlineError';
-  readonly code = 'DeadlineExceeded';
-}
 
 export class AdaptiveBudget {
   readonly initialRate: number;

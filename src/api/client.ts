@@ -9,60 +9,13 @@ import OpenApiUtil from '@alicloud/openapi-util';
 import { randomUUID } from 'node:crypto';
 import * as diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
 import type { CredentialProvider } from './credentials';
 import { CenApiError } from '../errors';
-import { dropUndefined } from '../model/mapping';
+import { parseEndpoint } from './endpoint';
+import { dropUndefined } from '../model/records';
+import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef } from './types';
 
-export interface ApiTag { Key: string; Value: string }
-
-/** One flow log as DescribeFlowlogs returns it, normalised (Interval a number, Tags flat). */
-export interface ApiFlowLog {
-  FlowLogId: string; FlowLogName?: string; Description?: string; CenId?: string; RegionId?: string;
-  Status?: string; ProjectName?: string; LogStoreName?: string; Interval?: number; LogFormatString?: string;
-  FlowLogVersion?: string; TransitRouterId?: string; TransitRouterAttachmentId?: string; CreationTime?: string;
-  Tags: ApiTag[];
-}
-
-export interface CreateFlowlogRequest {
-  RegionId: string; CenId: string; ClientToken?: string; FlowLogName?: string; Description?: string;
-  ProjectName?: string; LogStoreName?: string; Interval?: number; TransitRouterId?: string;
-  TransitRouterAttachmentId?: string; LogFormatString?: string; Tags?: ApiTag[];
-}
-
-export interface DescribeFlowlogsRequest {
-  RegionId?: string; CenId?: string; FlowLogId?: string; FlowLogName?: string; Description?: string;
-  ProjectName?: string; LogStoreName?: string; TransitRouterId?: string; TransitRouterAttachmentId?: string;
-  Status?: string; Interval?: number; FlowLogVersion?: string; Tags?: ApiTag[];
-  /** @default 1 */
-  PageNumber?: number;
-  /** @default 20 */
-  PageSize?: number;
-}
-
-export interface DescribeFlowlogsResponse {
-  flowLogs: ApiFlowLog[]; totalCount: number; pageNumber: number; pageSize: number; requestId: string;
-}
-
-/** Identifies one flow log in a write call. Set ClientToken once per logical operation and reuse it on retries. */
-export interface FlowLogRef { RegionId: string; FlowLogId: string; CenId?: string; ClientToken?: string }
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Connect and read timeout of this one HTTP attempt, capped by the client's own. */
-  timeoutMs?: number;
-}
-
-export interface CenApi {
-  createFlowlog(req: CreateFlowlogRequest, opts?: CallOptions): Promise<{ flowLogId: string; requestId: string }>;
-  describeFlowlogs(req: DescribeFlowlogsRequest, opts?: CallOptions): Promise<DescribeFlowlogsResponse>;
-  modifyFlowLogAttribute(req: FlowLogRef & { FlowLogName?: string; Description?: string; Interval?: number }, opts?: CallOptions): Promise<{ requestId: string }>;
-  activeFlowLog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
-  deactiveFlowLog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
-  deleteFlowlog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
-  tagResources(req: { RegionId: string; ResourceIds: string[]; Tags: ApiTag[] }, opts?: CallOptions): Promise<{ requestId: string }>;
-  untagResources(req: { RegionId: string; ResourceIds: string[]; TagKeys: string[] }, opts?: CallOptions): Promise<{ requestId: string }>;
-}
+export type * from './types';
 
 export interface ClientOptions {
   /** Full URL: `https://cbn.aliyuncs.com`, or `http://127.0.0.1:PORT` (plain HTTP only to loopback). */
@@ -200,7 +153,7 @@ export function createCenClient(opts: ClientOptions): CenApi {
 export function toCenApiError(action: string, err: unknown, flowLogId?: string, retryAfterMs?: number): CenApiError {
   if (err instanceof CenApiError) {
     return new CenApiError({ action, code: err.code, statusCode: err.statusCode, requestId: err.requestId,
-      serverMessage: err.serverMessage, network: err.network, flowLogId, originalError: err.originalError });
+      serverMessage: err.serverMessage, network: err.network, flowLogId, originalError: err.cause, retryAfterMs: err.retryAfterMs });
   }
   const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; name?: unknown; statusCode?: unknown; data?: unknown };
   const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as Body;
@@ -222,34 +175,6 @@ export function toCenApiError(action: string, err: unknown, flowLogId?: string, 
   }
   const code = typeof e.code === 'string' && e.code !== '' ? e.code : 'ClientError';
   return new CenApiError({ action, code, serverMessage: message, flowLogId, originalError: err });
-}
-
-function parseEndpoint(endpoint: string): { protocol: 'HTTP' | 'HTTPS'; host: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new TypeError(`Expected \`endpoint\` to be a URL like https://cbn.aliyuncs.com, got ${JSON.stringify(endpoint)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`Expected \`endpoint\` to use https://, got ${JSON.stringify(endpoint)}`);
-  }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
-    throw new TypeError(`Expected \`endpoint\` to be a scheme and host only (like https://cbn.aliyuncs.com), got ${JSON.stringify(endpoint)}`);
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new TypeError(
-      `Refusing plain HTTP to ${url.hostname}: requests carry signed credentials and the responses would be unauthenticated. ` +
-        'Use https:// (plain http:// is allowed only for 127.0.0.0/8, ::1 and localhost, e.g. the local emulator).',
-    );
-  }
-  return { protocol: url.protocol === 'https:' ? 'HTTPS' : 'HTTP', host: url.host };
-}
-
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
 }
 
 function timeoutOption(name: string, value: number | undefined, fallback: number): number {

@@ -6,10 +6,10 @@
  */
 import pRetry from 'p-retry';
 import { randomUUID } from 'node:crypto';
-import { BudgetDeadlineError, type AdaptiveBudget, type Lane } from './budget';
+import type { AdaptiveBudget, Lane } from './budget';
 import type { CallOptions, CenApi } from './client';
 import { systemClock, type Clock } from './clock';
-import { CenApiError } from '../errors';
+import { BudgetDeadlineError, CenApiError } from '../errors';
 
 export interface RetryOptions {
   /** Epoch ms (from `clock.now()`) after which no new attempt starts and no attempt or backoff runs past. */

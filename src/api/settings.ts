@@ -4,7 +4,7 @@
  * Nothing here is ever serialized, written to state or logged.
  */
 import type { CredentialSettings } from './credentials';
-import { isLoopback } from './client';
+import { parseEndpoint } from './endpoint';
 import { parseDuration } from '../model/duration';
 
 export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';
@@ -59,19 +59,17 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
  */
 export function normalizeEndpoint(raw: string): string {
   const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
-  let url: URL;
+  const from = `(from ${ENDPOINT_CONFIG_KEY} or ${ENDPOINT_ENV})`;
+  let parsed: ReturnType<typeof parseEndpoint>;
   try {
-    url = new URL(withScheme);
-  } catch {
-    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} (from ${ENDPOINT_CONFIG_KEY} or ${ENDPOINT_ENV}) is not a valid URL; expected e.g. "https://cbn.aliyuncs.com" or "http://127.0.0.1:8080".`);
+    parsed = parseEndpoint(withScheme);
+  } catch (err) {
+    const hint = withScheme.startsWith('http:') && /^http:\/\/[^/]/i.test(withScheme)
+      ? 'it uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).'
+      : (err as Error).message;
+    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} ${from} is not usable: ${hint}`, { cause: err });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} must use https (or http on loopback), got ${url.protocol}`);
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new Error(`The CEN endpoint ${JSON.stringify(raw)} uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).`);
-  }
-  return `${url.protocol}//${url.host}`;
+  return `${parsed.protocol.toLowerCase()}://${parsed.host}`;
 }
 
 function requestTimeout(raw: string | undefined): number {

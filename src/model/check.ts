@@ -8,6 +8,7 @@
  * data (own properties only, `__proto__` included); a failure quotes at most a
  * bounded prefix of a value.
  */
+import type { FieldFailure } from '../errors';
 import {
   BLANK_MEANS_UNSET, DEFAULT_STATUS, FlowlogInputs, INPUT_FIELDS, LOG_FIELDS, LOG_FORMAT_PREFIX, MAX_ID_CHARS,
   MAX_REGION_CHARS, NormalizedInputs,
@@ -18,7 +19,8 @@ import { charCount, QUOTE_CHARS, quote, wellFormed } from './text';
 /** The engine's placeholder for a value not known until apply. */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
-export interface CheckFailure { property: string; reason: string }
+/** One failure per property, naming the field and the rule. */
+export type CheckFailure = FieldFailure;
 export interface CheckOutcome { inputs: NormalizedInputs; failures: CheckFailure[] }
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(INPUT_FIELDS);

@@ -1,7 +1,11 @@
 /**
  * Mapping between our fields and the API's parameters. Pure: no I/O.
  */
-import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../api/client';
+import { fieldOf } from './diff';
+import { dropUndefined } from './records';
+
+export { dropUndefined };
+import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../api/types';
 import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from './model';
 
 // Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`
@@ -78,11 +82,6 @@ export function toOutputs(flowLog: ApiFlowLog, inputs: NormalizedInputs): Flowlo
  * next preview shows real drift and nothing else.
  */
 export function inputsFromOutputs(outputs: FlowlogOutputs): Record<string, unknown> {
-  const all = outputs as unknown as Record<string, unknown>;
-  return dropUndefined(Object.fromEntries(INPUT_FIELDS.map((f) => [f, all[f]])));
+  return dropUndefined(Object.fromEntries(INPUT_FIELDS.map((f) => [f, fieldOf(outputs, f)])));
 }
 
-/** Unset values (undefined, null) never reach the API or the engine: they drop keys on the wire anyway. */
-export function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
-}

@@ -4,21 +4,13 @@
  * router or attachment, after verifying that its replace-on-change fields match.
  */
 import type { ApiFlowLog, DescribeFlowlogsRequest } from '../api/client';
-import { fieldChanged } from '../model/diff';
+import { fieldChanged, fieldOf } from '../model/diff';
 import { REPLACE_FIELDS, NormalizedInputs } from '../model/model';
 import { toOutputs } from '../model/mapping';
 import type { Session } from './session';
+import { FlowlogAdoptionError, FlowlogAlreadyExistsError } from '../errors';
 
-export class FlowlogAdoptionError extends Error {
-  override readonly name = 'FlowlogAdoptionError';
-}
-
-export class FlowlogAlreadyExistsError extends Error {
-  override readonly name = 'FlowlogAlreadyExistsError';
-  constructor(readonly existingId: string | undefined, message: string, override readonly cause: unknown) {
-    super(message);
-  }
-}
+export { FlowlogAdoptionError, FlowlogAlreadyExistsError };
 
 const where = (inputs: NormalizedInputs): string => (inputs.transitRouterAttachmentId
   ? `attachment ${inputs.transitRouterAttachmentId} of transit router ${inputs.transitRouterId}`
@@ -56,10 +48,9 @@ export async function adoptExisting(s: Session, inputs: NormalizedInputs): Promi
       ? `adopt: no flow log ${byId} exists in ${inputs.regionId} (CEN ${inputs.cenId}). Check the id, or remove \`adopt\` to create a new flow log.`
       : `adopt: no flow log exists on ${where(inputs)} in ${inputs.regionId}. Remove \`adopt\` to create one.`);
   }
-  const actual = toOutputs(found, inputs) as unknown as Record<string, unknown>;
-  const declared = inputs as unknown as Record<string, unknown>;
-  const mismatches = REPLACE_FIELDS.filter((f) => fieldChanged(f, actual, declared))
-    .map((f) => `${f}: declared ${JSON.stringify(declared[f] ?? null)}, flow log has ${JSON.stringify(actual[f] ?? null)}`);
+  const actual = toOutputs(found, inputs);
+  const mismatches = REPLACE_FIELDS.filter((f) => fieldChanged(f, actual, inputs))
+    .map((f) => `${f}: declared ${JSON.stringify(fieldOf(inputs, f) ?? null)}, flow log has ${JSON.stringify(fieldOf(actual, f) ?? null)}`);
   if (mismatches.length > 0) {
     throw new FlowlogAdoptionError(`adopt: flow log ${found.FlowLogId} does not match the declared fields that cannot be changed in place (${mismatches.join('; ')}). Declare the flow log's values to adopt it, or remove \`adopt\` and delete it first.`);
   }

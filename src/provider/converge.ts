@@ -19,7 +19,7 @@ export async function settle(s: Session, live: ApiFlowLog, inputs: NormalizedInp
 
 export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: NormalizedInputs): Promise<FlowlogOutputs> {
   const current = toOutputs(live, inputs);
-  const { updates } = diffFlowlog(current as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>);
+  const { updates } = diffFlowlog(current, inputs);
   const ref = { RegionId: inputs.regionId, CenId: inputs.cenId, FlowLogId: live.FlowLogId };
   const changed = new Set(updates);
 

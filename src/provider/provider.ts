@@ -30,6 +30,9 @@ import { Clock, systemClock } from '../api/clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
 import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
 import { mayHaveCommitted } from '../api/retry';
+import { FlowlogGoneError, FlowlogPartialError } from '../errors';
+
+export { FlowlogPartialError };
 import { applyInPlace, settle } from './converge';
 
 const PROVIDER_KEY = '__provider';
@@ -45,19 +48,6 @@ export interface ProviderDeps {
   env?: NodeJS.ProcessEnv;
   /** Progress lines; the CLI shows a dynamic provider's stdout as info. */
   log?: (line: string) => void;
-}
-
-/** What the engine records when a flow log exists but the operation failed. */
-export class FlowlogPartialError extends Error {
-  override readonly name = 'FlowlogPartialError';
-  constructor(
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-    readonly reasons: string[],
-    override readonly cause: unknown,
-  ) {
-    super(reasons.join('; '));
-  }
 }
 
 export class FlowlogProvider implements dynamic.ResourceProvider {
@@ -170,7 +160,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
     const s = this.session('update', inputs.timeouts);
     const live = await s.describe(inputs.regionId, inputs.cenId, id);
     if (!live) {
-      throw new Error(`Flow log ${id} no longer exists in ${inputs.regionId}: it was deleted outside Pulumi. Run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`);
+      throw new FlowlogGoneError(id, inputs.regionId);
     }
     return this.guard(id, { ...olds, [PROVIDER_KEY]: news[PROVIDER_KEY] }, live, async () => {
       const outs = await applyInPlace(s, await settle(s, live, inputs), inputs);

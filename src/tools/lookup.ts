@@ -4,6 +4,7 @@
  * match, and the result in the resource's output field names. No settings,
  * no Pulumi: the API is injected (see get-flowlogs.ts for the data source).
  */
+import { FlowlogFilterError } from '../errors';
 import { checkInputs, type CheckFailure } from '../model/check';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../api/client';
 import { dropUndefined, tagsToApi, toOutputs } from '../model/mapping';
@@ -57,14 +58,7 @@ export interface GetFlowlogsResult {
   flowlogs: FoundFlowlog[];
 }
 
-/** Bad filter values: one failure per filter, each naming the field, as `check()` reports them. */
-export class FlowlogFilterError extends Error {
-  override readonly name = 'FlowlogFilterError';
-  readonly code = 'InvalidFilter';
-  constructor(readonly failures: CheckFailure[]) {
-    super(`getFlowlogs: invalid filter${failures.length > 1 ? 's' : ''}: ${failures.map((f) => f.reason).join('; ')}`);
-  }
-}
+export { FlowlogFilterError };
 
 /** The filters that share their rule with a resource argument; check() states it. */
 const CHECKED = ['regionId', 'cenId', 'transitRouterId', 'transitRouterAttachmentId', 'flowLogName', 'description',

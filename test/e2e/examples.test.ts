@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import { LocalWorkspace } from '@pulumi/pulumi/automation';
-import { EMULATOR_IDS, FlowlogProvider } from 'cen-flowlog';
+import { FlowlogProvider } from 'cen-flowlog';
+import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import { CLI_ROOT, E2eContext, ROOT, stackName, useSuiteContext, writeCalls } from './harness';
 
 jest.setTimeout(180_000);

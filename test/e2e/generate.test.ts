@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
 import * as pulumi from '@pulumi/pulumi';
-import { EMULATOR_IDS, getFlowlogs, getFlowlogsOutput } from 'cen-flowlog';
+import { getFlowlogs, getFlowlogsOutput } from 'cen-flowlog';
+import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import { E2eContext, ROOT, inlineStack, stackName, useSuiteContext, writeCalls } from './harness';
 
 jest.setTimeout(300_000);

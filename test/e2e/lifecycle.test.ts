@@ -4,7 +4,8 @@
  * inline programs (the program runs here; the provider in the plugin).
  */
 import { Stack } from '@pulumi/pulumi/automation';
-import { CenFlowlog, CenFlowlogArgs, EMULATOR_IDS, FlowlogProvider } from 'cen-flowlog';
+import { CenFlowlog, CenFlowlogArgs, FlowlogProvider } from 'cen-flowlog';
+import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import {
   E2eContext, Steps, checkpointFlowLogs, inlineStack, stackName, useSuiteContext, writeCalls,
 } from './harness';

@@ -10,7 +10,7 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EMULATOR_IDS } from 'cen-flowlog';
+import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import { Emulator, startEmulator } from '../../src/emulator';
 import { CLI_ROOT, FLOWLOG_TYPE, PASSPHRASE, ROOT, pulumiCli, stackName, writeCalls } from './harness';
 
@@ -23,7 +23,8 @@ const LOCATIONS: Record<string, string | undefined> = { whole: undefined, vpc1: 
 
 /** The program: one flow log per location; `pulumi config set --path adopt.<name> <id>` adopts. */
 const PROGRAM = `const pulumi = require('@pulumi/pulumi');
-const { CenFlowlog, EMULATOR_IDS: I } = require('cen-flowlog');
+const { CenFlowlog } = require('cen-flowlog');
+const { EMULATOR_IDS: I } = require('cen-flowlog/emulator');
 const adopt = new pulumi.Config().getObject('adopt') || {};
 const locations = ${JSON.stringify(LOCATIONS, (_k, v: unknown) => v ?? null)};
 exports.ids = {};

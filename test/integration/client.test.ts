@@ -4,13 +4,13 @@
  * retry/idempotency/waiting stack on top of it.
  */
 import { createServer } from 'node:net';
-import { createCenClient, type CenApi } from '../../src/client';
-import { resolveCredentials } from '../../src/credentials';
+import { createCenClient, type CenApi } from '../../src/api/client';
+import { resolveCredentials } from '../../src/api/credentials';
 import { CenApiError } from '../../src/errors';
-import { isRetryable, isThrottling, resilient } from '../../src/retry';
-import { Account } from '../../src/session';
-import { systemClock } from '../../src/clock';
-import { waitForStatus, type WantedState } from '../../src/wait';
+import { isRetryable, isThrottling, resilient } from '../../src/api/retry';
+import { Account } from '../../src/provider/session';
+import { systemClock } from '../../src/api/clock';
+import { waitForStatus, type WantedState } from '../../src/api/wait';
 import { startEmulator, type Emulator } from '../../src/emulator';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';

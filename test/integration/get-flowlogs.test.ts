@@ -2,12 +2,12 @@
  * getFlowlogs and the generator's CLI against the emulator through the real
  * @alicloud/openapi-client, the shared session (budget, retries) and paging.
  */
-import { runCli } from '../../src/cli';
+import { runCli } from '../../src/tools/cli';
 import { CenApiError } from '../../src/errors';
 import { DEFAULT_TOPOLOGY, EMULATOR_IDS, Emulator, FlowLogView, startEmulator } from '../../src/emulator';
-import { getFlowlogs, type GetFlowlogsOptions } from '../../src/get-flowlogs';
-import type { GetFlowlogsArgs } from '../../src/lookup';
-import { FlowlogProvider } from '../../src/provider';
+import { getFlowlogs, type GetFlowlogsOptions } from '../../src/tools/get-flowlogs';
+import type { GetFlowlogsArgs } from '../../src/tools/lookup';
+import { FlowlogProvider } from '../../src/provider/provider';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

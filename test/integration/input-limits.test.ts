@@ -4,9 +4,9 @@
  * provider and the real @alicloud/openapi-client against the emulator.
  */
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
-import { FlowlogProvider } from '../../src/provider';
-import { diffFlowlog } from '../../src/diff';
-import { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../../src/model';
+import { FlowlogProvider } from '../../src/provider/provider';
+import { diffFlowlog } from '../../src/model/diff';
+import { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../../src/model/model';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

@@ -4,8 +4,8 @@
  * refresh and destroy, and every fault the emulator injects.
  */
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
-import { FlowlogProvider } from '../../src/provider';
-import { diffFlowlog } from '../../src/diff';
+import { FlowlogProvider } from '../../src/provider/provider';
+import { diffFlowlog } from '../../src/model/diff';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

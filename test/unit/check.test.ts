@@ -1,4 +1,4 @@
-import { checkInputs, UNKNOWN } from '../../src/check';
+import { checkInputs, UNKNOWN } from '../../src/model/check';
 
 /** A string of `n` characters (code points) made of `char`. */
 const chars = (char: string, n: number): string => char.repeat(n);

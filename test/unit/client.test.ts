@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createCenClient, isLoopback, throttlingTimeLeft, toCenApiError } from '../../src/client';
-import { resolveCredentials } from '../../src/credentials';
+import { createCenClient, throttlingTimeLeft, toCenApiError } from '../../src/api/client';
+import { isLoopback } from '../../src/api/endpoint';
+import { resolveCredentials } from '../../src/api/credentials';
 import { CenApiError } from '../../src/errors';
-import { isRetryable, isThrottling } from '../../src/retry';
+import { isRetryable, isThrottling } from '../../src/api/retry';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -42,7 +43,7 @@ describe('toCenApiError', () => {
     });
     const e = toCenApiError('DescribeFlowlogs', lib, 'flowlog-1');
     expect(e).toMatchObject({ action: 'DescribeFlowlogs', code: 'Throttling.User', statusCode: 400, requestId: 'R1', serverMessage: 'Request was denied', network: false, flowLogId: 'flowlog-1' });
-    expect(e.originalError).toBe(lib);
+    expect(e.cause).toBe(lib); // ES2022: the underlying error is the cause
   });
 
   it.each([

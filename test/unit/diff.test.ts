@@ -1,5 +1,5 @@
-import { UNKNOWN } from '../../src/check';
-import { diffFlowlog } from '../../src/diff';
+import { UNKNOWN } from '../../src/model/check';
+import { diffFlowlog } from '../../src/model/diff';
 
 const olds = {
   flowLogId: 'flowlog-1',

@@ -26,12 +26,12 @@ const OTHER_CODES = [
 
 describe('ERROR_HELP', () => {
   it.each(SEED_CODES)('has a cause and a fix for the seed code %s', (code) => {
-    expect(ERROR_HELP[code]?.cause).toBeTruthy();
+    expect(ERROR_HELP[code]?.why).toBeTruthy();
     expect(ERROR_HELP[code]?.fix).toBeTruthy();
   });
 
   it.each(OTHER_CODES)('has a cause and a fix for %s', (code) => {
-    expect(ERROR_HELP[code]?.cause).toBeTruthy();
+    expect(ERROR_HELP[code]?.why).toBeTruthy();
     expect(ERROR_HELP[code]?.fix).toBeTruthy();
   });
 
@@ -61,7 +61,7 @@ describe('CenApiError', () => {
     expect(e).toBeInstanceOf(Error);
     expect(e.message).toBe(
       'CreateFlowlog failed: Flowlog.AlreayExist (HTTP 400): This attachment already has existed flowlog instance. ' +
-        `${ERROR_HELP['Flowlog.AlreayExist']!.cause} ${ERROR_HELP['Flowlog.AlreayExist']!.fix} (request id: REQ-42)`,
+        `${ERROR_HELP['Flowlog.AlreayExist']!.why} ${ERROR_HELP['Flowlog.AlreayExist']!.fix} (request id: REQ-42)`,
     );
     expect(e).toMatchObject({ action: 'CreateFlowlog', code: 'Flowlog.AlreayExist', statusCode: 400, requestId: 'REQ-42', network: false });
   });

@@ -1,12 +1,12 @@
 import * as ts from 'typescript';
-import { checkInputs } from '../../src/check';
-import { parseCli, runCli, USAGE } from '../../src/cli';
-import type { ApiFlowLog } from '../../src/client';
-import { diffFlowlog } from '../../src/diff';
-import { generateProgram, resourceNames, sanitizeName } from '../../src/generate';
-import { toFound, type FoundFlowlog } from '../../src/lookup';
-import { toOutputs } from '../../src/mapping';
-import type { Session, SessionFactory } from '../../src/session';
+import { checkInputs } from '../../src/model/check';
+import { parseCli, runCli, USAGE } from '../../src/tools/cli';
+import type { ApiFlowLog } from '../../src/api/client';
+import { diffFlowlog } from '../../src/model/diff';
+import { generateProgram, resourceNames, sanitizeName } from '../../src/tools/generate';
+import { toFound, type FoundFlowlog } from '../../src/tools/lookup';
+import { toOutputs } from '../../src/model/mapping';
+import type { Session, SessionFactory } from '../../src/provider/session';
 import { DEFAULT_LOG_FORMAT } from '../../src/emulator';
 import { FakeCenApi } from '../fixtures/fake-api';
 

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
-import type { ApiFlowLog } from '../../src/client';
-import { inputsFromOutputs, tagChanges, tagsFromApi, tagsToApi, toCreateRequest, toOutputs } from '../../src/mapping';
-import type { NormalizedInputs } from '../../src/model';
+import type { ApiFlowLog } from '../../src/api/client';
+import { inputsFromOutputs, tagChanges, tagsFromApi, tagsToApi, toCreateRequest, toOutputs } from '../../src/model/mapping';
+import type { NormalizedInputs } from '../../src/model/model';
 
 /** Tag keys named like Object.prototype members: data, never lookups. */
 const PROTO_KEYS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];

@@ -3,8 +3,8 @@
  * clock: what a user would notice — the flow log that results, the state
  * recorded, the errors — not the order of calls.
  */
-import { FlowlogProvider } from '../../src/provider';
-import { Account } from '../../src/session';
+import { FlowlogProvider } from '../../src/provider/provider';
+import { Account } from '../../src/provider/session';
 import { FakeCenApi, apiError, networkError } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
 

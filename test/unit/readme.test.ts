@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ERROR_HELP } from '../../src/errors';
-import { REPLACE_FIELDS, UPDATE_FIELDS } from '../../src/model';
+import { REPLACE_FIELDS, UPDATE_FIELDS } from '../../src/model/model';
 
 const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
 
