@@ -35,7 +35,12 @@ import { FlowlogGoneError, FlowlogPartialError } from '../errors';
 export { FlowlogPartialError };
 import { applyInPlace, settle } from './converge';
 
-const PROVIDER_KEY = '__provider';
+/** The engine keeps the serialized provider under this key, beside every resource's inputs and outputs. */
+export const PROVIDER_KEY = '__provider';
+export type WithProvider<T> = T & { [PROVIDER_KEY]?: string };
+/** What the engine hands the provider after check(), and what the provider records. */
+type Inputs = WithProvider<NormalizedInputs>;
+type Outputs = WithProvider<FlowlogOutputs>;
 /** How long the look for a create whose answer was lost may take, past the create's own deadline. */
 const LANDED_LOOKUP_MS = 15_000;
 /** CreationTime comes from the service's clock: allow this much skew against ours. */
@@ -50,7 +55,7 @@ export interface ProviderDeps {
   log?: (line: string) => void;
 }
 
-export class FlowlogProvider implements dynamic.ResourceProvider {
+export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs> {
   private config?: ConfigSource;
   private settings?: ProviderSettings;
   private readonly sessions: SessionFactory;
@@ -81,24 +86,26 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
     return this.sessions(this.currentSettings(), this.clock.now() + budget);
   }
 
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+  /** `news` is whatever the program declared: anything at all, until check() has read it. */
+  async check(_olds: unknown, news: unknown): Promise<dynamic.CheckResult<Inputs>> {
     let region: string | undefined;
     try {
       region = this.currentSettings().region;
     } catch {
       region = undefined; // a bad endpoint is reported by the first API call, with its own message
     }
-    const { inputs, failures } = checkInputs(news, region);
+    const declared = typeof news === 'object' && news !== null ? Object.fromEntries(Object.entries(news)) : {};
+    const { inputs, failures } = checkInputs(declared, region);
     return { inputs, failures };
   }
 
-  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
+  async diff(_id: string, olds: Outputs, news: Inputs): Promise<dynamic.DiffResult> {
     const { changes, replaces, stables, deleteBeforeReplace } = diffFlowlog(olds, news);
     return { changes, replaces, stables, deleteBeforeReplace };
   }
 
-  async create(props: Record<string, unknown>): Promise<dynamic.CreateResult> {
-    const inputs = props as unknown as NormalizedInputs;
+  async create(inputs: Inputs): Promise<dynamic.CreateResult<Outputs>> {
+    const props = inputs;
     const s = this.session('create', inputs.timeouts);
     if (inputs.adopt !== undefined && inputs.adopt !== false) {
       const found = await adoptExisting(s, inputs);
@@ -146,17 +153,19 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
     return ours ? found : undefined;
   }
 
-  async read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {
-    const previous = props as unknown as FlowlogOutputs;
+  async read(id: string, previous?: Outputs): Promise<dynamic.ReadResult<Outputs>> {
+    // The engine always passes the recorded outputs; without them there is no region or CEN to look in.
+    if (!previous) throw new FlowlogGoneError(id, 'an unknown region (no recorded state)');
     const s = this.session('read', previous.timeouts);
     const flowLog = await s.describe(previous.regionId, previous.cenId, id);
     if (!flowLog) return {};
     const outs = toOutputs(flowLog, previous);
-    return { id, props: outs, inputs: inputsFromOutputs(outs) };
+    // The SDK types ReadResult.inputs as Outputs; what the engine records there are the inputs.
+    return { id, props: outs, inputs: inputsFromOutputs(outs) as unknown as Outputs };
   }
 
-  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.UpdateResult> {
-    const inputs = news as unknown as NormalizedInputs;
+  async update(id: string, olds: Outputs, news: Inputs): Promise<dynamic.UpdateResult<Outputs>> {
+    const inputs = news;
     const s = this.session('update', inputs.timeouts);
     const live = await s.describe(inputs.regionId, inputs.cenId, id);
     if (!live) {
@@ -168,8 +177,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
     });
   }
 
-  async delete(id: string, props: Record<string, unknown>): Promise<void> {
-    const previous = props as unknown as FlowlogOutputs;
+  async delete(id: string, previous: Outputs): Promise<void> {
     const s = this.session('delete', previous.timeouts);
     const ref = { RegionId: previous.regionId, CenId: previous.cenId, FlowLogId: id };
     try {
@@ -185,12 +193,11 @@ export class FlowlogProvider implements dynamic.ResourceProvider {
    * Runs the steps that follow the flow log's existence; a failure there becomes
    * a partial-failure error carrying the id, so the flow log is never orphaned.
    */
-  private async guard<T>(id: string, props: Record<string, unknown>, known: ApiFlowLog | undefined, steps: () => Promise<T>): Promise<T> {
+  private async guard<T>(id: string, props: Inputs, known: ApiFlowLog | undefined, steps: () => Promise<T>): Promise<T> {
     try {
       return await steps();
     } catch (err) {
-      const inputs = props as unknown as NormalizedInputs;
-      const base = known ? toOutputs(known, inputs) : { ...dropUndefined(props), flowLogId: id };
+      const base = known ? toOutputs(known, props) : { ...dropUndefined(props), flowLogId: id };
       const properties = { ...base, [PROVIDER_KEY]: props[PROVIDER_KEY] };
       const reason = err instanceof Error ? err.message : String(err);
       throw new FlowlogPartialError(id, properties, [`Flow log ${id} exists but the operation did not finish: ${reason}`], err);

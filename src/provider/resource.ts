@@ -22,6 +22,14 @@ const COMPUTED: Record<Exclude<keyof FlowlogOutputs, keyof FlowlogInputs>, undef
   flowLogVersion: undefined,
 };
 
+/** Every output, from {@link FlowlogOutputs}: one list of fields, merged into the class below. */
+type OutputProperties = { readonly [K in keyof FlowlogOutputs]-?: pulumi.Output<FlowlogOutputs[K]> };
+
+// Declaration merging (as SST's providers do): the class gets one typed Output per field of
+// FlowlogOutputs, which the engine sets at run time; no hand-kept third list of fields.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface CenFlowlog extends OutputProperties {}
+
 /**
  * A flow log of an Alibaba Cloud CEN transit router or one of its attachments.
  *
@@ -29,28 +37,8 @@ const COMPUTED: Record<Exclude<keyof FlowlogOutputs, keyof FlowlogInputs>, undef
  * projectName, logStoreName, logFormatString. Updates in place: flowLogName,
  * description, interval, status, tags.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CenFlowlog extends pulumi.dynamic.Resource {
-  /** The flow log's id (`flowlog-…`). */
-  declare readonly flowLogId: pulumi.Output<string>;
-  declare readonly regionId: pulumi.Output<string>;
-  declare readonly cenId: pulumi.Output<string>;
-  declare readonly transitRouterId: pulumi.Output<string>;
-  declare readonly transitRouterAttachmentId: pulumi.Output<string | undefined>;
-  declare readonly projectName: pulumi.Output<string>;
-  declare readonly logStoreName: pulumi.Output<string>;
-  declare readonly flowLogName: pulumi.Output<string | undefined>;
-  declare readonly description: pulumi.Output<string | undefined>;
-  /** The aggregation interval the service applies (60 or 600). */
-  declare readonly interval: pulumi.Output<number>;
-  /** The log format the service applies. */
-  declare readonly logFormatString: pulumi.Output<string>;
-  declare readonly tags: pulumi.Output<Record<string, string>>;
-  /** `Active` or `Inactive`. */
-  declare readonly status: pulumi.Output<string>;
-  /** When the flow log was created (ISO-8601, UTC). */
-  declare readonly creationTime: pulumi.Output<string>;
-  declare readonly flowLogVersion: pulumi.Output<string>;
-
   constructor(name: string, args: CenFlowlogArgs, opts?: pulumi.CustomResourceOptions) {
     const regionId = args.regionId ?? new pulumi.Config('alicloud').get('region') ?? process.env.ALIBABA_CLOUD_REGION_ID;
     super(cenFlowlogProvider, name, { ...COMPUTED, interval: undefined, logFormatString: undefined, ...args, regionId }, opts, 'cen-flowlog', 'CenFlowlog');

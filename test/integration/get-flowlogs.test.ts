@@ -2,6 +2,7 @@
  * getFlowlogs and the generator's CLI against the emulator through the real
  * @alicloud/openapi-client, the shared session (budget, retries) and paging.
  */
+import { asEngine, type EngineView } from '../fixtures/engine';
 import { runCli } from '../../src/tools/cli';
 import { CenApiError } from '../../src/errors';
 import { DEFAULT_TOPOLOGY, EMULATOR_IDS, Emulator, FlowLogView, startEmulator } from '../../src/emulator';
@@ -21,7 +22,7 @@ describe('getFlowlogs against the emulator', () => {
   let shanghai: string;
   let wholeRouter: string;
 
-  async function create(provider: FlowlogProvider, args: Record<string, unknown>): Promise<string> {
+  async function create(provider: EngineView, args: Record<string, unknown>): Promise<string> {
     const { inputs, failures } = await provider.check({}, args);
     expect(failures).toEqual([]);
     return (await provider.create(inputs)).id;
@@ -38,7 +39,7 @@ describe('getFlowlogs against the emulator', () => {
       Interval: i % 2 === 0 ? 60 : 600, Status: i >= 25 ? 'Inactive' : 'Active',
       Tags: i % 4 === 0 ? [{ Key: 'team', Value: 'net' }, { Key: 'env', Value: 'prod' }] : [],
     }));
-    const provider = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined });
+    const provider = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined }));
     await provider.configure({ config: opts.config! });
     shanghai = await create(provider, {
       regionId: 'cn-shanghai', cenId: SH_TR.cenId, transitRouterId: SH_TR.transitRouterId, transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId,

@@ -3,6 +3,7 @@
  * like Object.prototype members, and an empty attachment id, each through the
  * provider and the real @alicloud/openapi-client against the emulator.
  */
+import { asEngine, type EngineView } from '../fixtures/engine';
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
 import { FlowlogProvider } from '../../src/provider/provider';
 import { diffFlowlog } from '../../src/model/diff';
@@ -38,8 +39,8 @@ function largest(char: string): Record<string, unknown> {
   };
 }
 
-function providerFor(emu: Emulator): FlowlogProvider {
-  const provider = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined });
+function providerFor(emu: Emulator): EngineView {
+  const provider = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined }));
   const config: Record<string, string> = { 'alicloud:accessKey': emu.accessKeyId, 'alicloud:secretKey': emu.accessKeySecret };
   void provider.configure({ config: { get: (k) => config[k] } });
   return provider;
@@ -52,7 +53,7 @@ const base = {
 
 describe('inputs at their limits against the emulator', () => {
   let emu: Emulator;
-  let provider: FlowlogProvider;
+  let provider: EngineView;
 
   async function checked(raw: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { inputs, failures } = await provider.check({}, { __provider: 'shim', ...raw });

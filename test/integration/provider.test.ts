@@ -3,6 +3,7 @@
  * @alicloud/openapi-client: the lifecycle a user drives with pulumi up,
  * refresh and destroy, and every fault the emulator injects.
  */
+import { asEngine, type EngineView } from '../fixtures/engine';
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
 import { FlowlogProvider } from '../../src/provider/provider';
 import { diffFlowlog } from '../../src/model/diff';
@@ -14,14 +15,14 @@ const CEN = DEFAULT_TOPOLOGY.cens[0].cenId;
 const TR = DEFAULT_TOPOLOGY.transitRouters.find((t) => t.regionId === REGION && t.edition === 'Enterprise')!.transitRouterId;
 const VPCS = DEFAULT_TOPOLOGY.attachments.filter((a) => a.transitRouterId === TR && a.kind === 'VPC').map((a) => a.attachmentId);
 
-function providerFor(emu: Emulator, extraConfig: Record<string, string> = {}): FlowlogProvider {
-  const provider = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined });
+function providerFor(emu: Emulator, extraConfig: Record<string, string> = {}): EngineView {
+  const provider = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined }));
   const config: Record<string, string> = { 'alicloud:accessKey': emu.accessKeyId, 'alicloud:secretKey': emu.accessKeySecret, ...extraConfig };
   void provider.configure({ config: { get: (k) => config[k] } });
   return provider;
 }
 
-async function checked(provider: FlowlogProvider, raw: Record<string, unknown>) {
+async function checked(provider: EngineView, raw: Record<string, unknown>) {
   const { inputs, failures } = await provider.check({}, { __provider: 'shim', ...raw });
   expect(failures).toEqual([]);
   return { ...inputs, __provider: 'shim' } as Record<string, unknown>;
@@ -42,7 +43,7 @@ const writes = (emu: Emulator) => emu.requests().filter((r) => r.action !== 'Des
 
 describe('provider against the emulator', () => {
   let emu: Emulator;
-  let provider: FlowlogProvider;
+  let provider: EngineView;
 
   beforeEach(async () => {
     emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 } });
@@ -158,7 +159,7 @@ describe('provider against the emulator', () => {
 
 describe('provider under injected faults', () => {
   let emu: Emulator;
-  let provider: FlowlogProvider;
+  let provider: EngineView;
 
   beforeEach(async () => {
     emu = await startEmulator({ delays: { createMs: 100, modifyMs: 100, deleteMs: 100 } });

@@ -3,6 +3,7 @@
  * clock: what a user would notice — the flow log that results, the state
  * recorded, the errors — not the order of calls.
  */
+import { asEngine } from '../fixtures/engine';
 import { FlowlogProvider } from '../../src/provider/provider';
 import { Account } from '../../src/provider/session';
 import { FakeCenApi, apiError, networkError } from '../fixtures/fake-api';
@@ -29,12 +30,12 @@ function setup() {
   const clock = new FakeClock();
   const lines: string[] = [];
   const account = new Account(api, clock);
-  const provider = new FlowlogProvider({
+  const provider = asEngine(new FlowlogProvider({
     clock,
     env: {},
     log: (l) => lines.push(l),
     sessions: (_settings, deadline) => account.session(deadline, (l) => lines.push(l)),
-  });
+  }));
   return { api, clock, provider, lines };
 }
 
