@@ -94,52 +94,60 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
     throw new TypeError(`Expected \`deadline\` to be an epoch time in ms, got ${String(opts.deadline)}`);
   }
   const start = clock.now();
-  let lastError: CenApiError | undefined;
+  let lastSent: CenApiError | undefined;
   let uncertain = false;
+  let sent = 0;
+  let backoffMs = 0;
   const expired = () => new CenApiError({ action, code: 'DeadlineExceeded' });
-  return pRetry(
-    async () => {
-      try {
-        return await metered(opts.budget, opts.lane ?? 'write', () => {
-          const left = opts.deadline - clock.now();
-          if (left <= 0) throw expired(); // never send what cannot finish in time
-          return fn({ timeoutMs: left });
-        }, opts.deadline);
-      } catch (err) {
-        throw err instanceof BudgetDeadlineError ? expired() : err;
-      }
-    },
-    {
-      // p-retry counts attempts and decides; the waiting is ours, on the injected clock.
+
+  const attempt = async (): Promise<T> => {
+    if (backoffMs > 0) await clock.sleep(backoffMs);
+    try {
+      return await metered(opts.budget, opts.lane ?? 'write', () => {
+        const left = opts.deadline - clock.now();
+        if (left <= 0) throw expired(); // never send what cannot finish in time
+        return fn({ timeoutMs: left });
+      }, opts.deadline);
+    } catch (err) {
+      throw err instanceof BudgetDeadlineError ? expired() : err;
+    }
+  };
+  const retryable = (error: unknown, attemptNumber: number): boolean => {
+    if (!(error instanceof CenApiError) || error.code === 'DeadlineExceeded' || !isRetryable(error)) return false;
+    // A throttled attempt waits what the service named (the budget has already slowed down); others back off with full jitter.
+    const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attemptNumber - 1, 30));
+    backoffMs = isThrottling(error) && opts.budget
+      ? Math.round(error.retryAfterMs ?? 0)
+      : Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
+    if (clock.now() + backoffMs >= opts.deadline) return false;
+    opts.onRetry?.({ action, attempt: attemptNumber, error, delayMs: backoffMs });
+    return true;
+  };
+
+  try {
+    return await pRetry(attempt, {
       retries: Number.POSITIVE_INFINITY,
+      // p-retry decides (shouldRetry) and counts; it cannot take an injected clock, so its own
+      // timers are off (0 ms) and the backoff is slept at the start of the next attempt instead.
       minTimeout: 0,
       maxTimeout: 0,
-      factor: 1,
-      onFailedAttempt: async ({ error: thrown, attemptNumber }) => {
-        if (!(thrown instanceof CenApiError)) throw thrown;
-        const sent = thrown.code !== 'DeadlineExceeded';
-        const error = !sent && lastError ? lastError : thrown;
-        if (sent) {
-          lastError = thrown;
-          uncertain ||= unanswered(thrown);
+      randomize: false,
+      onFailedAttempt: ({ error }) => {
+        if (error instanceof CenApiError && error.code !== 'DeadlineExceeded') {
+          lastSent = error;
+          sent++;
+          uncertain ||= unanswered(error);
         }
-        const giveUp = (): never => {
-          error.outcomeUnknown = uncertain;
-          throw error.annotateAttempts(sent ? attemptNumber : attemptNumber - 1, clock.now() - start);
-        };
-        if (!sent) giveUp();
-        if (!isRetryable(error) || clock.now() >= opts.deadline) giveUp();
-        // A throttled attempt waits what the service named; the budget has already slowed down.
-        const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attemptNumber - 1, 30));
-        const delayMs = isThrottling(error) && opts.budget
-          ? Math.round(error.retryAfterMs ?? 0)
-          : Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
-        if (clock.now() + delayMs >= opts.deadline) giveUp();
-        opts.onRetry?.({ action, attempt: attemptNumber, error, delayMs });
-        if (delayMs > 0) await clock.sleep(delayMs);
       },
-    },
-  );
+      shouldRetry: ({ error, attemptNumber }) => retryable(error, attemptNumber),
+    });
+  } catch (thrown) {
+    if (!(thrown instanceof CenApiError)) throw thrown;
+    // Deadline before sending: the last answer the service gave is the useful error, when there is one.
+    const error = thrown.code === 'DeadlineExceeded' && lastSent ? lastSent : thrown;
+    error.outcomeUnknown = uncertain;
+    throw error.annotateAttempts(sent, clock.now() - start);
+  }
 }
 
 function delayOption(name: string, value: number | undefined, fallback: number): number {
