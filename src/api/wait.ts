@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock';
 import { FlowlogStatusError, FlowlogWaitTimeoutError, formatDuration } from '../errors';
 import { isRetryable } from './retry';
 import type { StatusLoop } from './statusloop';
+import { pollUntil, type Verdict } from './poller';
 
 /** `Settled`: any stable status (Active or Inactive), e.g. after a change of attributes. */
 export type WantedState = 'Active' | 'Inactive' | 'Gone' | 'Settled';
@@ -71,65 +72,47 @@ export function nextGapMs(waitedMs: number, minGapMs = 250, maxGapMs = 5000): nu
   return Math.min(maxGapMs, Math.max(minGapMs, GAP_SHARE * waitedMs));
 }
 
+/**
+ * The flow-log acceptor: what a status means for `want`, with the settle
+ * window (right after a write, a wrong-but-stable status may be the read side
+ * lagging, so it counts as pending for `settleMs`).
+ */
+export function flowlogAcceptor(flowLogId: string, want: WantedState, settleMs: number) {
+  return (flowLog: ApiFlowLog | undefined, waitedMs: number): Verdict<ApiFlowLog | undefined> => {
+    const outcome = statusOutcome(flowLog?.Status, want);
+    if (outcome === 'done') return { state: 'done', result: flowLog };
+    if (outcome === 'failed' && waitedMs >= settleMs) {
+      return { state: 'failed', error: new FlowlogStatusError(flowLogId, flowLog?.Status, want, waitedMs) };
+    }
+    return { state: 'pending' };
+  };
+}
+
 /** Poll until the flow log reaches `want`. Resolves with it (undefined for Gone). */
 export async function waitForStatus(opts: WaitOptions): Promise<ApiFlowLog | undefined> {
   const clock = opts.clock ?? systemClock;
-  const { flowLogId, want, deadline } = opts;
-  const settleMs = opts.settleMs ?? 3000;
-  const start = clock.now();
-  const learned = opts.kind === undefined ? undefined : opts.loop.typicalMinimum(opts.kind);
-  let lastRead = start;
-  let first = true;
-  let lastStatus: string | undefined;
-  let lastError: unknown;
-  let lastProgress = start;
-  const timeout = () => new FlowlogWaitTimeoutError(flowLogId, lastStatus, clock.now() - start, want, lastError);
-
-  for (;;) {
-    const gap = nextGapMs(lastRead - start, opts.minGapMs, opts.maxGapMs);
-    const dueAt = Math.min(deadline, first && learned !== undefined ? start + Math.max(gap, LEARNED_SHARE * learned) : lastRead + gap);
-    first = false;
-    if (clock.now() >= deadline) throw timeout();
-    let flowLog: ApiFlowLog | undefined;
-    try {
-      const seen = await beforeDeadline(opts.loop.observe(flowLogId, dueAt, opts.transitRouterId), deadline, clock);
-      if (seen === TIMED_OUT) throw timeout();
-      flowLog = seen;
-      lastError = undefined;
-    } catch (err) {
-      if (err instanceof FlowlogWaitTimeoutError || !isRetryable(err)) throw err;
-      lastError = err;
-      lastRead = clock.now();
-      continue;
-    }
-    const now = clock.now();
-    lastRead = now;
-    lastStatus = flowLog?.Status;
-    const outcome = statusOutcome(lastStatus, want);
-    if (outcome === 'done') {
-      if (opts.kind !== undefined) opts.loop.recordDuration(opts.kind, now - start);
-      return flowLog;
-    }
-    if (outcome === 'failed' && now - start >= settleMs) {
-      throw new FlowlogStatusError(flowLogId, lastStatus, want, now - start);
-    }
-    if (opts.onProgress && now - lastProgress >= PROGRESS_EVERY_MS) {
-      lastProgress = now;
-      opts.onProgress(`${flowLogId}: ${lastStatus ?? 'not found'} (${formatDuration(now - start)})`);
-    }
-  }
-}
-
-const TIMED_OUT: unique symbol = Symbol('timed out');
-
-/** The promise's value, or TIMED_OUT when the deadline comes first. */
-async function beforeDeadline<T>(p: Promise<T>, deadline: number, clock: Clock): Promise<T | typeof TIMED_OUT> {
-  const stop = new AbortController();
-  const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal)
-    .then((): typeof TIMED_OUT => TIMED_OUT, (): typeof TIMED_OUT => TIMED_OUT);
-  try {
-    return await Promise.race([p, timer]);
-  } finally {
-    stop.abort();
-  }
+  const { flowLogId, want, loop, kind } = opts;
+  const gap = (waitedMs: number) => nextGapMs(waitedMs, opts.minGapMs, opts.maxGapMs);
+  const learned = kind === undefined ? undefined : loop.typicalMinimum(kind);
+  const accept = flowlogAcceptor(flowLogId, want, opts.settleMs ?? 3000);
+  let lastProgress = 0;
+  return pollUntil({
+    clock,
+    deadline: opts.deadline,
+    gap,
+    firstDelayMs: learned === undefined ? undefined : Math.max(gap(0), LEARNED_SHARE * learned),
+    read: (dueAt) => loop.observe(flowLogId, dueAt, opts.transitRouterId),
+    transient: isRetryable,
+    accept: (flowLog, waitedMs) => {
+      const verdict = accept(flowLog, waitedMs);
+      if (verdict.state === 'done' && kind !== undefined) loop.recordDuration(kind, waitedMs);
+      return verdict;
+    },
+    onPending: (flowLog, waitedMs) => {
+      if (!opts.onProgress || waitedMs - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = waitedMs;
+      opts.onProgress(`${flowLogId}: ${flowLog?.Status ?? 'not found'} (${formatDuration(waitedMs)})`);
+    },
+    onTimeout: ({ state, error, waitedMs }) => new FlowlogWaitTimeoutError(flowLogId, state?.Status, waitedMs, want, error),
+  });
 }
