@@ -58,14 +58,17 @@ describe('the engine and the plugin against the emulator', () => {
     });
     afterAll(async () => destroyAll(one.stack));
 
-    it.each<[string, Partial<CenFlowlogArgs>, (f: ReturnType<E2eContext['emu']['flowLogs']>[number]) => unknown, unknown]>([
-      ['flowLogName', { flowLogName: 'core' }, (f) => f.FlowLogName, 'core'],
-      ['description', { description: 'all VPC traffic' }, (f) => f.Description, 'all VPC traffic'],
-      ['interval', { interval: 60 }, (f) => f.Interval, 60],
-      ['status', { status: 'Inactive' }, (f) => f.Status, 'Inactive'],
-      ['tags', { tags: { team: 'sec', owner: 'me' } }, (f) => Object.fromEntries(f.Tags.Tag.map((t) => [t.Key, t.Value])), { team: 'sec', owner: 'me' }],
-    ])('a change of %s previews as an update and keeps the id', async (_field, change, observe, expected) => {
-      one.args = { ...one.args, ...change };
+    // Each field's update-or-replace is table-tested in test/unit/diff.test.ts and against the emulator in
+    // test/integration/provider.test.ts; here the engine sees all five in-place changes at once.
+    it('a change of every in-place field previews as one update, keeps the id and applies each', async () => {
+      const changes: [Partial<CenFlowlogArgs>, (f: ReturnType<E2eContext['emu']['flowLogs']>[number]) => unknown, unknown][] = [
+        [{ flowLogName: 'core' }, (f) => f.FlowLogName, 'core'],
+        [{ description: 'all VPC traffic' }, (f) => f.Description, 'all VPC traffic'],
+        [{ interval: 60 }, (f) => f.Interval, 60],
+        [{ status: 'Inactive' }, (f) => f.Status, 'Inactive'],
+        [{ tags: { team: 'sec', owner: 'me' } }, (f) => Object.fromEntries(f.Tags.Tag.map((t) => [t.Key, t.Value])), { team: 'sec', owner: 'me' }],
+      ];
+      one.args = Object.assign({ ...one.args }, ...changes.map(([change]) => change));
       const steps = new Steps();
       await one.stack.preview({ onEvent: steps.onEvent });
       expect(steps.of('fl')).toEqual(['update']);
@@ -74,7 +77,7 @@ describe('the engine and the plugin against the emulator', () => {
       expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
       expect(up.outputs.flowLogId.value).toBe(id);
       expect(ctx.emu.flowLogs()).toHaveLength(1);
-      expect(observe(ctx.emu.flowLogs()[0]!)).toEqual(expected);
+      for (const [, observe, expected] of changes) expect(observe(ctx.emu.flowLogs()[0]!)).toEqual(expected);
     });
   });
 
@@ -88,11 +91,10 @@ describe('the engine and the plugin against the emulator', () => {
     });
     afterAll(async () => destroyAll(one.stack));
 
-    it.each<[string, Partial<CenFlowlogArgs>]>([
-      ['projectName', { projectName: 'e2e-project-2' }],
-      ['logFormatString', { logFormatString: '${srcaddr}${dstaddr}${bytes}${packets}' }],
-    ])('a change of %s previews as a replacement and deletes before it creates', async (field, change) => {
+    // Which fields replace is table-tested in test/unit/diff.test.ts; here the engine replaces once for both.
+    it('a change of replace-on-change fields previews as a replacement and deletes before it creates', async () => {
       const oldId = (await one.stack.outputs()).flowLogId.value;
+      const change = { projectName: 'e2e-project-2', logFormatString: '${srcaddr}${dstaddr}${bytes}${packets}' };
       one.args = { ...one.args, ...change };
       const preview = new Steps();
       await one.stack.preview({ onEvent: preview.onEvent });
@@ -108,7 +110,7 @@ describe('the engine and the plugin against the emulator', () => {
       expect(writes.indexOf('DeleteFlowlog')).toBeLessThan(writes.indexOf('CreateFlowlog'));
       expect(ctx.emu.requests().filter((r) => r.code === 'Flowlog.AlreayExist')).toEqual([]);
       expect(ctx.emu.flowLogs().map((f) => f.FlowLogId)).toEqual([newId]);
-      expect(ctx.emu.flowLogs()[0]).toMatchObject(field === 'projectName' ? { ProjectName: 'e2e-project-2' } : { LogFormatString: change.logFormatString });
+      expect(ctx.emu.flowLogs()[0]).toMatchObject({ ProjectName: 'e2e-project-2', LogFormatString: change.logFormatString });
     });
   });
 
