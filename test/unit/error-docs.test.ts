@@ -46,8 +46,8 @@ describe('docs/errors.md', () => {
   });
 
   it('lists every error class the package exports, with its name and code', () => {
-    const exported = Object.values(errors)
-      .filter((v): v is new (...args: never[]) => Error => typeof v === 'function' && v.prototype instanceof Error)
+    const exported = (Object.values(errors) as unknown[])
+      .filter((v): v is ErrorConstructor => typeof v === 'function' && v.prototype instanceof Error)
       .map((c) => c.name)
       .filter((n) => n !== 'CenApiError')
       .sort();
