@@ -33,7 +33,7 @@ interface ClassDoc {
 export const ERROR_CLASSES: readonly ClassDoc[] = [
   {
     sample: new FlowlogWaitTimeoutError('flowlog-x', 'Creating', 0, 'Active'),
-    when: 'A wait (for `Active`, `Inactive` or gone) reached the operation\'s deadline (the `timeouts` argument). The message names the flow log, its last status and the time waited. The operation may still complete: `pulumi refresh` shows where it got to; or raise `timeouts` and run `pulumi up` again.',
+    when: "A wait (for `Active`, `Inactive` or gone) reached the operation's deadline (the `timeouts` argument). The message names the flow log, its last status and the time waited. The operation may still complete: `pulumi refresh` shows where it got to; or raise `timeouts` and run `pulumi up` again.",
   },
   {
     sample: new FlowlogStatusError('flowlog-x', 'Deleting', 'Active', 0),
@@ -57,11 +57,11 @@ export const ERROR_CLASSES: readonly ClassDoc[] = [
   },
   {
     sample: new BudgetDeadlineError(''),
-    when: 'The request budget held a request back until the operation\'s deadline; nothing was sent. The retry loop reports it as a `CenApiError` with code `DeadlineExceeded` (see the table below).',
+    when: "The request budget held a request back until the operation's deadline; nothing was sent. The retry loop reports it as a `CenApiError` with code `DeadlineExceeded` (see the table below).",
   },
   {
     sample: new FlowlogFilterError([]),
-    when: '`getFlowlogs` got a bad filter value; nothing was sent. `failures` holds one `{ property, reason }` per filter, with the same reason the resource\'s `check()` gives for that field.',
+    when: "`getFlowlogs` got a bad filter value; nothing was sent. `failures` holds one `{ property, reason }` per filter, with the same reason the resource's `check()` gives for that field.",
   },
 ];
 
@@ -83,19 +83,21 @@ function cell(text: string): string {
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 
 function classTable(): string[] {
-  const rows = ERROR_CLASSES.map(({ sample, when }) =>
-    `| \`${sample.name}\` | \`${sample.code}\` | ${yesNo(isRetryable(sample))} | ${cell(when)} |`);
+  const rows = ERROR_CLASSES.map(
+    ({ sample, when }) => `| \`${sample.name}\` | \`${sample.code}\` | ${yesNo(isRetryable(sample))} | ${cell(when)} |`,
+  );
   return [
     '| Error (`name`) | `code` | Retried | When |',
     '|---|---|---|---|',
-    '| `CenApiError` | the API or network code: [table below](#api-and-network-codes) | per code | A call to the CEN API failed: the service answered with an error, or no answer came. Fields: `action`, `code`, `statusCode`, `requestId`, `serverMessage` (the service\'s text), `network` (no HTTP answer), `flowLogId`, `why` and `fix` (from the table below), `cause` (the underlying error). After retries also `attempts`, `elapsedMs` and `outcomeUnknown` (some attempt got no answer, so a write may have happened). |',
+    "| `CenApiError` | the API or network code: [table below](#api-and-network-codes) | per code | A call to the CEN API failed: the service answered with an error, or no answer came. Fields: `action`, `code`, `statusCode`, `requestId`, `serverMessage` (the service's text), `network` (no HTTP answer), `flowLogId`, `why` and `fix` (from the table below), `cause` (the underlying error). After retries also `attempts`, `elapsedMs` and `outcomeUnknown` (some attempt got no answer, so a write may have happened). |",
     ...rows,
   ];
 }
 
 function codeTable(): string[] {
-  const rows = Object.entries(ERROR_HELP).map(([code, { why, fix }]) =>
-    `| \`${code}\` | ${yesNo(isCodeRetried(code))} | ${cell(why)} | ${cell(fix)} |`);
+  const rows = Object.entries(ERROR_HELP).map(
+    ([code, { why, fix }]) => `| \`${code}\` | ${yesNo(isCodeRetried(code))} | ${cell(why)} | ${cell(fix)} |`,
+  );
   return ['| Code | Retried | Why | Fix |', '|---|---|---|---|', ...rows];
 }
 
@@ -120,14 +122,14 @@ export function renderErrorDocs(): string {
     '## API and network codes',
     '',
     'A `CenApiError` message reads',
-    '`<Action> failed: <code> (HTTP <status>): <the service\'s text> <why> <fix> (request id: …)`, e.g.',
+    "`<Action> failed: <code> (HTTP <status>): <the service's text> <why> <fix> (request id: …)`, e.g.",
     '',
     '```',
     'CreateFlowlog failed: InvalidParameter.LogFormatString (HTTP 400): LogFormatString is invalid. The log format is invalid. Set `logFormatString` to … (request id: 54B48E3D-…)',
     '```',
     '',
     '**Retried** means the provider sends the same request again, with exponential backoff and full',
-    'jitter, until the operation\'s deadline (the resource\'s `timeouts`; 2 minutes for `getFlowlogs`',
+    "jitter, until the operation's deadline (the resource's `timeouts`; 2 minutes for `getFlowlogs`",
     'and `cen-flowlog generate` unless given). A throttled request waits at least the time the service',
     'names in its rate-limit headers. Every write keeps one `ClientToken` across its retries, so a retry',
     'never makes a second flow log. The retried codes are',
@@ -136,8 +138,8 @@ export function renderErrorDocs(): string {
     'credential and signature errors are never retried.',
     '',
     'A code the table does not list gets the help of its family (`InvalidParameter.Interval` shows',
-    '`InvalidParameter`\'s); failing that, a network failure gets generic network help, HTTP 5xx gets',
-    '`InternalError`\'s, HTTP 403 gets `Forbidden.RAM`\'s, and anything else "The service rejected the',
+    "`InvalidParameter`'s); failing that, a network failure gets generic network help, HTTP 5xx gets",
+    "`InternalError`'s, HTTP 403 gets `Forbidden.RAM`'s, and anything else \"The service rejected the",
     'request."',
     '',
     ...codeTable(),

@@ -12,9 +12,7 @@ const file = path.resolve(__dirname, '../..', ERROR_DOCS_PATH);
 const committed = existsSync(file) ? readFileSync(file, 'utf8') : `(${ERROR_DOCS_PATH} is missing)`;
 const rendered = renderErrorDocs();
 /** The code table's rows: code → [retried, why, fix] as rendered. */
-const rows = new Map(
-  [...rendered.matchAll(/^\| `([^`]+)` \| (yes|no) \| (.*) \| (.*) \|$/gm)].map((m) => [m[1]!, m.slice(2)]),
-);
+const rows = new Map([...rendered.matchAll(/^\| `([^`]+)` \| (yes|no) \| (.*) \| (.*) \|$/gm)].map((m) => [m[1]!, m.slice(2)]));
 
 describe('docs/errors.md', () => {
   it('is what `npm run docs:errors` generates from the code (run it after changing an error)', () => {
@@ -26,10 +24,17 @@ describe('docs/errors.md', () => {
   });
 
   it.each([
-    ['Throttling.User', 'yes'], ['ServiceUnavailable', 'yes'], ['IncorrectStatus.flowlog', 'yes'],
-    ['ECONNRESET', 'yes'], ['ENOTFOUND', 'yes'], ['RequestTimeout', 'yes'],
-    ['InvalidParameter', 'no'], ['SignatureDoesNotMatch', 'no'], ['Flowlog.AlreayExist', 'no'],
-    ['DeadlineExceeded', 'no'], ['CredentialsNotFound', 'no'],
+    ['Throttling.User', 'yes'],
+    ['ServiceUnavailable', 'yes'],
+    ['IncorrectStatus.flowlog', 'yes'],
+    ['ECONNRESET', 'yes'],
+    ['ENOTFOUND', 'yes'],
+    ['RequestTimeout', 'yes'],
+    ['InvalidParameter', 'no'],
+    ['SignatureDoesNotMatch', 'no'],
+    ['Flowlog.AlreayExist', 'no'],
+    ['DeadlineExceeded', 'no'],
+    ['CredentialsNotFound', 'no'],
   ])('says whether %s is retried: %s', (code, retried) => {
     expect(rows.get(code)?.[0]).toBe(retried);
   });

@@ -14,7 +14,12 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 const root = path.resolve(__dirname, '../..');
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
 const readme = read('README.md');
-const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Markdown without fenced code blocks (whose `#` lines are not headings and whose text is not links). */
 const prose = (md: string): string => md.replace(/^```[\s\S]*?^```/gm, '');
@@ -24,7 +29,11 @@ function anchors(md: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const [, text] of prose(md).matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
-    const base = text!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+    const base = text!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -34,10 +43,15 @@ function anchors(md: string): Set<string> {
 
 /** Every relative link of a page: [page, target]. Code spans are dropped first, keeping a link whose text is code. */
 const links = pages.flatMap((page) =>
-  [...prose(read(page)).replace(/`[^`\n]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)]
+  [
+    ...prose(read(page))
+      .replace(/`[^`\n]*`/g, '')
+      .matchAll(/\]\(([^)\s]+)\)/g),
+  ]
     .map((m) => m[1]!)
     .filter((target) => !/^[a-z]+:/i.test(target))
-    .map((target): [string, string] => [page, target]));
+    .map((target): [string, string] => [page, target]),
+);
 
 /** The rows of the README's table of the most common errors: [code, retried]. */
 const commonErrors = (() => {
