@@ -2,6 +2,7 @@
  * The examples a user copies: adoption (examples/adopt, through the language
  * host) and the pull-request preview job (examples/automation/pr-preview.js).
  */
+import { asEngine } from '../fixtures/engine';
 import * as path from 'node:path';
 import { LocalWorkspace } from '@pulumi/pulumi/automation';
 import { FlowlogProvider } from 'cen-flowlog';
@@ -20,7 +21,7 @@ describe('examples', () => {
   const stacks = useSuiteContext((c) => { ctx = c; });
 
   it('examples/adopt takes over a flow log made outside Pulumi, and destroy deletes it', async () => {
-    const outOfBand = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined });
+    const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined }));
     const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
     await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
     const { inputs } = await outOfBand.check({}, {

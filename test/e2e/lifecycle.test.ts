@@ -3,6 +3,7 @@
  * change, through the real engine and the dynamic-provider plugin, with
  * inline programs (the program runs here; the provider in the plugin).
  */
+import { asEngine } from '../fixtures/engine';
 import { Stack } from '@pulumi/pulumi/automation';
 import { CenFlowlog, CenFlowlogArgs, FlowlogProvider } from 'cen-flowlog';
 import { EMULATOR_IDS } from 'cen-flowlog/emulator';
@@ -148,7 +149,7 @@ describe('the engine and the plugin against the emulator', () => {
   });
 
   it('adopts an existing flow log instead of creating a second one', async () => {
-    const outOfBand = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined });
+    const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined }));
     const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
     await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
     const declared = { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpnAttachmentId, flowLogName: 'made-by-hand' };
