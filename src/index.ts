@@ -8,15 +8,16 @@ import { FlowlogProvider } from './provider/provider';
 export { CenFlowlog } from './provider/resource';
 export type { CenFlowlogArgs } from './provider/resource';
 export { cenFlowlogProvider } from './provider/shim';
-export { FlowlogProvider, FlowlogPartialError } from './provider/provider';
+export { FlowlogProvider } from './provider/provider';
 export type { ProviderDeps } from './provider/provider';
 export { REPLACE_FIELDS, UPDATE_FIELDS } from './model/model';
 export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model/model';
-export { CenApiError, FlowlogWaitTimeoutError, FlowlogStatusError } from './errors';
-export { FlowlogAdoptionError, FlowlogAlreadyExistsError } from './provider/adopt';
+export {
+  BudgetDeadlineError, CenApiError, FlowlogAdoptionError, FlowlogAlreadyExistsError, FlowlogFilterError, FlowlogGoneError,
+  FlowlogPartialError, FlowlogStatusError, FlowlogWaitTimeoutError,
+} from './errors';
 export { getFlowlogs, getFlowlogsOutput } from './tools/get-flowlogs';
 export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './tools/get-flowlogs';
-export { FlowlogFilterError } from './tools/lookup';
 export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './tools/lookup';
 export { generateProgram } from './tools/generate';
 
