@@ -2,7 +2,7 @@
  * Two realistic CEN flow logs: one on a whole transit router, one on a VPC
  * attachment of it. Every id and name comes from the stack config, with the
  * emulator's ids as defaults, so the same program targets Alibaba Cloud once
- * the stack config names real resources (see examples/demo/README.md):
+ * the stack config names real resources (see docs/examples.md, "The same project against Alibaba Cloud"):
  *
  *   pulumi config set cenId cen-…            pulumi config set alicloud:region cn-hangzhou
  *   pulumi config set transitRouterId tr-…   pulumi config set alicloud:accessKey LTAI…
