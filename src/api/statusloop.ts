@@ -76,11 +76,6 @@ export class StatusLoop {
     }
   }
 
-  /** Asks waiting for an answer (for progress and tests of the loop itself). */
-  get pending(): number {
-    return this.asks.length;
-  }
-
   /** Recent transition times on this CEN, per kind of wait, most recent last. */
   private readonly durations = new Map<string, number[]>();
 
