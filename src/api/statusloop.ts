@@ -1,14 +1,16 @@
 /**
- * One status loop per (client, region, CEN): every wait, refresh and
- * pre-update read for flow logs of that CEN asks it, and it keeps at most one
+ * One status loop per (client, region): every wait, refresh and pre-update
+ * read for flow logs of that region asks it, and it keeps at most one
  * DescribeFlowlogs in flight, polling when the earliest ask is due. One call
  * serves everyone it can (dataloader-style coalescing), so the number of calls
  * stays flat in the number of waiters.
  *
  * Each tick picks the cheapest query: by FlowLogId for the asks that are due
  * when they are fewer than the pages a scan would take; otherwise a scan of
- * the CEN (filtered by transit router when every ask shares one), paged with
- * the largest page size. A scan can shift when a flow log disappears between
+ * the CEN (and transit router) when every ask shares one, else of the whole
+ * region, paged with the largest page size. (The issue asked for a loop per
+ * CEN; one per region costs the same for one CEN and one scan instead of one
+ * per CEN when a stack spans many.) A scan can shift when a flow log disappears between
  * pages, so an id a scan did not see is confirmed by id before it counts as
  * gone. The loop's share of the request budget is small while writes queue
  * (polls never starve, but neither do creates), larger when they do not.
@@ -34,9 +36,14 @@ export type Observation = ApiFlowLog | undefined;
 /** One tick's reads: counted, budgeted, in the poll lane. */
 interface Reader { cost: number; describe(req: DescribeFlowlogsRequest): Promise<DescribeFlowlogsResponse> }
 
+/** What a scan is narrowed to: a CEN (and a transit router of it), or the whole region. */
+interface ScanFilter { CenId?: string; TransitRouterId?: string }
+const filterKey = (f: ScanFilter): string => JSON.stringify([f.CenId ?? null, f.TransitRouterId ?? null]);
+
 interface Ask {
   id: string;
   transitRouterId?: string;
+  cenId?: string;
   dueAt: number;
   resolve: (f: Observation) => void;
   reject: (err: unknown) => void;
@@ -100,9 +107,9 @@ export class StatusLoop {
    * The flow log as seen by a DescribeFlowlogs started after this call, no
    * later than `dueAt` (sooner when another ask's poll can serve it too).
    */
-  observe(id: string, dueAt: number, transitRouterId?: string): Promise<Observation> {
+  observe(id: string, dueAt: number, transitRouterId?: string, cenId: string | undefined = this.cenId): Promise<Observation> {
     return new Promise((resolve, reject) => {
-      this.asks.push({ id, transitRouterId, dueAt, resolve, reject });
+      this.asks.push({ id, transitRouterId, cenId, dueAt, resolve, reject });
       this.schedule();
     });
   }
@@ -145,10 +152,11 @@ export class StatusLoop {
     const ids = [...new Set(plan.served.map((a) => a.id))];
     const read: Reader = { cost: 0, describe: (req) => {
       read.cost++;
-      return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, CenId: this.cenId, ...req }));
+      return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, ...req }));
     } };
     try {
-      const found = plan.byId ? await this.readByIds(ids, read) : await this.scan(plan.transitRouterId, ids, read);
+      const cenOf = new Map(plan.served.map((a) => [a.id, a.cenId]));
+      const found = plan.byId ? await this.readByIds(ids, cenOf, read) : await this.scan(plan.filter, ids, cenOf, read);
       this.settle(plan.served, (a) => a.resolve(found.get(a.id)));
     } catch (err) {
       this.settle(plan.served, (a) => a.reject(err));
@@ -159,48 +167,54 @@ export class StatusLoop {
     }
   }
 
-  /** By id for the due asks when that is cheaper than a scan; otherwise a scan serves every ask. */
-  private plan(now: number): { byId: boolean; served: Ask[]; transitRouterId?: string } {
+  /**
+   * By id for the due asks when that is cheaper than a scan; otherwise a scan
+   * serves every ask: of their CEN (and transit router) when they share one,
+   * else of the region, so flow logs of several CENs still cost one scan.
+   */
+  private plan(now: number): { byId: boolean; served: Ask[]; filter: ScanFilter } {
     const due = this.asks.filter((a) => a.dueAt <= now);
+    const cens = new Set(this.asks.map((a) => a.cenId));
     const trs = new Set(this.asks.map((a) => a.transitRouterId));
-    const transitRouterId = trs.size === 1 ? [...trs][0] : undefined;
-    const known = this.counts.get(transitRouterId ?? '');
+    const CenId = cens.size === 1 ? [...cens][0] : undefined;
+    const filter: ScanFilter = { CenId, TransitRouterId: CenId !== undefined && trs.size === 1 ? [...trs][0] : undefined };
+    const known = this.counts.get(filterKey(filter));
     const scanPages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
     const byId = due.length > 0 && (due.length < scanPages || (known === undefined && due.length === 1));
-    return { byId, served: byId ? due : this.asks.slice(), transitRouterId };
+    return { byId, served: byId ? due : this.asks.slice(), filter };
   }
 
-  private async readByIds(ids: string[], read: Reader): Promise<Map<string, ApiFlowLog>> {
+  private async readByIds(ids: string[], cenOf: Map<string, string | undefined>, read: Reader): Promise<Map<string, ApiFlowLog>> {
     const found = new Map<string, ApiFlowLog>();
     for (const id of ids) {
-      const f = (await read.describe({ FlowLogId: id })).flowLogs.find((x) => x.FlowLogId === id);
+      const f = (await read.describe({ FlowLogId: id, CenId: cenOf.get(id) })).flowLogs.find((x) => x.FlowLogId === id);
       if (f) found.set(id, f);
     }
     return found;
   }
 
-  /** Every page of the CEN (or one transit router); then, by id, any asked id the pages did not list. */
-  private async scan(transitRouterId: string | undefined, ids: string[], read: Reader): Promise<Map<string, ApiFlowLog>> {
+  /** Every page of the filter; then, by id, any asked id the pages did not list. */
+  private async scan(filter: ScanFilter, ids: string[], cenOf: Map<string, string | undefined>, read: Reader): Promise<Map<string, ApiFlowLog>> {
     let found: Map<string, ApiFlowLog>;
     try {
-      found = await this.pages(transitRouterId, read);
+      found = await this.pages(filter, read);
     } catch (err) {
       if (this.pageSize <= SAFE_PAGE_SIZE || !(err as { code?: string }).code?.startsWith('InvalidParameter')) throw err;
       this.pageSize = SAFE_PAGE_SIZE; // this service refuses larger pages: ask as it documents, from now on
-      found = await this.pages(transitRouterId, read);
+      found = await this.pages(filter, read);
     }
     // A scan can shift under deletes: never report "gone" from a scan alone.
     const missing = ids.filter((id) => !found.has(id));
-    for (const [id, f] of await this.readByIds(missing, read)) found.set(id, f);
+    for (const [id, f] of await this.readByIds(missing, cenOf, read)) found.set(id, f);
     return found;
   }
 
-  private async pages(transitRouterId: string | undefined, read: Reader): Promise<Map<string, ApiFlowLog>> {
+  private async pages(filter: ScanFilter, read: Reader): Promise<Map<string, ApiFlowLog>> {
     const found = new Map<string, ApiFlowLog>();
     for (let page = 1; ; page++) {
-      const res = await read.describe({ TransitRouterId: transitRouterId, PageNumber: page, PageSize: this.pageSize });
+      const res = await read.describe({ ...filter, PageNumber: page, PageSize: this.pageSize });
       for (const f of res.flowLogs) found.set(f.FlowLogId, f);
-      this.counts.set(transitRouterId ?? '', res.totalCount);
+      this.counts.set(filterKey(filter), res.totalCount);
       if (res.flowLogs.length === 0 || page * this.pageSize >= res.totalCount) return found;
     }
   }

@@ -33,14 +33,15 @@ export function statusOutcome(status: string | undefined, want: WantedState): Ou
 
 export interface WaitOptions {
   flowLogId: string;
-  /** Lets the loop filter its scans by transit router. */
+  /** Lets the loop filter its scans by CEN and transit router. */
+  cenId?: string;
   transitRouterId?: string;
   want: WantedState;
   /** Epoch ms (from `clock.now()`); the wait ends with a timeout error there. */
   deadline: number;
   /** @default systemClock */
   clock?: Clock;
-  /** The status loop of the flow log's (region, CEN). */
+  /** The status loop of the flow log's region. */
   loop: StatusLoop;
   /**
    * For this long after the wait starts, a wrong-but-stable status (or "not
@@ -101,7 +102,7 @@ export async function waitForStatus(opts: WaitOptions): Promise<ApiFlowLog | und
     deadline: opts.deadline,
     gap,
     firstDelayMs: learned === undefined ? undefined : Math.max(gap(0), LEARNED_SHARE * learned),
-    read: (dueAt) => loop.observe(flowLogId, dueAt, opts.transitRouterId),
+    read: (dueAt) => loop.observe(flowLogId, dueAt, opts.transitRouterId, opts.cenId),
     transient: isRetryable,
     accept: (flowLog, waitedMs) => {
       const verdict = accept(flowLog, waitedMs);

@@ -41,13 +41,17 @@ export class Account {
     this.budget = new AdaptiveBudget({ maxRate, initialRate: maxRate === undefined ? undefined : Math.min(20, maxRate) }, clock);
   }
 
-  /** The one status loop of (region, CEN). Polls are not retried: the waiter reads again on its next due. */
-  loop(regionId: string, cenId: string | undefined): StatusLoop {
-    const key = JSON.stringify([regionId, cenId ?? null]);
-    let loop = this.loops.get(key);
+  /**
+   * The one status loop of a region: it scans one CEN when every waiting flow
+   * log is of that CEN, and the region when they are of several, so a stack
+   * spread over many CENs still costs one scan per tick. Polls are not retried:
+   * the waiter reads again on its next due.
+   */
+  loop(regionId: string): StatusLoop {
+    let loop = this.loops.get(regionId);
     if (!loop) {
-      loop = new StatusLoop(this.base, this.budget, regionId, cenId, this.clock);
-      this.loops.set(key, loop);
+      loop = new StatusLoop(this.base, this.budget, regionId, undefined, this.clock);
+      this.loops.set(regionId, loop);
     }
     return loop;
   }
@@ -65,19 +69,19 @@ export class Account {
       api,
       deadline,
       describe: async (regionId, cenId, flowLogId) => {
-        const loop = this.loop(regionId, cenId);
+        const loop = this.loop(regionId);
         // A read through the loop batches with the waits; a transient failure is retried within the deadline.
         for (let attempt = 1; ; attempt++) {
           try {
-            return await loop.observe(flowLogId, clock.now());
+            return await loop.observe(flowLogId, clock.now(), undefined, cenId);
           } catch (err) {
             if (!(await this.backoff(err, attempt, deadline))) throw err;
           }
         }
       },
       waitFor: async (where, flowLogId, want, kind) => {
-        const loop = this.loop(where.regionId, where.cenId);
-        const found = await waitForStatus({ loop, flowLogId, transitRouterId: where.transitRouterId, want, kind, deadline, clock, onProgress: log });
+        const loop = this.loop(where.regionId);
+        const found = await waitForStatus({ loop, flowLogId, cenId: where.cenId, transitRouterId: where.transitRouterId, want, kind, deadline, clock, onProgress: log });
         return found as ApiFlowLog;
       },
     };
@@ -93,7 +97,7 @@ export class Account {
 }
 
 /**
- * Per process: one client, one adaptive budget and one status loop per CEN
+ * Per process: one client, one adaptive budget and one status loop per region
  * for each endpoint and set of credential settings (the API limits per
  * account), shared by every resource. The engine runs up to `--parallel`
  * resources at once in one provider process; without a shared budget a large

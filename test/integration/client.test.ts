@@ -44,7 +44,7 @@ function client(overrides: { secret?: string; signatureAlgorithm?: 'v2' | 'v3'; 
 
 /** Waits through the CEN's status loop of an account over `api`, reading every 20 ms. */
 const waitFor = (api: CenApi, flowLogId: string, want: WantedState) =>
-  waitForStatus({ loop: new Account(api, systemClock).loop(REGION, CEN), flowLogId, transitRouterId: TR, want,
+  waitForStatus({ loop: new Account(api, systemClock).loop(REGION), flowLogId, cenId: CEN, transitRouterId: TR, want,
     deadline: Date.now() + 20_000, minGapMs: 20, maxGapMs: 200 });
 
 async function failure(p: Promise<unknown>): Promise<CenApiError> {
@@ -231,9 +231,9 @@ describe('retries against the emulator', () => {
       RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: att, ClientToken: `many-${i}`,
     }).then((r) => r.flowLogId)));
     emu.resetRequestLog();
-    const loop = new Account(api, systemClock).loop(REGION, CEN);
+    const loop = new Account(api, systemClock).loop(REGION);
     const results = await Promise.all(ids.map((flowLogId) => waitForStatus({
-      loop, flowLogId, transitRouterId: TR, want: 'Active', deadline: Date.now() + 20_000, minGapMs: 100, maxGapMs: 100,
+      loop, flowLogId, cenId: CEN, transitRouterId: TR, want: 'Active', deadline: Date.now() + 20_000, minGapMs: 100, maxGapMs: 100,
     })));
     expect(results.map((r) => r?.Status)).toEqual(ids.map(() => 'Active'));
     // Each wait alone would need at least one Describe; coalesced they share them.

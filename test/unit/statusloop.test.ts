@@ -297,22 +297,32 @@ describe('Account', () => {
     return { clock, api, account };
   };
 
-  it('has one loop per region and CEN', () => {
+  it('has one loop per region, shared by its CENs', () => {
     const { account } = setupAccount();
-    expect(account.loop(REGION, CEN)).toBe(account.loop(REGION, CEN));
-    expect(account.loop(REGION, CEN)).not.toBe(account.loop(REGION, 'cen-2'));
-    expect(account.loop(REGION, CEN)).not.toBe(account.loop('cn-shanghai', CEN));
-    expect(account.loop(REGION, undefined)).toBe(account.loop(REGION, undefined));
+    expect(account.loop(REGION)).toBe(account.loop(REGION));
+    expect(account.loop(REGION)).not.toBe(account.loop('cn-shanghai'));
   });
 
-  it('keeps different CENs and regions apart', async () => {
+  it('serves flow logs of several CENs of a region with one scan of the region, and keeps regions apart', async () => {
     const { clock, api, account } = setupAccount();
     api.add({ FlowLogId: 'a', CenId: 'cen-1' });
     api.add({ FlowLogId: 'b', CenId: 'cen-2' });
     const s = account.session(clock.now() + 60_000, () => undefined);
     const [a, b] = await Promise.all([s.describe(REGION, 'cen-1', 'a'), s.describe(REGION, 'cen-2', 'b')]);
     expect([a?.FlowLogId, b?.FlowLogId]).toEqual(['a', 'b']);
-    expect(api.calls.map((c) => (c.req as DescribeFlowlogsRequest).CenId).sort()).toEqual(['cen-1', 'cen-2']);
+    const reqs = api.calls.map((c) => c.req as DescribeFlowlogsRequest);
+    expect(reqs).toHaveLength(1);
+    expect(reqs[0]).toMatchObject({ RegionId: REGION });
+    expect(reqs[0]?.CenId).toBeUndefined();
+    await expect(s.describe('cn-shanghai', 'cen-1', 'a')).resolves.toBeUndefined();
+  });
+
+  it('scans only the CEN when every waiting flow log is of that CEN', async () => {
+    const { clock, api, account } = setupAccount();
+    for (const x of ['a', 'b', 'c']) api.add({ FlowLogId: x, CenId: 'cen-1' });
+    const s = account.session(clock.now() + 60_000, () => undefined);
+    await Promise.all(['a', 'b', 'c'].map((x) => s.describe(REGION, 'cen-1', x)));
+    expect(api.calls.map((c) => (c.req as DescribeFlowlogsRequest).CenId)).toEqual(['cen-1']);
   });
 
   it('batches reads of many flow logs of one CEN (refresh) with each other', async () => {
