@@ -55,6 +55,8 @@ const SHARE_IDLE = 0.25;
 /** How many recent transition times the loop remembers per kind, and how many it needs before it uses them. */
 const RECENT_DURATIONS = 16;
 const MIN_SAMPLES = 3;
+/** At most this many ids a scan did not list are confirmed by id in one tick. */
+const MAX_CONFIRMS_PER_TICK = 10;
 /** The page size every CEN account accepts (the API's default). */
 const SAFE_PAGE_SIZE = 20;
 
@@ -150,17 +152,27 @@ export class StatusLoop {
     this.lastTickAt = now;
     const plan = this.plan(now);
     const ids = [...new Set(plan.served.map((a) => a.id))];
+    const cenOf = new Map(plan.served.map((a) => [a.id, a.cenId]));
     const read: Reader = { cost: 0, describe: (req) => {
       read.cost++;
       return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, ...req }));
     } };
+    // What this tick established: the flow log, or null when a read by id found none. Asks it
+    // established are answered even if a later call of the tick fails; the others wait for the next.
+    const seen = new Map<string, ApiFlowLog | null>();
+    let failure: { err: unknown } | undefined;
     try {
-      const cenOf = new Map(plan.served.map((a) => [a.id, a.cenId]));
-      const found = plan.byId ? await this.readByIds(ids, cenOf, read) : await this.scan(plan.filter, ids, cenOf, read);
-      this.settle(plan.served, (a) => a.resolve(found.get(a.id)));
+      if (plan.byId) await this.readByIds(ids, cenOf, read, seen);
+      else await this.scan(plan.filter, ids, cenOf, read, seen);
     } catch (err) {
-      this.settle(plan.served, (a) => a.reject(err));
+      failure = { err };
     } finally {
+      const answered = plan.served.filter((a) => seen.has(a.id));
+      this.settle(answered, (a) => a.resolve(seen.get(a.id) ?? undefined));
+      if (failure) {
+        const { err } = failure;
+        this.settle(plan.served.filter((a) => !seen.has(a.id)), (a) => a.reject(err));
+      }
       this.lastTickCost = read.cost;
       this.inFlight = false;
       this.schedule();
@@ -184,29 +196,36 @@ export class StatusLoop {
     return { byId, served: byId ? due : this.asks.slice(), filter };
   }
 
-  private async readByIds(ids: string[], cenOf: Map<string, string | undefined>, read: Reader): Promise<Map<string, ApiFlowLog>> {
-    const found = new Map<string, ApiFlowLog>();
+  private async readByIds(ids: string[], cenOf: Map<string, string | undefined>, read: Reader, seen: Map<string, ApiFlowLog | null>): Promise<void> {
     for (const id of ids) {
       const f = (await read.describe({ FlowLogId: id, CenId: cenOf.get(id) })).flowLogs.find((x) => x.FlowLogId === id);
-      if (f) found.set(id, f);
+      seen.set(id, f ?? null);
     }
-    return found;
   }
 
-  /** Every page of the filter; then, by id, any asked id the pages did not list. */
-  private async scan(filter: ScanFilter, ids: string[], cenOf: Map<string, string | undefined>, read: Reader): Promise<Map<string, ApiFlowLog>> {
-    let found: Map<string, ApiFlowLog>;
+  /**
+   * Every page of the filter; then, by id, asked ids the pages did not list —
+   * a few per tick, so that many flow logs gone at once (a large destroy) cost
+   * a bounded number of calls per tick and every tick makes progress.
+   */
+  private async scan(
+    filter: ScanFilter, ids: string[], cenOf: Map<string, string | undefined>, read: Reader, seen: Map<string, ApiFlowLog | null>,
+  ): Promise<void> {
+    let listed: Map<string, ApiFlowLog>;
     try {
-      found = await this.pages(filter, read);
+      listed = await this.pages(filter, read);
     } catch (err) {
       if (this.pageSize <= SAFE_PAGE_SIZE || !(err as { code?: string }).code?.startsWith('InvalidParameter')) throw err;
       this.pageSize = SAFE_PAGE_SIZE; // this service refuses larger pages: ask as it documents, from now on
-      found = await this.pages(filter, read);
+      listed = await this.pages(filter, read);
+    }
+    for (const id of ids) {
+      const f = listed.get(id);
+      if (f) seen.set(id, f);
     }
     // A scan can shift under deletes: never report "gone" from a scan alone.
-    const missing = ids.filter((id) => !found.has(id));
-    for (const [id, f] of await this.readByIds(missing, cenOf, read)) found.set(id, f);
-    return found;
+    const missing = ids.filter((id) => !seen.has(id)).slice(0, MAX_CONFIRMS_PER_TICK);
+    await this.readByIds(missing, cenOf, read, seen);
   }
 
   private async pages(filter: ScanFilter, read: Reader): Promise<Map<string, ApiFlowLog>> {

@@ -297,6 +297,21 @@ describe('Account', () => {
     return { clock, api, account };
   };
 
+  it('confirms a large destroy gone even when some reads of every tick fail', async () => {
+    const { clock, api, account } = setupAccount();
+    const ids = Array.from({ length: 60 }, (_, i) => id(i)); // deleted: the service no longer lists them
+    let calls = 0;
+    api.onCall = (method) => {
+      if (method === 'describeFlowlogs' && ++calls % 7 === 0) throw networkError('ECONNRESET');
+    };
+    const s = account.session(clock.now() + 10 * 60_000, () => undefined);
+    const start = clock.now();
+    const gone = await Promise.all(ids.map((x) => s.waitFor({ regionId: REGION, cenId: CEN }, x, 'Gone', 'delete')));
+    expect(gone.every((f) => f === undefined)).toBe(true);
+    expect(clock.now() - start).toBeLessThan(2 * 60_000);
+    expect(calls).toBeLessThan(3 * ids.length);
+  });
+
   it('has one loop per region, shared by its CENs', () => {
     const { account } = setupAccount();
     expect(account.loop(REGION)).toBe(account.loop(REGION));
