@@ -47,11 +47,9 @@ export interface E2eContext {
   close(): Promise<void>;
 }
 
-export async function startContext(): Promise<E2eContext> {
-  const cli = await pulumiCli();
-  const emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 } });
-  const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
-  const env = (withCredentials = true): Record<string, string> => ({
+/** The environment of every pulumi command against `emu` with a file backend in `backendDir`. */
+export function cliEnv(emu: Emulator, backendDir: string, withCredentials = true): Record<string, string> {
+  return {
     PATH: `${CLI_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
     PULUMI_BACKEND_URL: `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -60,7 +58,14 @@ export async function startContext(): Promise<E2eContext> {
     CEN_FLOWLOG_ENDPOINT: emu.endpoint,
     ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
     ...(withCredentials ? { ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret } : {}),
-  });
+  };
+}
+
+export async function startContext(): Promise<E2eContext> {
+  const cli = await pulumiCli();
+  const emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 } });
+  const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
+  const env = (withCredentials = true): Record<string, string> => cliEnv(emu, backendDir, withCredentials);
   return {
     emu, cli, backendDir, env,
     close: async () => {

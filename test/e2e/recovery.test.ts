@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { CLI_ROOT, FLOWLOG_TYPE, PASSPHRASE, ROOT, pulumiCli, stackName, writeCalls } from './harness';
+import { CLI_ROOT, FLOWLOG_TYPE, ROOT, cliEnv, pulumiCli, stackName, writeCalls } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -116,18 +116,7 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
     emu = await startEmulator({ delays: { createMs: CREATE_MS, modifyMs: 200, deleteMs: 200 } });
     projectDir = makeProject();
     backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
-    env = {
-      PATH: `${path.join(CLI_ROOT, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-      HOME: os.homedir(),
-      PULUMI_BACKEND_URL: `file://${backendDir}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: 'true',
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-      CEN_FLOWLOG_ENDPOINT: emu.endpoint,
-      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-      ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    };
+    env = { ...cliEnv(emu, backendDir), HOME: os.homedir() };
     const init = await pulumi('stack', 'init');
     if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.output}`);
   });
