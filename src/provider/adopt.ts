@@ -3,11 +3,12 @@
  * an existing flow log, by id or by finding the one on the declared transit
  * router or attachment, after verifying that its replace-on-change fields match.
  */
-import type { ApiFlowLog, DescribeFlowlogsRequest } from '../api/client';
+import type { ApiFlowLog } from '../api/client';
 import { fieldChanged, fieldOf } from '../model/diff';
 import { REPLACE_FIELDS, NormalizedInputs } from '../model/model';
 import { toOutputs } from '../model/mapping';
 import type { Session } from './session';
+import { describeAll } from '../api/pages';
 import { FlowlogAdoptionError, FlowlogAlreadyExistsError } from '../errors';
 
 export { FlowlogAdoptionError, FlowlogAlreadyExistsError };
@@ -16,19 +17,9 @@ const where = (inputs: NormalizedInputs): string => (inputs.transitRouterAttachm
   ? `attachment ${inputs.transitRouterAttachmentId} of transit router ${inputs.transitRouterId}`
   : `transit router ${inputs.transitRouterId} (as a whole)`);
 
-async function listAll(s: Session, filter: DescribeFlowlogsRequest): Promise<ApiFlowLog[]> {
-  const all: ApiFlowLog[] = [];
-  for (let page = 1; page <= 100; page++) {
-    const res = await s.api.describeFlowlogs({ ...filter, PageNumber: page, PageSize: 20 });
-    all.push(...res.flowLogs);
-    if (res.flowLogs.length === 0 || all.length >= res.totalCount) break;
-  }
-  return all;
-}
-
 /** The flow log on the declared location: the whole transit router, or the attachment. */
 export async function findOnLocation(s: Session, inputs: NormalizedInputs): Promise<ApiFlowLog | undefined> {
-  const found = await listAll(s, {
+  const found = await describeAll(s.api, {
     RegionId: inputs.regionId,
     CenId: inputs.cenId,
     TransitRouterId: inputs.transitRouterId,

@@ -9,7 +9,7 @@ import type { ApiFlowLog, CenApi } from '../api/client';
 import { createCenClient } from '../api/client';
 import type { Clock } from '../api/clock';
 import { resolveCredentials } from '../api/credentials';
-import { isRetryable, resilient } from '../api/retry';
+import { resilient, withRetry } from '../api/retry';
 import type { ProviderSettings } from '../api/settings';
 import { StatusLoop } from '../api/statusloop';
 import { WantedState, waitForStatus } from '../api/wait';
@@ -68,31 +68,16 @@ export class Account {
     return {
       api,
       deadline,
-      describe: async (regionId, cenId, flowLogId) => {
-        const loop = this.loop(regionId);
-        // A read through the loop batches with the waits; a transient failure is retried within the deadline.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await loop.observe(flowLogId, clock.now(), undefined, cenId);
-          } catch (err) {
-            if (!(await this.backoff(err, attempt, deadline))) throw err;
-          }
-        }
-      },
+      // A read through the loop batches with the waits; a transient failure is retried within the
+      // deadline like any call (the loop's own reads already went through the budget).
+      describe: (regionId, cenId, flowLogId) => withRetry('DescribeFlowlogs',
+        () => this.loop(regionId).observe(flowLogId, clock.now(), undefined, cenId), { deadline, clock }),
       waitFor: async (where, flowLogId, want, kind) => {
         const loop = this.loop(where.regionId);
         const found = await waitForStatus({ loop, flowLogId, cenId: where.cenId, transitRouterId: where.transitRouterId, want, kind, deadline, clock, onProgress: log });
         return found as ApiFlowLog;
       },
     };
-  }
-
-  private async backoff(err: unknown, attempt: number, deadline: number): Promise<boolean> {
-    if (!isRetryable(err)) return false;
-    const delay = Math.min(5000, 200 * 2 ** (attempt - 1)) * this.clock.random();
-    if (this.clock.now() + delay >= deadline) return false;
-    await this.clock.sleep(delay);
-    return true;
   }
 }
 

@@ -4,6 +4,7 @@
  * match, and the result in the resource's output field names. No settings,
  * no Pulumi: the API is injected (see get-flowlogs.ts for the data source).
  */
+import { describeAll } from '../api/pages';
 import { FlowlogFilterError } from '../errors';
 import { checkInputs, type CheckFailure } from '../model/check';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../api/client';
@@ -121,24 +122,6 @@ export function toDescribeRequest(f: GetFlowlogsArgs): DescribeFlowlogsRequest {
     ProjectName: f.projectName, LogStoreName: f.logStoreName, Status: f.status, Interval: f.interval,
     FlowLogVersion: f.flowLogVersion, Tags: tags.length > 0 ? tags : undefined,
   });
-}
-
-/** The emulator's cap (the live service documents none); fewer calls than the default 20. */
-export const PAGE_SIZE = 50;
-/** A guard against a service whose TotalCount never stops growing: 500,000 flow logs. */
-const MAX_PAGES = 10_000;
-
-/** Every match, page after page, until TotalCount is reached or a page comes back short. */
-export async function describeAll(api: Pick<CenApi, 'describeFlowlogs'>, request: DescribeFlowlogsRequest): Promise<ApiFlowLog[]> {
-  const found = new Map<string, ApiFlowLog>();
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await api.describeFlowlogs({ ...request, PageNumber: page, PageSize: PAGE_SIZE });
-    // A flow log created or deleted between two pages shifts the rest: keep each id once.
-    for (const f of res.flowLogs) if (!found.has(f.FlowLogId)) found.set(f.FlowLogId, f);
-    const pageSize = res.pageSize > 0 ? res.pageSize : PAGE_SIZE;
-    if (res.flowLogs.length < pageSize || page * pageSize >= res.totalCount) break;
-  }
-  return [...found.values()];
 }
 
 /** A flow log in the resource's output field names. */
