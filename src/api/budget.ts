@@ -115,15 +115,34 @@ export class AdaptiveBudget {
     const now = this.clock.now();
     this.measure(now);
     this.remember(now, false);
-    let next: number;
-    if (this.slowStart) {
-      next = this.fillRate + SLOW_START_STEP; // per answer: the rate triples each second at full use
-    } else {
-      const t = (now - this.lastThrottle) / 1000 - this.timeWindow;
-      next = SCALE * t ** 3 + this.lastMaxRate;
-    }
-    // Never more than twice what is really sent, but an idle process keeps the starting rate.
-    this.setRate(Math.min(next, Math.max(2 * this.measured, this.initialRate)));
+    const next = this.slowStart
+      ? this.fillRate + SLOW_START_STEP // per answer: the rate triples each second at full use
+      : this.cubic(now);
+    this.setRate(Math.min(next, this.ceiling()));
+  }
+
+  /**
+   * A request got no answer (reset, timeout): no sign of capacity, so slow start does not grow on it, but
+   * after a cut the recovery curve moves on as it does for an answer (as @smithy/util-retry updates the rate
+   * on every outcome). Otherwise a burst of throttles followed by resets would leave the rate at its floor
+   * for as long as nothing is answered.
+   */
+  onUnanswered(): void {
+    if (this.slowStart) return;
+    const now = this.clock.now();
+    this.measure(now);
+    this.setRate(Math.min(this.cubic(now), this.ceiling()));
+  }
+
+  /** The recovery curve since the last cut, at `now`. */
+  private cubic(now: number): number {
+    const t = (now - this.lastThrottle) / 1000 - this.timeWindow;
+    return SCALE * t ** 3 + this.lastMaxRate;
+  }
+
+  /** Never more than twice what is really sent, but an idle process keeps the starting rate. */
+  private ceiling(): number {
+    return Math.max(2 * this.measured, this.initialRate);
   }
 
   /**

@@ -76,6 +76,7 @@ export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane,
   } catch (err) {
     if (isThrottling(err)) budget?.onThrottle(sentAt, (err as CenApiError).retryAfterMs);
     else if (err instanceof CenApiError && err.statusCode !== undefined) budget?.onSuccess(); // answered: not a rate signal
+    else budget?.onUnanswered();
     throw err;
   }
 }

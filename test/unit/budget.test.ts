@@ -136,6 +136,30 @@ describe('AdaptiveBudget', () => {
     expect(budget.rate).toBe(2);
   });
 
+  it('recovers from a burst of throttles while its requests get no answer (resets), instead of staying at the floor', async () => {
+    const { clock, budget } = setup();
+    for (let i = 0; i < 6; i++) { // six throttles in a row, each of a request sent after the last cut
+      await clock.sleep(100);
+      budget.onThrottle(clock.now() - 1);
+    }
+    expect(budget.rate).toBe(0.5);
+    const start = clock.elapsed();
+    for (let i = 0; i < 10; i++) {
+      await budget.take('write');
+      await clock.sleep(50);
+      budget.onUnanswered();
+    }
+    // At the floor, ten requests take 18 s; the recovery curve has them out within a few seconds.
+    expect(clock.elapsed() - start).toBeLessThan(6000);
+    expect(budget.rate).toBeGreaterThan(2);
+  });
+
+  it('does not grow on requests that get no answer before the first throttle (no sign of capacity)', async () => {
+    const { budget } = setup();
+    for (let i = 0; i < 5; i++) budget.onUnanswered();
+    expect(budget.rate).toBe(20);
+  });
+
   it('sends nothing, polls included, until the TimeLeft a throttled answer names has passed', async () => {
     const { clock, budget, takeAll } = setup();
     await clock.sleep(100);
