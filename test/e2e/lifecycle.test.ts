@@ -38,6 +38,8 @@ async function oneFlowlogStack(ctx: E2eContext, what: string, args: CenFlowlogAr
   return holder;
 }
 
+type EmulatorFlowLog = ReturnType<E2eContext['emu']['flowLogs']>[number];
+
 describe('the engine and the plugin against the emulator', () => {
   let ctx: E2eContext;
   const stacks = useSuiteContext((c) => { ctx = c; });
@@ -48,123 +50,100 @@ describe('the engine and the plugin against the emulator', () => {
     expect(ctx.emu.flowLogs()).toEqual([]);
   }
 
-  describe('updates in place', () => {
-    let one: OneFlowlog;
-    let id: string;
+  // One stack through its life, three flow logs each playing one part: `upd` is changed in place, `rep` is
+  // replaced, `adopted` takes over a flow log made outside Pulumi; then refresh sees drift on `upd` and `rep`
+  // deleted out of band. One stack instead of four: every CLI operation costs seconds of CPU, and the engine
+  // steps each resource on its own, so the parts do not see each other. Which field updates and which
+  // replaces is table-tested in test/unit/diff.test.ts and against the emulator in test/integration/provider.test.ts.
+  describe('a stack through its life', () => {
+    const args: Record<'upd' | 'rep' | 'adopted', CenFlowlogArgs> = {
+      upd: base(),
+      rep: { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 },
+      adopted: { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpnAttachmentId, flowLogName: 'adopted', adopt: true },
+    };
+    let stack: Stack;
+    const ids: Record<string, string> = {};
+    const byId = (id: string): EmulatorFlowLog | undefined => ctx.emu.flowLogs().find((f) => f.FlowLogId === id);
 
     beforeAll(async () => {
-      one = await oneFlowlogStack(ctx, 'update', base());
-      stacks.push(one.stack);
-      id = (await one.stack.up()).outputs.flowLogId.value;
+      stack = await inlineStack(ctx, stackName('life'), async () => {
+        const out: Record<string, unknown> = {};
+        for (const [name, a] of Object.entries(args)) out[name] = new CenFlowlog(name, a).flowLogId;
+        return out;
+      });
+      stacks.push(stack);
     });
-    afterAll(async () => destroyAll(one.stack));
 
-    // Each field's update-or-replace is table-tested in test/unit/diff.test.ts and against the emulator in
-    // test/integration/provider.test.ts; here the engine sees all five in-place changes at once.
-    it('a change of every in-place field previews as one update, keeps the id and applies each', async () => {
-      const changes: [Partial<CenFlowlogArgs>, (f: ReturnType<E2eContext['emu']['flowLogs']>[number]) => unknown, unknown][] = [
+    it('creates two and adopts an existing flow log instead of creating a second one', async () => {
+      const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined }));
+      const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
+      await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
+      const { inputs } = await outOfBand.check({}, { ...args.adopted, flowLogName: 'made-by-hand', adopt: undefined } as Record<string, unknown>);
+      const existing = await outOfBand.create(inputs);
+
+      ctx.emu.resetRequestLog();
+      const up = await stack.up();
+      for (const name of ['upd', 'rep', 'adopted']) ids[name] = up.outputs[name]!.value;
+      expect(ids.adopted).toBe(existing.id);
+      const creates = ctx.emu.requests().filter((r) => r.action === 'CreateFlowlog' && r.statusCode === 200);
+      expect(creates.map((r) => r.params.TransitRouterAttachmentId).sort()).toEqual([EMULATOR_IDS.vpcAttachmentId, EMULATOR_IDS.vpcAttachmentId2]);
+      expect(ctx.emu.flowLogs()).toHaveLength(3);
+      expect(byId(existing.id)).toMatchObject({ FlowLogName: 'adopted' });
+    });
+
+    it('previews a change of every in-place field as one update and a change of replace-on-change fields as a replacement', async () => {
+      const inPlace: [Partial<CenFlowlogArgs>, (f: EmulatorFlowLog) => unknown, unknown][] = [
         [{ flowLogName: 'core' }, (f) => f.FlowLogName, 'core'],
         [{ description: 'all VPC traffic' }, (f) => f.Description, 'all VPC traffic'],
         [{ interval: 60 }, (f) => f.Interval, 60],
         [{ status: 'Inactive' }, (f) => f.Status, 'Inactive'],
         [{ tags: { team: 'sec', owner: 'me' } }, (f) => Object.fromEntries(f.Tags.Tag.map((t) => [t.Key, t.Value])), { team: 'sec', owner: 'me' }],
       ];
-      one.args = Object.assign({ ...one.args }, ...changes.map(([change]) => change));
-      const steps = new Steps();
-      await one.stack.preview({ onEvent: steps.onEvent });
-      expect(steps.of('fl')).toEqual(['update']);
-
-      const up = await one.stack.up({ onEvent: new Steps().onEvent });
-      expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-      expect(up.outputs.flowLogId.value).toBe(id);
-      expect(ctx.emu.flowLogs()).toHaveLength(1);
-      for (const [, observe, expected] of changes) expect(observe(ctx.emu.flowLogs()[0]!)).toEqual(expected);
-    });
-  });
-
-  describe('replaces', () => {
-    let one: OneFlowlog;
-
-    beforeAll(async () => {
-      one = await oneFlowlogStack(ctx, 'replace', base());
-      stacks.push(one.stack);
-      await one.stack.up();
-    });
-    afterAll(async () => destroyAll(one.stack));
-
-    // Which fields replace is table-tested in test/unit/diff.test.ts; here the engine replaces once for both.
-    it('a change of replace-on-change fields previews as a replacement and deletes before it creates', async () => {
-      const oldId = (await one.stack.outputs()).flowLogId.value;
-      const change = { projectName: 'e2e-project-2', logFormatString: '${srcaddr}${dstaddr}${bytes}${packets}' };
-      one.args = { ...one.args, ...change };
+      args.upd = Object.assign({ ...args.upd }, ...inPlace.map(([change]) => change));
+      const replaceChange = { projectName: 'e2e-project-2', logFormatString: '${srcaddr}${dstaddr}${bytes}${packets}' };
+      args.rep = { ...args.rep, ...replaceChange };
       const preview = new Steps();
-      await one.stack.preview({ onEvent: preview.onEvent });
-      expect(preview.of('fl')).toContain('replace');
+      await stack.preview({ onEvent: preview.onEvent });
+      expect(preview.of('upd')).toEqual(['update']);
+      expect(preview.of('rep')).toContain('replace');
+      expect(preview.of('adopted')).toEqual(['same']);
 
       ctx.emu.resetRequestLog();
       const steps = new Steps();
-      const up = await one.stack.up({ onEvent: steps.onEvent });
-      expect(steps.of('fl')).toEqual(['delete-replaced', 'replace', 'create-replacement']);
-      const newId = up.outputs.flowLogId.value;
-      expect(newId).not.toBe(oldId);
+      const up = await stack.up({ onEvent: steps.onEvent });
+      expect(up.summary.resourceChanges).toMatchObject({ update: 1, replace: 1 });
+      // In place: the same id, every change applied.
+      expect(up.outputs.upd!.value).toBe(ids.upd);
+      for (const [, observe, expected] of inPlace) expect(observe(byId(ids.upd!)!)).toEqual(expected);
+      // Replaced: deleted before it is created, so the new one cannot collide with the old on its location.
+      expect(steps.of('rep')).toEqual(['delete-replaced', 'replace', 'create-replacement']);
+      const newRep = up.outputs.rep!.value;
+      expect(newRep).not.toBe(ids.rep);
       const writes = writeCalls(ctx.emu);
       expect(writes.indexOf('DeleteFlowlog')).toBeLessThan(writes.indexOf('CreateFlowlog'));
       expect(ctx.emu.requests().filter((r) => r.code === 'Flowlog.AlreayExist')).toEqual([]);
-      expect(ctx.emu.flowLogs().map((f) => f.FlowLogId)).toEqual([newId]);
-      expect(ctx.emu.flowLogs()[0]).toMatchObject({ ProjectName: 'e2e-project-2', LogFormatString: change.logFormatString });
+      expect(byId(ids.rep!)).toBeUndefined();
+      expect(byId(newRep)).toMatchObject({ ProjectName: 'e2e-project-2', LogFormatString: replaceChange.logFormatString });
+      ids.rep = newRep;
+      expect(ctx.emu.flowLogs()).toHaveLength(3);
     });
-  });
 
-  describe('refresh', () => {
-    let one: OneFlowlog;
-
-    beforeAll(async () => {
-      one = await oneFlowlogStack(ctx, 'refresh', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 });
-      stacks.push(one.stack);
-    });
-    afterAll(async () => destroyAll(one.stack));
-
-    it('reports an out-of-band change as drift, and the next preview puts it back', async () => {
-      const id = (await one.stack.up()).outputs.flowLogId.value;
-      ctx.emu.updateFlowLog(id, { FlowLogName: 'changed-by-hand', Interval: 60 });
-      const refresh = await one.stack.refresh();
-      expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
-      const [resource] = await checkpointFlowLogs(one.stack);
-      expect(resource?.outputs).toMatchObject({ flowLogName: 'changed-by-hand', interval: 60 });
+    it('refresh reports an out-of-band change as drift and drops a flow log deleted out of band; the next preview puts both back', async () => {
+      ctx.emu.updateFlowLog(ids.upd!, { FlowLogName: 'changed-by-hand', Interval: 600 });
+      expect(ctx.emu.deleteFlowLog(ids.rep!)).toBe(true);
+      const refresh = await stack.refresh();
+      expect(refresh.summary.resourceChanges).toMatchObject({ update: 1, delete: 1 });
+      const resources = await checkpointFlowLogs(stack);
+      expect(resources.map((r) => r.id).sort()).toEqual([ids.upd, ids.adopted].sort());
+      expect(resources.find((r) => r.id === ids.upd)?.outputs).toMatchObject({ flowLogName: 'changed-by-hand', interval: 600 });
       const steps = new Steps();
-      await one.stack.preview({ onEvent: steps.onEvent });
-      expect(steps.of('fl')).toEqual(['update']);
+      await stack.preview({ onEvent: steps.onEvent });
+      expect(steps.of('upd')).toEqual(['update']);
+      expect(steps.of('rep')).toEqual(['create']);
+      expect(steps.of('adopted')).toEqual(['same']);
     });
 
-    it('drops a flow log deleted out of band from the state', async () => {
-      const id = (await one.stack.up()).outputs.flowLogId.value;
-      expect(ctx.emu.deleteFlowLog(id)).toBe(true);
-      const refresh = await one.stack.refresh();
-      expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1 });
-      expect(await checkpointFlowLogs(one.stack)).toEqual([]);
-      const steps = new Steps();
-      await one.stack.preview({ onEvent: steps.onEvent });
-      expect(steps.of('fl')).toEqual(['create']);
-    });
-  });
-
-  it('adopts an existing flow log instead of creating a second one', async () => {
-    const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined }));
-    const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
-    await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
-    const declared = { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpnAttachmentId, flowLogName: 'made-by-hand' };
-    const { inputs } = await outOfBand.check({}, declared as Record<string, unknown>);
-    const existing = await outOfBand.create(inputs);
-
-    const one = await oneFlowlogStack(ctx, 'adopt', { ...declared, flowLogName: 'adopted', adopt: true });
-    stacks.push(one.stack);
-    ctx.emu.resetRequestLog();
-    const up = await one.stack.up();
-    expect(up.outputs.flowLogId.value).toBe(existing.id);
-    expect(writeCalls(ctx.emu)).not.toContain('CreateFlowlog');
-    expect(ctx.emu.flowLogs()).toHaveLength(1);
-    expect(ctx.emu.flowLogs()[0]).toMatchObject({ FlowLogId: existing.id, FlowLogName: 'adopted' });
-    await destroyAll(one.stack);
+    it('destroy deletes every flow log of the stack, the adopted one included', async () => destroyAll(stack));
   });
 
   it('fails the preview of an invalid input with the field and the reason, before any API call', async () => {

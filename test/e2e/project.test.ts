@@ -29,7 +29,7 @@ describe('the bundled project (examples/demo) through the language host', () => 
   });
 
   afterAll(async () => {
-    if (stack) await removeStack(stack);
+    if (stack) removeStack(stack);
     await ctx?.close();
   });
 
