@@ -1,20 +1,15 @@
 /**
- * The examples a user copies: adoption (examples/adopt, through the language
- * host) and the pull-request preview job (examples/automation/pr-preview.js).
+ * The adoption example a user copies (examples/adopt, through the language host). The pull-request preview
+ * job (examples/automation/pr-preview.js) is run on the bundled project's stack in project.test.ts.
  */
 import { asEngine } from '../fixtures/engine';
 import * as path from 'node:path';
 import { LocalWorkspace } from '@pulumi/pulumi/automation';
 import { FlowlogProvider } from 'cen-flowlog';
 import { EMULATOR_IDS } from 'cen-flowlog/emulator';
-import { CLI_ROOT, E2eContext, ROOT, stackName, useSuiteContext, writeCalls } from './harness';
+import { E2eContext, ROOT, stackName, useSuiteContext, writeCalls } from './harness';
 
 jest.setTimeout(180_000);
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { previewForPullRequest } = require('../../examples/automation/pr-preview.js') as {
-  previewForPullRequest(o: { workDir: string; stackName: string; envVars: Record<string, string>; pulumiRoot: string }): Promise<{ ok: boolean; markdown: string }>;
-};
 
 describe('examples', () => {
   let ctx: E2eContext;
@@ -42,31 +37,6 @@ describe('examples', () => {
     expect(up.outputs.flowLogId.value).toBe(existing.id);
     expect(writeCalls(ctx.emu)).not.toContain('CreateFlowlog');
     expect(ctx.emu.flowLogs()).toEqual([expect.objectContaining({ FlowLogId: existing.id, FlowLogName: 'adopted-by-pulumi' })]);
-    await stack.destroy();
-    expect(ctx.emu.flowLogs()).toEqual([]);
-  });
-
-  it('the pull-request preview job summarises the planned steps, writes nothing, and fails on an invalid input', async () => {
-    const name = stackName('pr');
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: ROOT }, { envVars: ctx.env(), pulumiCommand: ctx.cli });
-    stacks.push(stack);
-    await stack.up();
-    await stack.setConfig('flowLogName', { value: 'renamed-in-pr' });
-    ctx.emu.resetRequestLog();
-    const job = { workDir: ROOT, stackName: name, envVars: ctx.env(), pulumiRoot: CLI_ROOT };
-
-    const ok = await previewForPullRequest(job);
-    expect(ok.ok).toBe(true);
-    expect(ok.markdown).toContain('| `transit-router` | `~ update (flowLogName)` |');
-    expect(ok.markdown).toContain('| `vpc-attachment` | `  same` |');
-    expect(writeCalls(ctx.emu)).toEqual([]);
-
-    await stack.setConfig('interval', { value: '30' });
-    const bad = await previewForPullRequest(job);
-    expect(bad.ok).toBe(false);
-    expect(bad.markdown).toMatch(/interval.*must be 60 or 600/);
-    expect(writeCalls(ctx.emu)).toEqual([]);
-
     await stack.destroy();
     expect(ctx.emu.flowLogs()).toEqual([]);
   });

@@ -1,13 +1,22 @@
 /**
  * The top-level Pulumi.yaml (program examples/demo) through the real CLI, the
  * real Node.js language host and the real dynamic-provider plugin: preview,
- * up, an update in place, the checkpoint, destroy. Credentials come from the
+ * up, an update in place previewed by the pull-request job (examples/automation/pr-preview.js), the checkpoint,
+ * destroy. Credentials come from the
  * stack config (the secret as a secret), as a user targeting Alibaba Cloud sets them.
  */
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
-import { E2eContext, ROOT, Steps, checkpointFlowLogs, readCheckpointFile, removeStack, stackName, startContext, writeCalls } from './harness';
+import {
+  CLI_ROOT, E2eContext, ROOT, Steps, checkpointFlowLogs, readCheckpointFile, removeStack, stackName, startContext, writeCalls,
+} from './harness';
 
 const SIZE_BOUND = 4096;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { previewForPullRequest } = require('../../examples/automation/pr-preview.js') as {
+  previewForPullRequest(o: { workDir: string; stackName: string; envVars: Record<string, string>; pulumiRoot: string }):
+    Promise<{ ok: boolean; markdown: string; changeSummary: Record<string, number> }>;
+};
 
 jest.setTimeout(180_000);
 
@@ -27,6 +36,8 @@ describe('the bundled project (examples/demo) through the language host', () => 
       'alicloud:region': { value: 'cn-hangzhou' },
     });
   });
+
+  const prJob = () => ({ workDir: ROOT, stackName: stack.name, envVars: ctx.env(false), pulumiRoot: CLI_ROOT });
 
   afterAll(async () => {
     if (stack) removeStack(stack);
@@ -60,17 +71,30 @@ describe('the bundled project (examples/demo) through the language host', () => 
     expect(vpc?.LogFormatString).toBe('${srcaddr}${dstaddr}${bytes}${packets}${srcport}${dstport}${protocol}${start}${end}${action}${tcp-flags}');
   });
 
-  it('previews a renamed flow log as an update and applies it in place', async () => {
+  // The pull-request preview job a user copies (examples/automation/pr-preview.js) previews this project's changes.
+  it('the pull-request preview job summarises a rename as an update in place and writes nothing; up applies it', async () => {
     const before = (await stack.outputs()).transitRouterFlowLogId.value;
     await stack.setConfig('flowLogName', { value: 'core-transit-router' });
-    const steps = new Steps();
-    const preview = await stack.preview({ onEvent: steps.onEvent });
-    expect(steps.of('transit-router')).toEqual(['update']);
-    expect(steps.of('vpc-attachment')).toEqual(['same']);
-    expect(preview.changeSummary).toMatchObject({ update: 1 });
+    ctx.emu.resetRequestLog();
+    const job = await previewForPullRequest(prJob());
+    expect(job.ok).toBe(true);
+    expect(job.markdown).toContain('| `transit-router` | `~ update (flowLogName)` |');
+    expect(job.markdown).toContain('| `vpc-attachment` | `  same` |');
+    expect(job.changeSummary).toMatchObject({ update: 1 });
+    expect(writeCalls(ctx.emu)).toEqual([]);
     const up = await stack.up();
     expect(up.outputs.transitRouterFlowLogId.value).toBe(before);
     expect(ctx.emu.flowLogs().find((f) => f.FlowLogId === before)?.FlowLogName).toBe('core-transit-router');
+  });
+
+  it('the pull-request preview job fails on an invalid input, naming the field, and writes nothing', async () => {
+    await stack.setConfig('interval', { value: '30' });
+    ctx.emu.resetRequestLog();
+    const bad = await previewForPullRequest(prJob());
+    expect(bad.ok).toBe(false);
+    expect(bad.markdown).toMatch(/interval.*must be 60 or 600/);
+    expect(writeCalls(ctx.emu)).toEqual([]);
+    await stack.removeConfig('interval');
   });
 
   it('keeps no secret in the checkpoint and a small provider per resource', async () => {
