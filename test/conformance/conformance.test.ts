@@ -36,7 +36,8 @@ interface GoRun { code: number; stdout: string; stderr: string; result: GoTestRe
 function goTest(goBin: string, config: unknown): Promise<GoRun> {
   return new Promise((resolve) => {
     // Asynchronous on purpose: the emulators live in this process and must keep serving.
-    execFile(goBin, ['test', '-count=1', '-json', '-timeout', '4m', './...'], {
+    // -parallel: the parallel tests wait on status transitions, not on the CPU (the default is GOMAXPROCS).
+    execFile(goBin, ['test', '-count=1', '-json', '-parallel', '8', '-timeout', '4m', './...'], {
       cwd: __dirname,
       env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config) },
       maxBuffer: 256 * 1024 * 1024,

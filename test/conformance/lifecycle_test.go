@@ -14,14 +14,19 @@ import (
 // signature algorithm and each way of sending (generated method, GET, form body), and
 // decodes every answer strictly into the SDK's own response structs.
 func TestEveryActionDecodesStrictly(t *testing.T) {
+	// Beside TestThrottling (the other emulator); the sequential tests that use the main one have finished.
+	t.Parallel()
 	c := conf(t)
 	attachments := []string{c.IDs.VpcAttachmentID, c.IDs.VpcAttachmentID2, c.IDs.VbrAttachmentID, c.IDs.EcrAttachmentID, c.IDs.PeerAttachmentID, c.IDs.VpnAttachmentID}
 	i := 0
 	for _, s := range signatures {
 		for _, v := range []via{generated, get, formBody} {
-			attachment := attachments[i%len(attachments)]
+			s, v, attachment := s, v, attachments[i%len(attachments)]
 			i++
 			t.Run(fmt.Sprintf("%s signature, %s", s, v), func(t *testing.T) {
+				// Each way of sending has its own attachment, SDK client and recorder: they run side by side,
+				// so the suite waits for one set of status transitions instead of six in a row.
+				t.Parallel()
 				lifecycle(t, &api{sdk: newSDK(t, c.Main, s, clientOpts{}), via: v}, attachment)
 			})
 		}

@@ -45,6 +45,8 @@ func timeLeft(h http.Header) int64 {
 }
 
 func TestThrottling(t *testing.T) {
+	// Only this test talks to the throttled emulator: it runs beside the others, which use the main one.
+	t.Parallel()
 	c := conf(t)
 	// One token comes back every 1000/rate ms: that bounds what TimeLeft may say.
 	refillMs := int64(1000 / c.ThrottledRate)
