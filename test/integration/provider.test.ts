@@ -46,7 +46,7 @@ describe('provider against the emulator', () => {
   let provider: EngineView;
 
   beforeEach(async () => {
-    emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 } });
+    emu = await startEmulator({ delays: { createMs: 150, modifyMs: 100, deleteMs: 100 } });
     provider = providerFor(emu);
   });
   afterEach(async () => emu.close());
@@ -163,7 +163,7 @@ describe('provider under injected faults', () => {
 
   beforeEach(async () => {
     emu = await startEmulator({ delays: { createMs: 100, modifyMs: 100, deleteMs: 100 } });
-    provider = providerFor(emu, { 'cenFlowlog:requestTimeout': '2s' });
+    provider = providerFor(emu, { 'cenFlowlog:requestTimeout': '1s' });
   });
   afterEach(async () => emu.close());
 
@@ -211,7 +211,7 @@ describe('provider under injected faults', () => {
     await emu.close();
     emu = await startEmulator({ delays: { createMs: 60 * 60_000 } });
     provider = providerFor(emu);
-    const err = await provider.create(await checked(provider, { ...base(), timeouts: { create: '2s' } })).catch((e) => e);
+    const err = await provider.create(await checked(provider, { ...base(), timeouts: { create: '1s' } })).catch((e) => e);
     const [only] = emu.flowLogs();
     expect(only.Status).toBe('Creating');
     expect(err.id).toBe(only.FlowLogId);
@@ -223,7 +223,7 @@ describe('provider under injected faults', () => {
     const inputs = await checked(provider, base());
     const { id, outs } = await provider.create(inputs);
     emu.faults.stick(id, 'Modifying');
-    setTimeout(() => emu.faults.unstick(id), 1500);
+    setTimeout(() => emu.faults.unstick(id), 700);
     const res = await provider.update(id, outs, { ...inputs, flowLogName: 'after the wait' });
     expect(res.outs).toMatchObject({ flowLogName: 'after the wait', status: 'Active' });
   });
