@@ -1,5 +1,5 @@
 import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
-import { client, failure, type Call } from './helpers';
+import { client, failure, type Call, type Json } from './helpers';
 
 let emu: Emulator;
 let call: Call;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const names = (body: Record<string, any>): string[] => body.FlowLogs.FlowLog.map((f: any) => f.FlowLogName).sort();
+const names = (body: Record<string, Json>): string[] => body.FlowLogs.FlowLog.map((f: Json) => f.FlowLogName).sort();
 
 describe('DescribeFlowlogs', () => {
   it.each([
@@ -88,7 +88,7 @@ describe('tags', () => {
 
   it('lists by tag filter and pages with NextToken', async () => {
     const byTag = await call('ListTagResources', { ResourceType: 'Flowlog', Tag: [{ Key: 'team', Value: 'net' }] });
-    expect(byTag.TagResources.TagResource.map((t: any) => t.ResourceId)).toEqual([ids['hz-vpc'], ids['hz-vpc']]);
+    expect(byTag.TagResources.TagResource.map((t: Json) => t.ResourceId)).toEqual([ids['hz-vpc'], ids['hz-vpc']]);
     const page1 = await call('ListTagResources', { ResourceType: 'Flowlog', PageSize: 2 });
     expect(page1.TagResources.TagResource).toHaveLength(2);
     expect(page1.NextToken).not.toBe('');

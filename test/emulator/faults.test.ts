@@ -1,6 +1,6 @@
 import { isLoopback } from '../../src/emulator/admin';
 import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
-import { client, failure, raw, type Call, type RawResponse } from './helpers';
+import { client, failure, raw, type Call, type RawResponse, type Json } from './helpers';
 
 let emu: Emulator;
 let call: Call;
@@ -33,7 +33,7 @@ describe('programmatic faults', () => {
     expect(emu.callCounts().DescribeFlowlogs).toBe(3);
   });
 
-  it("failNext('*') applies to any action and does not perform it", async () => {
+  it("failNext('*') applies to Json action and does not perform it", async () => {
     emu.faults.failNext('*', 1, 'InternalError', 500);
     expect((await failure(call('CreateFlowlog', CREATE))).statusCode).toBe(500);
     expect(emu.flowLogs()).toHaveLength(0);
@@ -136,7 +136,7 @@ describe('the admin endpoint', () => {
     const state = await admin('GET', '/__admin/state');
     expect(state.json.flowLogs).toHaveLength(1);
     expect(state.json.topology.cens[0].cenId).toBe(I.cenId);
-    expect(state.json.projects.map((p: any) => p.name)).toContain(I.foreignProjectName);
+    expect(state.json.projects.map((p: Json) => p.name)).toContain(I.foreignProjectName);
     expect((await admin('GET', '/__admin/counts')).json).toEqual({ CreateFlowlog: 1 });
     const requests = (await admin('GET', '/__admin/requests')).json;
     expect(requests[0]).toMatchObject({ action: 'CreateFlowlog', accessKeyId: emu.accessKeyId, statusCode: 200, params: { CenId: I.cenId } });

@@ -1,5 +1,5 @@
 import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
-import { client, failure, raw, signedV2Query } from './helpers';
+import { client, failure, raw, signedV2Query, type Json } from './helpers';
 
 let emu: Emulator;
 beforeAll(async () => { emu = await startEmulator(); });
@@ -7,7 +7,7 @@ afterAll(() => emu.close());
 
 const R = { RegionId: I.region };
 
-function expectErrorBody(body: any, code: string): void {
+function expectErrorBody(body: Json, code: string): void {
   expect(body).toEqual({
     RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/), HostId: 'cbn.aliyuncs.com', Code: code,
     Message: expect.any(String), Recommend: expect.stringContaining(code),

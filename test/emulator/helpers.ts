@@ -22,8 +22,12 @@ export interface ClientOptions {
   paramsIn?: 'query' | 'body';
 }
 
+/** A JSON body as the emulator answers it: the tests walk it freely, and its shape is what they assert. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 /** A function that calls one action through the real client and returns the JSON body. */
-export type Call = (action: string, params?: ApiParams) => Promise<Record<string, any>>;
+export type Call = (action: string, params?: ApiParams) => Promise<Record<string, Json>>;
 
 export function client(emu: Emulator, opts: ClientOptions = {}): Call {
   const c = new OpenApi(new Config({
@@ -42,21 +46,21 @@ export function client(emu: Emulator, opts: ClientOptions = {}): Call {
       action, version: '2017-09-12', protocol: 'HTTP', pathname: '/', method: opts.method ?? 'POST', authType: 'AK',
       style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
     }), new OpenApiRequest(opts.paramsIn === 'body' ? { body: OpenApiUtil.query(params) } : { query: OpenApiUtil.query(params) }), new RuntimeOptions({}));
-    return res.body as Record<string, any>;
+    return res.body as Record<string, Json>;
   };
 }
 
 /** The error a call rejects with (fails the test if it resolves). */
-export async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; data: any }> {
+export async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; data: Json }> {
   try {
     await p;
   } catch (err) {
-    return err as { code: string; statusCode: number; message: string; data: any };
+    return err as { code: string; statusCode: number; message: string; data: Json };
   }
   throw new Error('Expected the call to fail, but it succeeded');
 }
 
-export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: string; json?: any }
+export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: string; json?: Json }
 
 /** A raw HTTP request, for what the real client would never send. */
 export function raw(emu: Emulator, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
@@ -66,7 +70,7 @@ export function raw(emu: Emulator, opts: { method?: string; path?: string; heade
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        let json: any;
+        let json: Json;
         try { json = JSON.parse(body); } catch { json = undefined; }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
       });

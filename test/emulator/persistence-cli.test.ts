@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
+import { startEmulator, EMULATOR_IDS as I } from '../../src/emulator';
 import { banner, parseCli, UsageError } from '../../src/emulator/cli';
 import { client } from './helpers';
 

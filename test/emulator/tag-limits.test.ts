@@ -1,5 +1,5 @@
 import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
-import { client, failure, raw, signedV2Query, type Call } from './helpers';
+import { client, failure, raw, signedV2Query, type Call, type Json } from './helpers';
 
 let emu: Emulator;
 let call: Call;
@@ -56,7 +56,7 @@ describe('RegionId scopes the Flowlog resources of the tag actions', () => {
 
   it('ListTagResources without ResourceId lists only the region’s flow logs, and every region without RegionId', async () => {
     const list = async (params: Record<string, unknown>): Promise<string[]> =>
-      (await call('ListTagResources', { ResourceType: 'Flowlog', ...params })).TagResources.TagResource.map((t: any) => t.ResourceId);
+      (await call('ListTagResources', { ResourceType: 'Flowlog', ...params })).TagResources.TagResource.map((t: Json) => t.ResourceId);
     expect(await list({ RegionId: I.region })).toEqual([hz]);
     expect(await list({ RegionId: I.region2 })).toEqual([sh]);
     expect((await list({})).sort()).toEqual([hz, sh].sort());
@@ -66,14 +66,14 @@ describe('RegionId scopes the Flowlog resources of the tag actions', () => {
 describe('tags are data: keys named like Object.prototype members', () => {
   const KEYS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
 
-  it.each(KEYS)('a tag key %s is stored, listed, filtered and removed like any other', async (key) => {
+  it.each(KEYS)('a tag key %s is stored, listed, filtered and removed like Json other', async (key) => {
     await call('TagResources', { RegionId: I.region, ResourceType: 'Flowlog', ResourceId: [hz], Tag: [{ Key: key, Value: 'v' }] });
     expect(emu.flowLogs().find((f) => f.FlowLogId === hz)!.Tags.Tag).toContainEqual({ Key: key, Value: 'v' });
     const listed = await call('ListTagResources', { ResourceType: 'Flowlog', Tag: [{ Key: key, Value: 'v' }] });
-    expect(listed.TagResources.TagResource.map((t: any) => t.ResourceId)).toEqual([hz, hz]);
+    expect(listed.TagResources.TagResource.map((t: Json) => t.ResourceId)).toEqual([hz, hz]);
     expect(listed.TagResources.TagResource).toContainEqual({ ResourceId: hz, ResourceType: 'Flowlog', TagKey: key, TagValue: 'v' });
     const described = await call('DescribeFlowlogs', { Tag: [{ Key: key }] });
-    expect(described.FlowLogs.FlowLog.map((f: any) => f.FlowLogId)).toEqual([hz]);
+    expect(described.FlowLogs.FlowLog.map((f: Json) => f.FlowLogId)).toEqual([hz]);
     expect((await call('DescribeFlowlogs', { Tag: [{ Key: key, Value: 'other' }] })).TotalCount).toBe('0');
     await call('UntagResources', { RegionId: I.region, ResourceType: 'Flowlog', ResourceId: [hz], TagKey: [key] });
     expect(emu.flowLogs().find((f) => f.FlowLogId === hz)!.Tags.Tag).toEqual([{ Key: 'site', Value: 'hz' }]);
