@@ -40,6 +40,8 @@ const SMOOTH = 0.8;
 const SLOW_START_STEP = 2;
 /** The deepest single cut. */
 const MIN_CUT = 0.25;
+/** The measured send rate is trusted for a cut once answers have been measured this long. */
+const MEASURE_SETTLE_MS = 1000;
 
 interface Waiter { resolve: (sentAt: number) => void }
 
@@ -61,6 +63,8 @@ export class AdaptiveBudget {
   private measured = 0;
   private measureBucket: number;
   private measureCount = 0;
+  /** When the first answer was measured: the measured rate means little before a second of answers. */
+  private measureStart = Number.NaN;
   /** Answers of the last second: when, and whether throttled (to size a cut to the overload). */
   private recent: { at: number; throttled: boolean }[] = [];
   private readonly lanes: Record<Lane, Waiter[]> = { poll: [], write: [] };
@@ -155,7 +159,10 @@ export class AdaptiveBudget {
     const throttledShare = this.remember(now, true);
     if (timeLeftMs !== undefined && timeLeftMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + timeLeftMs);
     if (sentAt < this.lastCut) return;
-    const base = this.measured > 0 ? Math.min(this.measured, this.fillRate) : this.fillRate;
+    // Cut from what is really sent, once that is known: a first throttle just after a half-second boundary would
+    // otherwise see the handful of answers of a partial first bucket as the rate, and cut to almost nothing.
+    const measuredLongEnough = now - this.measureStart >= MEASURE_SETTLE_MS;
+    const base = measuredLongEnough && this.measured > 0 ? Math.min(this.measured, this.fillRate) : this.fillRate;
     this.slowStart = false;
     this.lastMaxRate = base;
     this.timeWindow = Math.cbrt((base * (1 - BETA)) / SCALE);
@@ -187,6 +194,7 @@ export class AdaptiveBudget {
 
   /** Smoothed requests per second actually sent, in half-second buckets. */
   private measure(now: number): void {
+    if (Number.isNaN(this.measureStart)) this.measureStart = now;
     this.measureCount++;
     const bucket = Math.floor(now / 500);
     if (bucket > this.measureBucket) {

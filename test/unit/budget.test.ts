@@ -136,6 +136,19 @@ describe('AdaptiveBudget', () => {
     expect(budget.rate).toBe(2);
   });
 
+  it('cuts from the rate it sends at when the first throttle comes just after a half-second boundary', async () => {
+    const { clock, budget, takeAll } = setup();
+    await clock.sleep(500 - (clock.now() % 500) - 30); // 30 ms before a boundary of the measuring buckets
+    await takeAll(20); // the starting burst
+    await clock.sleep(20);
+    budget.onSuccess(); // two answers land before the boundary...
+    budget.onSuccess();
+    await clock.sleep(20);
+    budget.onThrottle(clock.now() - 15); // ...and the first throttle just after it
+    // A partial first bucket (three answers) is not the send rate: the cut starts from the rate of the burst.
+    expect(budget.rate).toBeGreaterThan(10);
+  });
+
   it('recovers from a burst of throttles while its requests get no answer (resets), instead of staying at the floor', async () => {
     const { clock, budget } = setup();
     for (let i = 0; i < 6; i++) { // six throttles in a row, each of a request sent after the last cut
