@@ -18,7 +18,7 @@ export interface PollOptions<T, R> {
   transient(err: unknown): boolean;
   /** The gap before the next read, given the time waited so far. */
   gap(waitedMs: number): number;
-  /** The first read's delay, when it should differ from `gap(0)`. */
+  /** The first read's delay, when it should differ from `gap(0)`; no read of this wait is due before it. */
   firstDelayMs?: number;
   /** Epoch ms (from `clock.now()`); the error of `onTimeout` is thrown there. */
   deadline: number;
@@ -35,7 +35,8 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
   const start = clock.now();
   const last: { state?: T; error?: unknown } = {};
   const timeout = () => o.onTimeout({ ...last, waitedMs: clock.now() - start });
-  let dueAt = start + (o.firstDelayMs ?? o.gap(0));
+  const firstDueAt = start + (o.firstDelayMs ?? o.gap(0));
+  let dueAt = firstDueAt;
   for (;;) {
     if (clock.now() >= o.deadline) throw timeout();
     let read: { state: T } | typeof TIMED_OUT | undefined;
@@ -47,7 +48,9 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
     }
     if (read === TIMED_OUT) throw timeout();
     const now = clock.now();
-    dueAt = now + o.gap(now - start);
+    // A read may be answered before it is due (a shared status loop's scan serves every waiter): that answer is
+    // a bonus, and does not bring the next read before the first one this wait planned.
+    dueAt = Math.max(firstDueAt, now + o.gap(now - start));
     if (read === undefined) continue;
     last.state = read.state;
     last.error = undefined;

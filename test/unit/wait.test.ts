@@ -240,12 +240,43 @@ describe('waitForStatus', () => {
     expect(lines[0]).toMatch(/^flowlog-abc: not found \(/);
   });
 
-  it('once the CEN has shown three transitions of a kind, first reads at 80% of the shortest', async () => {
+  it('once the CEN has shown three transitions of a kind, first reads when the shortest of them was seen done', async () => {
     const { loop, wait, reads } = setup((at) => (at >= 11_000 ? 'Active' : 'Creating'));
     for (const ms of [12_000, 10_000, 15_000]) loop.recordDuration('create', ms);
     await expect(wait('Active', { kind: 'create' })).resolves.toMatchObject({ Status: 'Active' });
-    expect(reads[0]).toBe(8000);
-    expect(reads.length).toBeLessThanOrEqual(5);
+    expect(reads[0]).toBe(10_000);
+    expect(reads.length).toBeLessThanOrEqual(3);
+  });
+
+  it('a wait the loop answers early (another wait\'s scan) still reads no sooner than it planned', async () => {
+    // Three flow logs on one CEN; two waits at once make the loop scan, and a scan answers every waiting flow log.
+    // `old` and `old2` are not of a learned kind and become Active at 3 s; `young` starts at 2 s, is of a kind
+    // that takes 10 s, and is Active at 12.5 s.
+    const clock = new FakeClock();
+    const api = new FakeCenApi();
+    const budget = new AdaptiveBudget({}, clock);
+    const loop = new StatusLoop(api, budget, 'cn-hangzhou', 'cen-1', clock);
+    const reads: number[] = [];
+    api.add({ FlowLogId: 'flowlog-old', CenId: 'cen-1', Status: 'Creating' });
+    api.add({ FlowLogId: 'flowlog-old2', CenId: 'cen-1', Status: 'Creating' });
+    api.add({ FlowLogId: 'flowlog-young', CenId: 'cen-1', Status: 'Creating' });
+    api.onCall = (method) => {
+      if (method !== 'describeFlowlogs') return;
+      reads.push(clock.elapsed());
+      if (clock.elapsed() >= 3000) for (const id of ['flowlog-old', 'flowlog-old2']) api.flowLogs.get(id)!.Status = 'Active';
+      if (clock.elapsed() >= 12_500) api.flowLogs.get('flowlog-young')!.Status = 'Active';
+    };
+    for (let i = 0; i < 3; i++) loop.recordDuration('create', 10_000);
+    const wait = (id: string, kind?: string) => waitForStatus({ loop, flowLogId: id, want: 'Active', deadline: clock.now() + 60_000, clock, kind });
+    const old = Promise.all([wait('flowlog-old'), wait('flowlog-old2')]);
+    await clock.sleep(2000);
+    const young = wait('flowlog-young', 'create');
+    await old;
+    const oldDone = clock.elapsed();
+    await young;
+    // The old wait's reads answered the young one early; after it, the young one reads at its planned 10 s
+    // (12 s on the clock) and once more, instead of every 250 ms from 3 s on.
+    expect(reads.filter((t) => t > oldDone)).toEqual([12_000, 12_900]);
   });
 
   it('reads at the usual cadence for a kind it has not learned, and learns from the waits it ends', async () => {
