@@ -65,15 +65,6 @@ export interface WaitOptions {
 const PROGRESS_EVERY_MS = 5000;
 /** Gap as a share of the time waited: the read after activation comes within this share of it. */
 const GAP_SHARE = 0.09;
-/**
- * The first read of a wait of a kind seen before comes at this share of its shortest recent time: when the
- * fastest recent one was seen done. That time is its true duration plus at most one gap (≤ 9 %), so a wait
- * as fast as the fastest recent one still ends within the overshoot target, and most waits of a steady service
- * need one read. (At 0.8, eight creates started in turn under `pulumi up`'s default parallelism kept the loop
- * reading every 250 ms: their windows of reads overlapped.)
- */
-const LEARNED_SHARE = 1;
-
 /** The gap before the next read of a wait that has lasted `waitedMs`. */
 export function nextGapMs(waitedMs: number, minGapMs = 250, maxGapMs = 5000): number {
   return Math.min(maxGapMs, Math.max(minGapMs, GAP_SHARE * waitedMs));
@@ -107,7 +98,11 @@ export async function waitForStatus(opts: WaitOptions): Promise<ApiFlowLog | und
     clock,
     deadline: opts.deadline,
     gap,
-    firstDelayMs: learned === undefined ? undefined : Math.max(gap(0), LEARNED_SHARE * learned),
+    // A wait of a kind seen before first reads when the fastest recent one was seen done. That time is its true
+    // duration plus at most one gap (≤ 9 %), so a wait as fast as the fastest recent one still ends within the
+    // overshoot target, and most waits of a steady service need one read. (Reading from 80 % of it, eight creates
+    // started in turn under `pulumi up`'s default parallelism kept the loop reading every 250 ms.)
+    firstDelayMs: learned === undefined ? undefined : Math.max(gap(0), learned),
     read: (dueAt) => loop.observe(flowLogId, dueAt, opts.transitRouterId, opts.cenId),
     transient: isRetryable,
     accept: (flowLog, waitedMs) => {
