@@ -75,7 +75,6 @@ export class StatusLoop {
     private readonly api: CenApi,
     private readonly budget: AdaptiveBudget,
     readonly regionId: string,
-    readonly cenId: string | undefined,
     private readonly clock: Clock = systemClock,
     options: StatusLoopOptions = {},
   ) {
@@ -109,7 +108,7 @@ export class StatusLoop {
    * The flow log as seen by a DescribeFlowlogs started after this call, no
    * later than `dueAt` (sooner when another ask's poll can serve it too).
    */
-  observe(id: string, dueAt: number, transitRouterId?: string, cenId: string | undefined = this.cenId): Promise<Observation> {
+  observe(id: string, dueAt: number, transitRouterId?: string, cenId?: string): Promise<Observation> {
     return new Promise((resolve, reject) => {
       this.asks.push({ id, transitRouterId, cenId, dueAt, resolve, reject });
       this.schedule();

@@ -50,7 +50,7 @@ export class Account {
   loop(regionId: string): StatusLoop {
     let loop = this.loops.get(regionId);
     if (!loop) {
-      loop = new StatusLoop(this.base, this.budget, regionId, undefined, this.clock);
+      loop = new StatusLoop(this.base, this.budget, regionId, this.clock);
       this.loops.set(regionId, loop);
     }
     return loop;

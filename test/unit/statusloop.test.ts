@@ -22,9 +22,12 @@ function setup(opts: { count?: number; status?: string; pageSize?: number } = {}
     api.add({ FlowLogId: id(i), CenId: CEN, TransitRouterId: TR, Status: opts.status ?? 'Active' });
   }
   const budget = new AdaptiveBudget({}, clock);
-  const loop = new StatusLoop(api, budget, REGION, CEN, clock, opts.pageSize === undefined ? {} : { pageSize: opts.pageSize });
+  const loop = new StatusLoop(api, budget, REGION, clock, opts.pageSize === undefined ? {} : { pageSize: opts.pageSize });
+  /** An ask for a flow log of the CEN every test flow log is on. */
+  const observe = (flowLogId: string, dueAt: number, transitRouterId?: string): Promise<Observation> =>
+    loop.observe(flowLogId, dueAt, transitRouterId, CEN);
   const describes = () => api.calls.filter((c) => c.method === 'describeFlowlogs').map((c) => c.req as DescribeFlowlogsRequest);
-  return { clock, api, budget, loop, describes };
+  return { clock, api, budget, loop, observe, describes };
 }
 
 /** Tracks how many DescribeFlowlogs are in flight, each taking `latencyMs` of virtual time. */
@@ -43,27 +46,27 @@ function withLatency(api: FakeCenApi, clock: FakeClock, latencyMs: number) {
 
 describe('StatusLoop', () => {
   it('reads one due ask by its FlowLogId', async () => {
-    const { clock, loop, describes } = setup({ count: 30 });
-    await expect(loop.observe(id(7), clock.now(), TR)).resolves.toMatchObject({ FlowLogId: id(7), Status: 'Active' });
+    const { clock, describes, observe } = setup({ count: 30 });
+    await expect(observe(id(7), clock.now(), TR)).resolves.toMatchObject({ FlowLogId: id(7), Status: 'Active' });
     expect(describes()).toEqual([expect.objectContaining({ RegionId: REGION, CenId: CEN, FlowLogId: id(7) })]);
   });
 
   it('resolves undefined for an id the service does not know', async () => {
-    const { clock, loop } = setup({ count: 3 });
-    await expect(loop.observe('flowlog-missing', clock.now())).resolves.toBeUndefined();
+    const { clock, observe } = setup({ count: 3 });
+    await expect(observe('flowlog-missing', clock.now())).resolves.toBeUndefined();
   });
 
   it('polls no sooner than the ask is due', async () => {
-    const { clock, loop, describes } = setup({ count: 1 });
-    const seen = loop.observe(id(0), clock.now() + 700).then(() => clock.elapsed());
+    const { clock, describes, observe } = setup({ count: 1 });
+    const seen = observe(id(0), clock.now() + 700).then(() => clock.elapsed());
     await expect(seen).resolves.toBe(700);
     expect(describes()).toHaveLength(1);
   });
 
   it('serves many due asks with one scan of the CEN, paged by 50, filtered by their transit router', async () => {
-    const { clock, loop, describes } = setup({ count: 120 });
+    const { clock, describes, observe } = setup({ count: 120 });
     const asked = Array.from({ length: 60 }, (_, i) => id(i * 2));
-    const seen = await Promise.all(asked.map((x) => loop.observe(x, clock.now(), TR)));
+    const seen = await Promise.all(asked.map((x) => observe(x, clock.now(), TR)));
     expect(seen.map((f) => f?.FlowLogId)).toEqual(asked);
     const calls = describes();
     expect(calls).toHaveLength(3);
@@ -73,17 +76,17 @@ describe('StatusLoop', () => {
   });
 
   it('does not filter a scan by transit router when the asks name different ones', async () => {
-    const { clock, api, loop, describes } = setup({ count: 3 });
+    const { clock, api, describes, observe } = setup({ count: 3 });
     api.add({ FlowLogId: 'flowlog-other-tr', CenId: CEN, TransitRouterId: 'tr-2' });
-    const seen = await Promise.all([loop.observe(id(0), clock.now(), TR), loop.observe('flowlog-other-tr', clock.now(), 'tr-2')]);
+    const seen = await Promise.all([observe(id(0), clock.now(), TR), observe('flowlog-other-tr', clock.now(), 'tr-2')]);
     expect(seen.map((f) => f?.FlowLogId)).toEqual([id(0), 'flowlog-other-tr']);
     expect(describes()).toHaveLength(1);
     expect(describes()[0]!.TransitRouterId).toBeUndefined();
   });
 
   it('gives each ask its own flow log, undefined only for the ones that are not there', async () => {
-    const { clock, loop } = setup({ count: 45 });
-    const [a, b, c] = await Promise.all([loop.observe(id(1), clock.now()), loop.observe(id(3), clock.now()), loop.observe('nope', clock.now())]);
+    const { clock, observe } = setup({ count: 45 });
+    const [a, b, c] = await Promise.all([observe(id(1), clock.now()), observe(id(3), clock.now()), observe('nope', clock.now())]);
     expect([a?.FlowLogId, b?.FlowLogId, c]).toEqual([id(1), id(3), undefined]);
   });
 
@@ -95,14 +98,14 @@ describe('StatusLoop', () => {
     [3, 3, 'scan'],
     [40, 3, 'scan'],
   ])('with %i due asks on a CEN of 3 pages, makes %i calls (%s)', async (due, calls, mode) => {
-    const { clock, loop, describes } = setup({ count: 120 });
-    await Promise.all([loop.observe(id(0), clock.now()), loop.observe(id(1), clock.now())]); // counts the CEN
+    const { clock, describes, observe } = setup({ count: 120 });
+    await Promise.all([observe(id(0), clock.now()), observe(id(1), clock.now())]); // counts the CEN
     await clock.sleep(5000);
     const before = describes().length;
-    const later = loop.observe(id(100), clock.now() + 60_000); // not due yet
+    const later = observe(id(100), clock.now() + 60_000); // not due yet
     let laterServed = false;
     void later.then(() => { laterServed = true; });
-    const seen = await Promise.all(Array.from({ length: due }, (_, i) => loop.observe(id(10 + i), clock.now())));
+    const seen = await Promise.all(Array.from({ length: due }, (_, i) => observe(id(10 + i), clock.now())));
     expect(seen.map((f) => f?.FlowLogId)).toEqual(Array.from({ length: due }, (_, i) => id(10 + i)));
     const made = describes().slice(before);
     expect(made).toHaveLength(calls);
@@ -114,14 +117,14 @@ describe('StatusLoop', () => {
   });
 
   it('confirms by id an id a shifting scan missed before it reports it gone', async () => {
-    const { clock, api, loop, describes } = setup({ count: 60 });
+    const { clock, api, describes, observe } = setup({ count: 60 });
     // Another flow log disappears between the two pages: everything after it moves up one place,
     // so flowlog-050 moves from page 2 to page 1 and no page returns it.
     api.onCall = (method, req) => {
       if (method === 'describeFlowlogs' && (req as DescribeFlowlogsRequest).PageNumber === 2) api.flowLogs.delete(id(0));
     };
     const [moved, kept, gone] = await Promise.all([
-      loop.observe(id(50), clock.now()), loop.observe(id(10), clock.now()), loop.observe('flowlog-gone', clock.now()),
+      observe(id(50), clock.now()), observe(id(10), clock.now()), observe('flowlog-gone', clock.now()),
     ]);
     expect(moved).toMatchObject({ FlowLogId: id(50), Status: 'Active' });
     expect(kept).toMatchObject({ FlowLogId: id(10) });
@@ -131,12 +134,12 @@ describe('StatusLoop', () => {
   });
 
   it('keeps at most one DescribeFlowlogs in flight, whatever the asks', async () => {
-    const { clock, api, loop } = setup({ count: 130 });
+    const { clock, api, observe } = setup({ count: 130 });
     const latency = withLatency(api, clock, 300);
     const asks: Promise<Observation>[] = [];
     for (let round = 0; round < 20; round++) {
-      for (let i = 0; i < (round % 4) * 10 + 1; i++) asks.push(loop.observe(id((round * 7 + i) % 130), clock.now() + (i % 3) * 100));
-      asks.push(loop.observe(`flowlog-gone-${round}`, clock.now()));
+      for (let i = 0; i < (round % 4) * 10 + 1; i++) asks.push(observe(id((round * 7 + i) % 130), clock.now() + (i % 3) * 100));
+      asks.push(observe(`flowlog-gone-${round}`, clock.now()));
       await clock.sleep(170);
     }
     const seen = await Promise.all(asks);
@@ -146,7 +149,7 @@ describe('StatusLoop', () => {
   });
 
   it('answers an ask made while a read is in flight with a later read, never an older one', async () => {
-    const { clock, api, loop } = setup({ count: 1, status: 'Creating' });
+    const { clock, api, observe } = setup({ count: 1, status: 'Creating' });
     // Each read takes 300 ms and answers with the state when it was sent; the flow log turns Active at 50 ms.
     const starts: number[] = [];
     let inFlight = 0;
@@ -160,9 +163,9 @@ describe('StatusLoop', () => {
       inFlight--;
       api.flowLogs.get(id(0))!.Status = status;
     };
-    const first = loop.observe(id(0), clock.now()).then((f) => ({ f, at: clock.elapsed() }));
+    const first = observe(id(0), clock.now()).then((f) => ({ f, at: clock.elapsed() }));
     await clock.sleep(100);
-    const second = loop.observe(id(0), clock.now()).then((f) => ({ f, at: clock.elapsed() }));
+    const second = observe(id(0), clock.now()).then((f) => ({ f, at: clock.elapsed() }));
     const [a, b] = await Promise.all([first, second]);
     expect(a.f?.Status).toBe('Creating');
     expect(b.f?.Status).toBe('Active');
@@ -172,7 +175,7 @@ describe('StatusLoop', () => {
   });
 
   it('while writes wait in the budget, keeps its polls to a small share; once they are done, polls more often', async () => {
-    const { clock, api, budget, loop } = setup({ count: 20, status: 'Creating' });
+    const { clock, api, budget, observe } = setup({ count: 20, status: 'Creating' });
     const pollTimes: number[] = [];
     api.onCall = (method) => {
       if (method === 'describeFlowlogs') pollTimes.push(clock.elapsed());
@@ -184,7 +187,7 @@ describe('StatusLoop', () => {
     const answers = new Map<string, number[]>();
     const waiter = async (fid: string) => {
       while (clock.elapsed() < writesDoneAt + 2000) {
-        await loop.observe(fid, clock.now() + 250);
+        await observe(fid, clock.now() + 250);
         answers.set(fid, [...(answers.get(fid) ?? []), clock.elapsed()]);
       }
     };
@@ -203,27 +206,27 @@ describe('StatusLoop', () => {
   });
 
   it('rejects every ask a failed read served, and serves later asks', async () => {
-    const { clock, api, loop } = setup({ count: 3 });
+    const { clock, api, observe } = setup({ count: 3 });
     api.failNext('describeFlowlogs', apiError('Throttling.User'));
-    const results = await Promise.allSettled([loop.observe(id(0), clock.now()), loop.observe(id(1), clock.now())]);
+    const results = await Promise.allSettled([observe(id(0), clock.now()), observe(id(1), clock.now())]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'Throttling.User' });
-    await expect(loop.observe(id(2), clock.now())).resolves.toMatchObject({ FlowLogId: id(2) });
+    await expect(observe(id(2), clock.now())).resolves.toMatchObject({ FlowLogId: id(2) });
   });
 
   it('tells the budget about a throttled poll', async () => {
-    const { clock, api, budget, loop } = setup({ count: 1 });
+    const { clock, api, budget, observe } = setup({ count: 1 });
     api.failNext('describeFlowlogs', apiError('Throttling.User'));
     await clock.sleep(100);
-    await expect(loop.observe(id(0), clock.now())).rejects.toMatchObject({ code: 'Throttling.User' });
+    await expect(observe(id(0), clock.now())).rejects.toMatchObject({ code: 'Throttling.User' });
     expect(budget.rate).toBeLessThan(20);
   });
 
   it('falls back to pages of 20 when the service refuses 50, and no ask loses its answer', async () => {
-    const { clock, api, loop, describes } = setup({ count: 30 });
+    const { clock, api, describes, observe } = setup({ count: 30 });
     api.maxPageSize = 20;
-    const first = await Promise.allSettled([loop.observe(id(0), clock.now()), loop.observe(id(25), clock.now())]);
-    const second = await Promise.all([loop.observe(id(1), clock.now()), loop.observe(id(26), clock.now())]);
+    const first = await Promise.allSettled([observe(id(0), clock.now()), observe(id(25), clock.now())]);
+    const second = await Promise.all([observe(id(1), clock.now()), observe(id(26), clock.now())]);
     expect(second.map((f) => f?.FlowLogId)).toEqual([id(1), id(26)]);
     const scans = describes().filter((c) => c.PageSize !== undefined);
     expect(scans[0]!.PageSize).toBe(50);
@@ -234,16 +237,16 @@ describe('StatusLoop', () => {
   });
 
   it('does not fall back on another error of a scan', async () => {
-    const { clock, api, loop, describes } = setup({ count: 30 });
+    const { clock, api, describes, observe } = setup({ count: 30 });
     api.failNext('describeFlowlogs', networkError('ECONNRESET'));
-    await Promise.allSettled([loop.observe(id(0), clock.now()), loop.observe(id(25), clock.now())]);
-    await Promise.all([loop.observe(id(1), clock.now()), loop.observe(id(26), clock.now())]);
+    await Promise.allSettled([observe(id(0), clock.now()), observe(id(25), clock.now())]);
+    await Promise.all([observe(id(1), clock.now()), observe(id(26), clock.now())]);
     expect(describes().filter((c) => c.PageSize !== undefined).every((c) => c.PageSize === 50)).toBe(true);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects the page size %p with a message naming it', (pageSize) => {
     const clock = new FakeClock();
-    expect(() => new StatusLoop(new FakeCenApi(), new AdaptiveBudget({}, clock), REGION, CEN, clock, { pageSize }))
+    expect(() => new StatusLoop(new FakeCenApi(), new AdaptiveBudget({}, clock), REGION, clock, { pageSize }))
       .toThrow(`Expected \`pageSize\` to be a positive integer, got ${String(pageSize)}`);
   });
 

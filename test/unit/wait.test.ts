@@ -77,7 +77,7 @@ function setup(statusAt: (elapsed: number) => string | undefined = () => 'Creati
   const api = new FakeCenApi();
   const reads: number[] = [];
   const budget = new AdaptiveBudget({}, clock);
-  const loop = new StatusLoop(api, budget, 'cn-hangzhou', 'cen-1', clock);
+  const loop = new StatusLoop(api, budget, 'cn-hangzhou', clock);
   api.add({ FlowLogId: FL, CenId: 'cen-1', Status: statusAt(0) });
   api.onCall = (method) => {
     if (method !== 'describeFlowlogs') return;
@@ -87,7 +87,7 @@ function setup(statusAt: (elapsed: number) => string | undefined = () => 'Creati
     else if (api.flowLogs.has(FL)) api.flowLogs.get(FL)!.Status = status;
   };
   const wait = (want: WantedState, more: Partial<WaitOptions> = {}) =>
-    waitForStatus({ loop, flowLogId: FL, want, deadline: clock.now() + 600_000, clock, ...more });
+    waitForStatus({ loop, flowLogId: FL, cenId: 'cen-1', want, deadline: clock.now() + 600_000, clock, ...more });
   return { clock, api, loop, reads, wait };
 }
 
@@ -255,7 +255,7 @@ describe('waitForStatus', () => {
     const clock = new FakeClock();
     const api = new FakeCenApi();
     const budget = new AdaptiveBudget({}, clock);
-    const loop = new StatusLoop(api, budget, 'cn-hangzhou', 'cen-1', clock);
+    const loop = new StatusLoop(api, budget, 'cn-hangzhou', clock);
     const reads: number[] = [];
     api.add({ FlowLogId: 'flowlog-old', CenId: 'cen-1', Status: 'Creating' });
     api.add({ FlowLogId: 'flowlog-old2', CenId: 'cen-1', Status: 'Creating' });
@@ -267,7 +267,7 @@ describe('waitForStatus', () => {
       if (clock.elapsed() >= 12_500) api.flowLogs.get('flowlog-young')!.Status = 'Active';
     };
     for (let i = 0; i < 3; i++) loop.recordDuration('create', 10_000);
-    const wait = (id: string, kind?: string) => waitForStatus({ loop, flowLogId: id, want: 'Active', deadline: clock.now() + 60_000, clock, kind });
+    const wait = (id: string, kind?: string) => waitForStatus({ loop, flowLogId: id, cenId: 'cen-1', want: 'Active', deadline: clock.now() + 60_000, clock, kind });
     const old = Promise.all([wait('flowlog-old'), wait('flowlog-old2')]);
     await clock.sleep(2000);
     const young = wait('flowlog-young', 'create');
