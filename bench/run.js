@@ -51,8 +51,11 @@ function rootLabel(root) {
 async function main() {
   const opts = readOptions();
   const machine = {
-    cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, pulumi: `Pulumi CLI ${cliVersion(opts.pulumiRoot)}`,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    pulumi: `Pulumi CLI ${cliVersion(opts.pulumiRoot)}`,
   };
   const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot, emulatorLabel: rootLabel(opts.emulatorRoot) };
   const results = readJson(RESULTS);
@@ -74,8 +77,14 @@ async function main() {
     const loadBefore = os.loadavg()[0].toFixed(2);
     const data = await sections[name](opts);
     const meta = {
-      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), machine, root, repeat: opts.repeat[name], capFactor: opts.capFactor,
-      loadBefore, loadAfter: os.loadavg()[0].toFixed(2), minutes: Number(((Date.now() - started) / 60000).toFixed(1)),
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      machine,
+      root,
+      repeat: opts.repeat[name],
+      capFactor: opts.capFactor,
+      loadBefore,
+      loadAfter: os.loadavg()[0].toFixed(2),
+      minutes: Number(((Date.now() - started) / 60000).toFixed(1)),
     };
     results.sections[name] = { meta, data };
     writeJson(RESULTS, results);

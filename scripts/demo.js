@@ -24,7 +24,10 @@ const DEMO_DIR = path.join(ROOT, '.demo');
 const STACK = 'dev';
 /** Throwaway: it only encrypts the demo stack's secrets in .demo/pulumi-state. */
 const DEMO_PASSPHRASE = 'cen-flowlog-demo-not-a-secret';
-const CLI_BIN = path.join(process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', require('@pulumi/pulumi/package.json').version), 'bin');
+const CLI_BIN = path.join(
+  process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', require('@pulumi/pulumi/package.json').version),
+  'bin',
+);
 const COMMANDS = ['up', 'preview', 'refresh', 'destroy', 'config'];
 
 class DemoError extends Error {}
@@ -54,18 +57,32 @@ function ensureBuilt() {
 function ensureCli() {
   run('bash', [path.join(ROOT, 'scripts', 'get-pulumi.sh')], process.env, 'Getting the Pulumi CLI (scripts/get-pulumi.sh)');
   if (!fs.existsSync(path.join(CLI_BIN, 'pulumi'))) {
-    throw new DemoError(`scripts/get-pulumi.sh succeeded but ${CLI_BIN}/pulumi is missing; set PULUMI_CLI_ROOT to where it installed the CLI.`);
+    throw new DemoError(
+      `scripts/get-pulumi.sh succeeded but ${CLI_BIN}/pulumi is missing; set PULUMI_CLI_ROOT to where it installed the CLI.`,
+    );
   }
 }
 
 /** Starts dist/emulator/cli.js on a free port; resolves with its endpoint once it listens. */
 function startEmulator() {
   fs.mkdirSync(DEMO_DIR, { recursive: true });
-  const child = spawn(process.execPath, [
-    path.join(ROOT, 'dist', 'emulator', 'cli.js'), '--port', '0',
-    '--state-file', path.join(DEMO_DIR, 'emulator-state.json'),
-    '--create-delay-ms', '3000', '--modify-delay-ms', '2000', '--delete-delay-ms', '2000',
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'dist', 'emulator', 'cli.js'),
+      '--port',
+      '0',
+      '--state-file',
+      path.join(DEMO_DIR, 'emulator-state.json'),
+      '--create-delay-ms',
+      '3000',
+      '--modify-delay-ms',
+      '2000',
+      '--delete-delay-ms',
+      '2000',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('error', reject);
@@ -112,25 +129,28 @@ async function printFlowLogs(endpoint) {
   console.log(`\nFlow logs in the emulator (${flowLogs.length}):`);
   for (const fl of flowLogs) {
     const scope = fl.TransitRouterAttachmentId ? `attachment ${fl.TransitRouterAttachmentId}` : `transit router ${fl.TransitRouterId}`;
-    console.log(`  ${fl.FlowLogId}  ${fl.Status.padEnd(8)} ${JSON.stringify(fl.FlowLogName ?? '')} on ${scope}, every ${fl.Interval}s -> ${fl.ProjectName}/${fl.LogStoreName}`);
+    console.log(
+      `  ${fl.FlowLogId}  ${fl.Status.padEnd(8)} ${JSON.stringify(fl.FlowLogName ?? '')} on ${scope}, every ${fl.Interval}s -> ${fl.ProjectName}/${fl.LogStoreName}`,
+    );
   }
 }
 
 function nextSteps(command) {
-  const lines = command === 'destroy'
-    ? ['The flow logs are gone. `npm run demo` creates them again.']
-    : [
-      'Try a change (stack config of the demo stack, or edit examples/demo/index.ts):',
-      '  npm run demo -- config set flowLogName core-transit-router   # updates in place (same id)',
-      '  npm run demo -- config set interval 600                      # updates both in place',
-      '  npm run demo -- config set vpcStatus Inactive                # deactivates the VPC flow log',
-      '  npm run demo -- config set projectName cen-flowlog-demo-2    # replaces both flow logs',
-      'then:',
-      '  npm run demo                # previews the change, then applies it',
-      '  npm run demo -- preview     # only the preview',
-      '  npm run demo -- refresh     # compare the state with the emulator',
-      '  npm run demo -- destroy     # delete the flow logs',
-    ];
+  const lines =
+    command === 'destroy'
+      ? ['The flow logs are gone. `npm run demo` creates them again.']
+      : [
+          'Try a change (stack config of the demo stack, or edit examples/demo/index.ts):',
+          '  npm run demo -- config set flowLogName core-transit-router   # updates in place (same id)',
+          '  npm run demo -- config set interval 600                      # updates both in place',
+          '  npm run demo -- config set vpcStatus Inactive                # deactivates the VPC flow log',
+          '  npm run demo -- config set projectName cen-flowlog-demo-2    # replaces both flow logs',
+          'then:',
+          '  npm run demo                # previews the change, then applies it',
+          '  npm run demo -- preview     # only the preview',
+          '  npm run demo -- refresh     # compare the state with the emulator',
+          '  npm run demo -- destroy     # delete the flow logs',
+        ];
   console.log(`\n${lines.join('\n')}`);
 }
 
@@ -148,7 +168,9 @@ async function main() {
     return;
   }
   let emu;
-  const stop = () => { void stopEmulator(emu).then(() => process.exit(130)); };
+  const stop = () => {
+    void stopEmulator(emu).then(() => process.exit(130));
+  };
   process.once('SIGINT', stop);
   try {
     emu = await startEmulator();

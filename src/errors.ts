@@ -10,72 +10,187 @@ export interface ErrorHelp {
   fix: string;
 }
 
-const RETRIED = 'The provider retries this with backoff until the operation\'s timeout; if it persists,';
+const RETRIED = "The provider retries this with backoff until the operation's timeout; if it persists,";
 const REFRESH = 'Run `pulumi refresh` to re-read the flow log, then `pulumi up` again.';
-const CREDS = 'Set the stack config `alicloud:accessKey` and `alicloud:secretKey` (`pulumi config set --secret`), ' +
+const CREDS =
+  'Set the stack config `alicloud:accessKey` and `alicloud:secretKey` (`pulumi config set --secret`), ' +
   'or the ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or `alicloud:profile`.';
 
 /** Help for every code the CEN flow-log API, its gateway, or the network is known to produce. */
 export const ERROR_HELP: Readonly<Record<string, ErrorHelp>> = {
   // The CreateFlowlog error table.
-  ProjectOrLogstoreNotExist: { why: 'The Simple Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName`, and that Log Service is activated in this region.' },
-  SourceProjectNotExist: { why: 'The source Log Service project or Logstore does not exist.', fix: 'Check `projectName` and `logStoreName` and that they are in the flow log\'s region.' },
-  'OperationUnsupported.action': { why: 'The action is not supported in this region, or the transit router is not Enterprise Edition.', fix: 'Use an Enterprise Edition transit router in a region that supports transit-router flow logs.' },
-  OperationUnsupported: { why: 'The operation is not supported for this resource (flow logs need an Enterprise Edition transit router).', fix: 'Use an Enterprise Edition transit router in a region that supports flow logs.' },
-  RuleExist: { why: 'An equivalent rule already exists.', fix: 'Remove the duplicate configuration, or adopt the existing flow log with the `adopt` input (README "Adoption").' },
-  'QuotaExceeded.FlowlogCount': { why: 'The account has reached its flow-log quota.', fix: 'Delete unused flow logs or request a higher quota in the Quota Center, then run `pulumi up` again.' },
-  'InvalidFlowlogId.exist': { why: 'This CEN instance (or transit router) already has a flow log.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
-  'Flowlog.AlreayExist': { why: 'The transit router or attachment already has a flow log; only one is allowed.', fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.' },
-  'IllegalParam.TransitRouterAttachmentId': { why: 'The attachment ID is not valid for this transit router.', fix: 'Check `transitRouterAttachmentId` belongs to `transitRouterId` and the CEN instance.' },
-  'InvalidTransitRouterAttachmentId.NotFound': { why: 'The transit router attachment does not exist.', fix: 'Check `transitRouterAttachmentId` and the region; omit it for a flow log on the whole transit router.' },
-  'IncorrectStatus.flowlog': { why: 'The flow log is mid-transition (Creating, Modifying or Deleting); only queries are allowed.', fix: `${RETRIED} check the flow log in the console and ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
-  'InvalidOperation.TransitRouterNotExist': { why: 'The transit router does not exist in this region.', fix: 'Check `transitRouterId`, `cenId` and `regionId`.' },
-  'IncorrectStatus.TransitRouterAttachmentId': { why: 'The attachment is in an unstable state.', fix: 'Wait until the attachment is Attached, then run `pulumi up` again.' },
-  ProjectExist: { why: 'The Log Service project name is taken (project names are unique per region, across accounts).', fix: 'Choose another `projectName`.' },
-  'InvalidParameter.ProjectName': { why: 'The project name is invalid or belongs to another region.', fix: 'Use 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, in the flow log\'s region.' },
-  'IncorrectStatus.TrFlowlog': { why: 'The transit router\'s flow log is mid-transition; only queries are allowed.', fix: `${RETRIED} ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}` },
-  'OperationInvalid.IncompatibleFlowlogExist': { why: 'An incompatible flow-log configuration exists on this transit router.', fix: 'Delete the other flow log (or adopt it with `adopt`), then run `pulumi up` again.' },
-  'InvalidParameter.LogFormatString': { why: 'The log format is invalid.', fix: 'Set `logFormatString` to `${f1}${f2}...` starting with `${srcaddr}${dstaddr}${bytes}`, or leave it unset for all fields.' },
-  'InvalidParameter.LogStoreName': { why: 'The Logstore name is invalid.', fix: 'Use 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.' },
-  'OperationFailed.InvalidLogInfo': { why: 'The Log Service information is invalid, or Log Service is not activated.', fix: 'Check `projectName` and `logStoreName`, and activate Log Service for the account.' },
-  'IncorrectStatus.TransitRouterInstance': { why: 'The transit router is in an invalid state.', fix: 'Wait until the transit router is Active, then run `pulumi up` again.' },
-  InvalidParameter: { why: 'A parameter has an invalid value.', fix: 'Check the resource inputs against the rules in the README (names, interval 60 or 600, tags).' },
-  Unauthorized: { why: 'The AccessKey is not authorized for this operation.', fix: 'Grant the RAM user the cen:*Flowlog* actions (e.g. AliyunCENFullAccess) or use other credentials.' },
+  ProjectOrLogstoreNotExist: {
+    why: 'The Simple Log Service project or Logstore does not exist.',
+    fix: 'Check `projectName` and `logStoreName`, and that Log Service is activated in this region.',
+  },
+  SourceProjectNotExist: {
+    why: 'The source Log Service project or Logstore does not exist.',
+    fix: "Check `projectName` and `logStoreName` and that they are in the flow log's region.",
+  },
+  'OperationUnsupported.action': {
+    why: 'The action is not supported in this region, or the transit router is not Enterprise Edition.',
+    fix: 'Use an Enterprise Edition transit router in a region that supports transit-router flow logs.',
+  },
+  OperationUnsupported: {
+    why: 'The operation is not supported for this resource (flow logs need an Enterprise Edition transit router).',
+    fix: 'Use an Enterprise Edition transit router in a region that supports flow logs.',
+  },
+  RuleExist: {
+    why: 'An equivalent rule already exists.',
+    fix: 'Remove the duplicate configuration, or adopt the existing flow log with the `adopt` input (README "Adoption").',
+  },
+  'QuotaExceeded.FlowlogCount': {
+    why: 'The account has reached its flow-log quota.',
+    fix: 'Delete unused flow logs or request a higher quota in the Quota Center, then run `pulumi up` again.',
+  },
+  'InvalidFlowlogId.exist': {
+    why: 'This CEN instance (or transit router) already has a flow log.',
+    fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.',
+  },
+  'Flowlog.AlreayExist': {
+    why: 'The transit router or attachment already has a flow log; only one is allowed.',
+    fix: 'Adopt the existing flow log with the `adopt` input (README "Adoption"), or delete it first.',
+  },
+  'IllegalParam.TransitRouterAttachmentId': {
+    why: 'The attachment ID is not valid for this transit router.',
+    fix: 'Check `transitRouterAttachmentId` belongs to `transitRouterId` and the CEN instance.',
+  },
+  'InvalidTransitRouterAttachmentId.NotFound': {
+    why: 'The transit router attachment does not exist.',
+    fix: 'Check `transitRouterAttachmentId` and the region; omit it for a flow log on the whole transit router.',
+  },
+  'IncorrectStatus.flowlog': {
+    why: 'The flow log is mid-transition (Creating, Modifying or Deleting); only queries are allowed.',
+    fix: `${RETRIED} check the flow log in the console and ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}`,
+  },
+  'InvalidOperation.TransitRouterNotExist': {
+    why: 'The transit router does not exist in this region.',
+    fix: 'Check `transitRouterId`, `cenId` and `regionId`.',
+  },
+  'IncorrectStatus.TransitRouterAttachmentId': {
+    why: 'The attachment is in an unstable state.',
+    fix: 'Wait until the attachment is Attached, then run `pulumi up` again.',
+  },
+  ProjectExist: {
+    why: 'The Log Service project name is taken (project names are unique per region, across accounts).',
+    fix: 'Choose another `projectName`.',
+  },
+  'InvalidParameter.ProjectName': {
+    why: 'The project name is invalid or belongs to another region.',
+    fix: "Use 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, in the flow log's region.",
+  },
+  'IncorrectStatus.TrFlowlog': {
+    why: "The transit router's flow log is mid-transition; only queries are allowed.",
+    fix: `${RETRIED} ${REFRESH.charAt(0).toLowerCase()}${REFRESH.slice(1)}`,
+  },
+  'OperationInvalid.IncompatibleFlowlogExist': {
+    why: 'An incompatible flow-log configuration exists on this transit router.',
+    fix: 'Delete the other flow log (or adopt it with `adopt`), then run `pulumi up` again.',
+  },
+  'InvalidParameter.LogFormatString': {
+    why: 'The log format is invalid.',
+    fix: 'Set `logFormatString` to `${f1}${f2}...` starting with `${srcaddr}${dstaddr}${bytes}`, or leave it unset for all fields.',
+  },
+  'InvalidParameter.LogStoreName': {
+    why: 'The Logstore name is invalid.',
+    fix: 'Use 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.',
+  },
+  'OperationFailed.InvalidLogInfo': {
+    why: 'The Log Service information is invalid, or Log Service is not activated.',
+    fix: 'Check `projectName` and `logStoreName`, and activate Log Service for the account.',
+  },
+  'IncorrectStatus.TransitRouterInstance': {
+    why: 'The transit router is in an invalid state.',
+    fix: 'Wait until the transit router is Active, then run `pulumi up` again.',
+  },
+  InvalidParameter: {
+    why: 'A parameter has an invalid value.',
+    fix: 'Check the resource inputs against the rules in the README (names, interval 60 or 600, tags).',
+  },
+  Unauthorized: {
+    why: 'The AccessKey is not authorized for this operation.',
+    fix: 'Grant the RAM user the cen:*Flowlog* actions (e.g. AliyunCENFullAccess) or use other credentials.',
+  },
   'InvalidParameter.CenId': { why: 'The CEN instance ID is invalid.', fix: 'Check `cenId` (it looks like cen-xxxxxxxx).' },
-  'NoPermission.AliyunServiceRoleForTRFlowLog': { why: 'The caller may not create the service-linked role AliyunServiceRoleForTRFlowLog.', fix: 'Grant ram:CreateServiceLinkedRole, or have an administrator create the role once.' },
+  'NoPermission.AliyunServiceRoleForTRFlowLog': {
+    why: 'The caller may not create the service-linked role AliyunServiceRoleForTRFlowLog.',
+    fix: 'Grant ram:CreateServiceLinkedRole, or have an administrator create the role once.',
+  },
   // Seen elsewhere for these actions.
   'InvalidFlowlogId.NotFound': { why: 'No flow log with this ID exists (it may have been deleted outside Pulumi).', fix: REFRESH },
-  'Operation.Blocking': { why: 'Another operation on the same resource is in progress.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
-  LOCK_ERROR: { why: 'The resource is locked by a concurrent operation.', fix: `${RETRIED} make sure no other tool is changing this transit router.` },
-  IdempotentParameterMismatch: { why: 'A ClientToken was reused with different parameters.', fix: 'This is a provider bug or a changed input mid-operation; run `pulumi up` again and report it if it repeats.' },
+  'Operation.Blocking': {
+    why: 'Another operation on the same resource is in progress.',
+    fix: `${RETRIED} make sure no other tool is changing this transit router.`,
+  },
+  LOCK_ERROR: {
+    why: 'The resource is locked by a concurrent operation.',
+    fix: `${RETRIED} make sure no other tool is changing this transit router.`,
+  },
+  IdempotentParameterMismatch: {
+    why: 'A ClientToken was reused with different parameters.',
+    fix: 'This is a provider bug or a changed input mid-operation; run `pulumi up` again and report it if it repeats.',
+  },
   // Gateway-wide codes.
   Throttling: { why: 'The request rate is over the API limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
-  'Throttling.User': { why: 'The account\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\` or stop other clients using this account.` },
-  'Throttling.Api': { why: 'The API\'s request rate is over its limit.', fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
+  'Throttling.User': {
+    why: "The account's request rate is over its limit.",
+    fix: `${RETRIED} lower \`pulumi up --parallel\` or stop other clients using this account.`,
+  },
+  'Throttling.Api': { why: "The API's request rate is over its limit.", fix: `${RETRIED} lower \`pulumi up --parallel\`.` },
   ServiceUnavailable: { why: 'The service is temporarily unavailable.', fix: `${RETRIED} try again later.` },
-  InternalError: { why: 'The service had an internal error.', fix: `${RETRIED} try again later and quote the request id to Alibaba Cloud support.` },
+  InternalError: {
+    why: 'The service had an internal error.',
+    fix: `${RETRIED} try again later and quote the request id to Alibaba Cloud support.`,
+  },
   SignatureDoesNotMatch: { why: 'The request signature does not match: the AccessKey secret is wrong.', fix: CREDS },
   'InvalidAccessKeyId.NotFound': { why: 'The AccessKey ID does not exist.', fix: CREDS },
   'InvalidAccessKeyId.Inactive': { why: 'The AccessKey is disabled.', fix: CREDS },
   'InvalidSecurityToken.Expired': { why: 'The STS security token has expired.', fix: `Refresh the token. ${CREDS}` },
-  'InvalidTimeStamp.Expired': { why: 'The request timestamp is outside the 15-minute window.', fix: 'Synchronise this machine\'s clock (NTP) and run `pulumi up` again.' },
+  'InvalidTimeStamp.Expired': {
+    why: 'The request timestamp is outside the 15-minute window.',
+    fix: "Synchronise this machine's clock (NTP) and run `pulumi up` again.",
+  },
   SignatureNonceUsed: { why: 'The request nonce was already used.', fix: 'Run `pulumi up` again; report it if it repeats.' },
-  'InvalidAction.NotFound': { why: 'The endpoint does not know this action.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
-  InvalidVersion: { why: 'The endpoint does not serve API version 2017-09-12.', fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).' },
-  MissingParameter: { why: 'A required parameter is missing.', fix: 'Check that `regionId` and `cenId` are set; report a provider bug if they are.' },
-  'Forbidden.RAM': { why: 'The RAM policy does not allow this action.', fix: 'Grant the RAM user the cen:*Flowlog* and cen:TagResources actions.' },
+  'InvalidAction.NotFound': {
+    why: 'The endpoint does not know this action.',
+    fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).',
+  },
+  InvalidVersion: {
+    why: 'The endpoint does not serve API version 2017-09-12.',
+    fix: 'Check the `endpoint` setting points at the CEN API (cbn.aliyuncs.com).',
+  },
+  MissingParameter: {
+    why: 'A required parameter is missing.',
+    fix: 'Check that `regionId` and `cenId` are set; report a provider bug if they are.',
+  },
+  'Forbidden.RAM': {
+    why: 'The RAM policy does not allow this action.',
+    fix: 'Grant the RAM user the cen:*Flowlog* and cen:TagResources actions.',
+  },
   // Raised on our side, before or after the HTTP exchange.
   InvalidCredentials: { why: 'No credentials were configured for the API client.', fix: CREDS },
   CredentialsNotFound: { why: 'No Alibaba Cloud credentials were found.', fix: CREDS },
-  InvalidResponse: { why: 'The endpoint answered with something that is not a CEN API response.', fix: 'Check the `endpoint` setting and any HTTP proxy in between.' },
+  InvalidResponse: {
+    why: 'The endpoint answered with something that is not a CEN API response.',
+    fix: 'Check the `endpoint` setting and any HTTP proxy in between.',
+  },
   // Network failures: no HTTP response.
   ECONNRESET: { why: 'The connection was reset before a response arrived.', fix: `${RETRIED} check your network and proxy.` },
-  ECONNREFUSED: { why: 'The endpoint refused the connection.', fix: `${RETRIED} check the \`endpoint\` setting and that the service (or emulator) is running.` },
+  ECONNREFUSED: {
+    why: 'The endpoint refused the connection.',
+    fix: `${RETRIED} check the \`endpoint\` setting and that the service (or emulator) is running.`,
+  },
   ECONNABORTED: { why: 'The connection was aborted.', fix: `${RETRIED} check your network and proxy.` },
   EPIPE: { why: 'The connection closed while the request was being sent.', fix: `${RETRIED} check your network and proxy.` },
   ETIMEDOUT: { why: 'The connection timed out.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
-  RequestTimeout: { why: 'No response arrived within the client timeout.', fix: `${RETRIED} check your network, or raise the client timeouts.` },
-  DeadlineExceeded: { why: 'The operation\'s timeout ended before the request could be sent (the request budget held it back: the account is being throttled).', fix: 'Raise the resource\'s `timeouts`, lower `pulumi up --parallel`, or stop other clients using this AccessKey; nothing was sent, so nothing was changed.' },
+  RequestTimeout: {
+    why: 'No response arrived within the client timeout.',
+    fix: `${RETRIED} check your network, or raise the client timeouts.`,
+  },
+  DeadlineExceeded: {
+    why: "The operation's timeout ended before the request could be sent (the request budget held it back: the account is being throttled).",
+    fix: "Raise the resource's `timeouts`, lower `pulumi up --parallel`, or stop other clients using this AccessKey; nothing was sent, so nothing was changed.",
+  },
   ENOTFOUND: { why: 'The endpoint host name does not resolve.', fix: 'Check the `endpoint` setting and DNS.' },
   EAI_AGAIN: { why: 'DNS lookup of the endpoint failed temporarily.', fix: `${RETRIED} check DNS.` },
   EHOSTUNREACH: { why: 'The endpoint host is unreachable.', fix: `${RETRIED} check your network route and proxy.` },
@@ -91,7 +206,10 @@ export function helpFor(code: string, statusCode?: number, network = false): Err
   if (network) return { why: 'The network failed before a response arrived.', fix: `${RETRIED} check your network and proxy.` };
   if (statusCode !== undefined && statusCode >= 500) return ERROR_HELP.InternalError!;
   if (statusCode === 403) return ERROR_HELP['Forbidden.RAM']!;
-  return { why: 'The service rejected the request.', fix: 'Check the resource inputs; quote the request id if you contact Alibaba Cloud support.' };
+  return {
+    why: 'The service rejected the request.',
+    fix: 'Check the resource inputs; quote the request id if you contact Alibaba Cloud support.',
+  };
 }
 
 /** What the client knows when a call to the CEN API fails. */
@@ -168,9 +286,8 @@ export class CenApiError extends Error {
     const subject = this.flowLogId ? `${this.action} of ${this.flowLogId}` : this.action;
     const where = this.network ? ' (network error)' : this.statusCode !== undefined ? ` (HTTP ${this.statusCode})` : '';
     const server = this.serverMessage ? ` ${ensurePeriod(this.serverMessage)}` : '';
-    const tries = this.attempts && this.attempts > 1
-      ? ` Gave up after ${this.attempts} attempts over ${formatDuration(this.elapsedMs ?? 0)}.`
-      : '';
+    const tries =
+      this.attempts && this.attempts > 1 ? ` Gave up after ${this.attempts} attempts over ${formatDuration(this.elapsedMs ?? 0)}.` : '';
     const rid = this.requestId ? ` (request id: ${this.requestId})` : '';
     return `${subject} failed: ${this.code}${where}:${server} ${this.why} ${this.fix}${tries}${rid}`;
   }
@@ -194,7 +311,7 @@ export class FlowlogWaitTimeoutError extends Error {
         `last status: ${lastStatus ?? 'not found'}` +
         (lastError instanceof Error ? ` (last poll failed: ${lastError.message})` : '') +
         '. The operation may still complete: run `pulumi refresh` to see its state, ' +
-        'or raise the resource\'s timeout inputs and run `pulumi up` again.',
+        "or raise the resource's timeout inputs and run `pulumi up` again.",
     );
   }
 }
@@ -255,7 +372,11 @@ export class FlowlogAdoptionError extends Error {
 export class FlowlogAlreadyExistsError extends Error {
   override readonly name = 'FlowlogAlreadyExistsError';
   readonly code = 'FlowlogAlreadyExists';
-  constructor(readonly existingId: string | undefined, message: string, cause: unknown) {
+  constructor(
+    readonly existingId: string | undefined,
+    message: string,
+    cause: unknown,
+  ) {
     super(message, { cause });
   }
 }
@@ -264,9 +385,14 @@ export class FlowlogAlreadyExistsError extends Error {
 export class FlowlogGoneError extends Error {
   override readonly name = 'FlowlogGoneError';
   readonly code = 'FlowlogGone';
-  constructor(readonly flowLogId: string, readonly regionId: string) {
-    super(`Flow log ${flowLogId} no longer exists in ${regionId}: it was deleted outside Pulumi. ` +
-      'Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.');
+  constructor(
+    readonly flowLogId: string,
+    readonly regionId: string,
+  ) {
+    super(
+      `Flow log ${flowLogId} no longer exists in ${regionId}: it was deleted outside Pulumi. ` +
+        'Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.',
+    );
   }
 }
 
@@ -277,7 +403,10 @@ export class BudgetDeadlineError extends Error {
 }
 
 /** One check failure: the field and why (the engine's CheckFailure shape). */
-export interface FieldFailure { property: string; reason: string }
+export interface FieldFailure {
+  property: string;
+  reason: string;
+}
 
 /** Bad `getFlowlogs` filter values: one failure per filter, each naming the field, as `check()` reports them. */
 export class FlowlogFilterError extends Error {

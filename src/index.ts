@@ -13,8 +13,15 @@ export type { ProviderDeps } from './provider/provider';
 export { REPLACE_FIELDS, UPDATE_FIELDS } from './model/model';
 export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model/model';
 export {
-  BudgetDeadlineError, CenApiError, FlowlogAdoptionError, FlowlogAlreadyExistsError, FlowlogFilterError, FlowlogGoneError,
-  FlowlogPartialError, FlowlogStatusError, FlowlogWaitTimeoutError,
+  BudgetDeadlineError,
+  CenApiError,
+  FlowlogAdoptionError,
+  FlowlogAlreadyExistsError,
+  FlowlogFilterError,
+  FlowlogGoneError,
+  FlowlogPartialError,
+  FlowlogStatusError,
+  FlowlogWaitTimeoutError,
 } from './errors';
 export { getFlowlogs, getFlowlogsOutput } from './tools/get-flowlogs';
 export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './tools/get-flowlogs';

@@ -43,18 +43,31 @@ function packageRoot(name, raw) {
 
 /** Settings of one bench run; every variable is optional. */
 function readOptions(env = process.env) {
-  const only = env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
+  const only = env.BENCH_ONLY
+    ? env.BENCH_ONLY.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : SECTIONS;
   // `report` alone: no measurement, only RESULTS.md written again from the stored results.
   const reportOnly = only.length === 1 && only[0] === 'report';
   if (!reportOnly) {
-    for (const s of only) if (!SECTIONS.includes(s)) fail(`Expected \`BENCH_ONLY\` to list some of ${SECTIONS.join(', ')} (or be \`report\`), got ${JSON.stringify(s)}`);
+    for (const s of only)
+      if (!SECTIONS.includes(s))
+        fail(`Expected \`BENCH_ONLY\` to list some of ${SECTIONS.join(', ')} (or be \`report\`), got ${JSON.stringify(s)}`);
   }
   const root = packageRoot('BENCH_ROOT', env.BENCH_ROOT || REPO);
-  const repeat = Object.fromEntries(SECTIONS.map((s) => [s, env.BENCH_REPEAT ? positiveInt('BENCH_REPEAT', env.BENCH_REPEAT) : DEFAULT_REPEAT[s]]));
+  const repeat = Object.fromEntries(
+    SECTIONS.map((s) => [s, env.BENCH_REPEAT ? positiveInt('BENCH_REPEAT', env.BENCH_REPEAT) : DEFAULT_REPEAT[s]]),
+  );
   const capFactor = Number(env.BENCH_CAP_FACTOR ?? 4);
-  if (!(capFactor >= 1 && capFactor <= 50)) fail(`Expected \`BENCH_CAP_FACTOR\` to be a number from 1 to 50, got ${JSON.stringify(env.BENCH_CAP_FACTOR)}`);
+  if (!(capFactor >= 1 && capFactor <= 50))
+    fail(`Expected \`BENCH_CAP_FACTOR\` to be a number from 1 to 50, got ${JSON.stringify(env.BENCH_CAP_FACTOR)}`);
   return {
-    only: reportOnly ? [] : only, reportOnly, root, repeat, capFactor,
+    only: reportOnly ? [] : only,
+    reportOnly,
+    root,
+    repeat,
+    capFactor,
     /** The emulator comes from the measured checkout unless told otherwise. */
     emulatorRoot: packageRoot('BENCH_EMULATOR_ROOT', env.BENCH_EMULATOR_ROOT || root),
     /** Also store this run as the "before (measured here)" column of later runs. */
@@ -66,7 +79,9 @@ function readOptions(env = process.env) {
 
 /** The emulator in its own process (the real service is not in ours either). Resolves with its address. */
 function startEmulatorProcess(emulatorRoot, options) {
-  const child = fork(path.join(__dirname, 'emulator-host.js'), [emulatorRoot, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'emulator-host.js'), [emulatorRoot, JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the emulator process exited with ${code} before it listened`)));
@@ -75,11 +90,12 @@ function startEmulatorProcess(emulatorRoot, options) {
       if (m.error) return reject(new Error(`the emulator did not start: ${m.error}`));
       resolve({
         ...m,
-        stop: () => new Promise((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
       });
     });
   });
@@ -93,15 +109,23 @@ function requireBuilt(root) {
 /** GET one admin resource of an emulator (loopback, unsigned). */
 function admin(endpoint, what) {
   return new Promise((resolve, reject) => {
-    http.get(`${endpoint}/__admin/${what}`, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`GET /__admin/${what}: ${res.statusCode} ${body.slice(0, 200)}`));
-        try { resolve(JSON.parse(body)); } catch (err) { reject(err); }
-      });
-    }).on('error', reject);
+    http
+      .get(`${endpoint}/__admin/${what}`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          body += c;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`GET /__admin/${what}: ${res.statusCode} ${body.slice(0, 200)}`));
+          try {
+            resolve(JSON.parse(body));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      })
+      .on('error', reject);
   });
 }
 
@@ -128,7 +152,11 @@ async function requestSummary(endpoint) {
     last = Math.max(last, t);
   }
   return {
-    requests: list.length, byAction, throttled, errors, truncated: list.length >= 10000,
+    requests: list.length,
+    byAction,
+    throttled,
+    errors,
+    truncated: list.length >= 10000,
     spanSeconds: list.length ? (last - first) / 1000 : 0,
     firstAt: list.length ? first : undefined,
     lastAt: list.length ? last : undefined,
@@ -141,14 +169,24 @@ function runDriver(script, job, hardLimitMs) {
   const child = fork(path.join(__dirname, script), [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (c) => { out += c; });
+  child.stdout.on('data', (c) => {
+    out += c;
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), hardLimitMs);
   return new Promise((resolve, reject) => {
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      const line = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop();
       if (line) return resolve(JSON.parse(line));
-      reject(new Error(`${script} ended (${signal ?? code}) without a result${signal === 'SIGKILL' ? ` after the hard limit of ${hardLimitMs / 1000} s` : ''}`));
+      reject(
+        new Error(
+          `${script} ended (${signal ?? code}) without a result${signal === 'SIGKILL' ? ` after the hard limit of ${hardLimitMs / 1000} s` : ''}`,
+        ),
+      );
     });
   });
 }
@@ -165,7 +203,20 @@ const max = (xs) => sorted(xs).at(-1);
 
 const progress = (line) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-module.exports = { requireBuilt, REPO, SECTIONS, readOptions, startEmulatorProcess, admin, requestSummary, runDriver, median, min, max, progress };
+module.exports = {
+  requireBuilt,
+  REPO,
+  SECTIONS,
+  readOptions,
+  startEmulatorProcess,
+  admin,
+  requestSummary,
+  runDriver,
+  median,
+  min,
+  max,
+  progress,
+};
 
 /** POST to the admin endpoint (e.g. `reset-requests`). */
 function adminPost(endpoint, what, body = {}) {

@@ -64,13 +64,17 @@ module.exports = barrier(cfg.get('barrier')).then(() => {
 function pulumiBin(pulumiRoot) {
   const bin = path.join(pulumiRoot, 'bin');
   const missing = ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'].filter((b) => !fs.existsSync(path.join(bin, b)));
-  if (missing.length) throw new Error(`The CLI benches need ${missing.join(', ')} in ${bin}: run \`bash scripts/get-pulumi.sh\` (or set PULUMI_CLI_ROOT)`);
+  if (missing.length)
+    throw new Error(`The CLI benches need ${missing.join(', ')} in ${bin}: run \`bash scripts/get-pulumi.sh\` (or set PULUMI_CLI_ROOT)`);
   return bin;
 }
 
 function cliVersion(pulumiRoot) {
   try {
-    return execFileSync(path.join(pulumiRoot, 'bin', 'pulumi'), ['version'], { encoding: 'utf8', env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } }).trim();
+    return execFileSync(path.join(pulumiRoot, 'bin', 'pulumi'), ['version'], {
+      encoding: 'utf8',
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' },
+    }).trim();
   } catch {
     return 'not available';
   }
@@ -88,7 +92,10 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
   fs.mkdirSync(project);
   fs.mkdirSync(backend);
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-  fs.writeFileSync(path.join(project, 'Pulumi.yaml'), 'name: bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n');
+  fs.writeFileSync(
+    path.join(project, 'Pulumi.yaml'),
+    'name: bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n',
+  );
   fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "bench", "private": true, "main": "index.js" }\n');
   fs.writeFileSync(path.join(project, 'index.js'), PROGRAM);
   fs.writeFileSync(path.join(project, 'targets.json'), JSON.stringify(targets));
@@ -107,27 +114,37 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
   };
   delete env.CEN_FLOWLOG_REQUESTS_PER_SECOND;
   const logFile = path.join(dir, 'pulumi.log');
-  const run = (args) => new Promise((resolve) => {
-    const out = fs.openSync(logFile, 'a');
-    fs.writeSync(out, `\n$ pulumi ${args.join(' ')}\n`);
-    const t0 = performance.now();
-    const child = spawn(path.join(bin, 'pulumi'), [...args, '--stack', name, '--non-interactive'], { cwd: project, env, stdio: ['ignore', out, out] });
-    child.on('exit', (code) => {
-      fs.closeSync(out);
-      resolve({ seconds: (performance.now() - t0) / 1000, code });
+  const run = (args) =>
+    new Promise((resolve) => {
+      const out = fs.openSync(logFile, 'a');
+      fs.writeSync(out, `\n$ pulumi ${args.join(' ')}\n`);
+      const t0 = performance.now();
+      const child = spawn(path.join(bin, 'pulumi'), [...args, '--stack', name, '--non-interactive'], {
+        cwd: project,
+        env,
+        stdio: ['ignore', out, out],
+      });
+      child.on('exit', (code) => {
+        fs.closeSync(out);
+        resolve({ seconds: (performance.now() - t0) / 1000, code });
+      });
     });
-  });
   const setConfig = (suffix) => {
     const file = path.join(project, `Pulumi.${name}.yaml`);
     const salt = fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/^encryptionsalt:.*$/m) ?? [''])[0] : '';
-    fs.writeFileSync(file, `${salt}\nconfig:\n  bench:kind: ${kind}\n  bench:suffix: ${suffix}\n  bench:activationMs: "${activationMs}"\n`
-      + (barrier ? `  bench:barrier: ${JSON.stringify(barrier)}\n` : ''));
+    fs.writeFileSync(
+      file,
+      `${salt}\nconfig:\n  bench:kind: ${kind}\n  bench:suffix: ${suffix}\n  bench:activationMs: "${activationMs}"\n` +
+        (barrier ? `  bench:barrier: ${JSON.stringify(barrier)}\n` : ''),
+    );
   };
   const init = await run(['stack', 'init']);
   if (init.code !== 0) throw new Error(`pulumi stack init failed: ${tail(logFile)}`);
   setConfig('a');
   return {
-    run, setConfig, logTail: () => tail(logFile),
+    run,
+    setConfig,
+    logTail: () => tail(logFile),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

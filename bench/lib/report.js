@@ -24,9 +24,9 @@ function header(section, title) {
   return [
     `## ${title}`,
     '',
-    `Measured ${m.date} on ${m.machine.cpus} × ${m.machine.cpuModel}, ${m.machine.memoryGb} GB, Node ${m.machine.node}, ${m.machine.pulumi}; `
-      + `code: \`${m.root.label}\`${m.root.emulator && m.root.emulator !== m.root.path ? `, emulator from \`${m.root.emulatorLabel ?? m.root.emulator}\`` : ''}; repetitions: ${m.repeat}; took ${m.minutes ?? '?'} min; load average ${m.loadBefore} before, ${m.loadAfter} after `
-      + '(1-minute load average, the bench included; on 2 cores, well above 2 means other work shared the machine).',
+    `Measured ${m.date} on ${m.machine.cpus} × ${m.machine.cpuModel}, ${m.machine.memoryGb} GB, Node ${m.machine.node}, ${m.machine.pulumi}; ` +
+      `code: \`${m.root.label}\`${m.root.emulator && m.root.emulator !== m.root.path ? `, emulator from \`${m.root.emulatorLabel ?? m.root.emulator}\`` : ''}; repetitions: ${m.repeat}; took ${m.minutes ?? '?'} min; load average ${m.loadBefore} before, ${m.loadAfter} after ` +
+      '(1-minute load average, the bench included; on 2 cores, well above 2 means other work shared the machine).',
     '',
   ];
 }
@@ -46,13 +46,15 @@ function singleCells(data, mode, T, op) {
 
 function singleTable(section, baseline) {
   const d = section.data;
-  const lines = header(section, '1. One create / update / delete, next to the Terraform provider\'s schedule');
+  const lines = header(section, "1. One create / update / delete, next to the Terraform provider's schedule");
   lines.push(
-    'Each activation time T is the emulator\'s `delays.createMs`, `modifyMs`, `deleteMs` (and `modifyAttributeMs`) for that run; ours is the measured',
-    'checkout\'s `FlowlogProvider` in its own process, Terraform is its documented wait (sleep 5 s after each write, polls at about',
+    "Each activation time T is the emulator's `delays.createMs`, `modifyMs`, `deleteMs` (and `modifyAttributeMs`) for that run; ours is the measured",
+    "checkout's `FlowlogProvider` in its own process, Terraform is its documented wait (sleep 5 s after each write, polls at about",
     '5, 8, 14, 24, 34 s, then every 10 s, plus the Read at the end of create and update) driven with the same real API client,',
     'on its own emulator, at the same time. Overshoot = wall − T (median, min over repetitions); calls are per operation (median).',
-    d.modifyPhase ? '' : '\n**This emulator applies ModifyFlowLogAttribute at once (no `Modifying` phase): the update row measures a name change against an activation time of 0.**',
+    d.modifyPhase
+      ? ''
+      : '\n**This emulator applies ModifyFlowLogAttribute at once (no `Modifying` phase): the update row measures a name change against an activation time of 0.**',
     '',
     '| T | op | ours: wall − T, median (min) s | target | met | ours DescribeFlowlogs / all calls | Terraform: wall − T, median s | Terraform DescribeFlowlogs / all calls | speed ratio Terraform/ours (median) | target ≥ 1.3× and fewer calls | met (speed, calls) | before (issue) | before (measured here) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -67,10 +69,12 @@ function singleTable(section, baseline) {
       const fewer = median(o.calls) < median(t.calls);
       const faster = median(ratios) >= 1.3;
       const b = baseline ? singleCells(baseline.data, 'ours', T, op) : undefined;
-      lines.push(`| ${T} s | ${op} | ${f(median(o.over))} (${f(min(o.over))})${o.errors ? ` ⚠ ${o.errors} errors` : ''} | ≤ ${f(target1(activation(d, T, op)))} | ${yes(ok)} `
-        + `| ${f(median(o.describes), 1)} / ${f(median(o.calls), 1)} | ${f(median(t.over))} | ${f(median(t.describes), 1)} / ${f(median(t.calls), 1)} `
-        + `| ${f(median(ratios))}× | ≥ 1.3×, fewer | ${o.over.length && t.over.length ? `${yes(faster)}, ${yes(fewer)}` : '–'} `
-        + `| ${op === 'create' ? `+${f(BEFORE_ISSUE.singleCreate[T])}` : '–'} | ${b && b.over.length ? `${f(median(b.over))}, ${f(median(b.describes), 1)} Describe` : '–'} |`);
+      lines.push(
+        `| ${T} s | ${op} | ${f(median(o.over))} (${f(min(o.over))})${o.errors ? ` ⚠ ${o.errors} errors` : ''} | ≤ ${f(target1(activation(d, T, op)))} | ${yes(ok)} ` +
+          `| ${f(median(o.describes), 1)} / ${f(median(o.calls), 1)} | ${f(median(t.over))} | ${f(median(t.describes), 1)} / ${f(median(t.calls), 1)} ` +
+          `| ${f(median(ratios))}× | ≥ 1.3×, fewer | ${o.over.length && t.over.length ? `${yes(faster)}, ${yes(fewer)}` : '–'} ` +
+          `| ${op === 'create' ? `+${f(BEFORE_ISSUE.singleCreate[T])}` : '–'} | ${b && b.over.length ? `${f(median(b.over))}, ${f(median(b.describes), 1)} Describe` : '–'} |`,
+      );
     }
   }
   const ten = (data, mode) => by(data.runs, (r) => r.kind === 'ten' && r.mode === mode && r.phases?.create);
@@ -91,7 +95,11 @@ function singleTable(section, baseline) {
     `| Terraform's schedule | ${f(median(wall(tenTf)))} (${f(min(wall(tenTf)))}) | ${f(median(descr(tenTf)), 1)} / ${f(median(calls(tenTf)), 1)} | | | | ${BEFORE_ISSUE.ten.terraform} s | |`,
   );
   const failed = d.runs.filter((r) => r.error || r.timedOut);
-  if (failed.length) lines.push('', `Runs that failed or were stopped: ${failed.map((r) => `${r.mode} ${r.kind} T=${r.T} rep ${r.rep}: ${(r.error ?? 'timed out').split('\n')[0]}`).join('; ')}`);
+  if (failed.length)
+    lines.push(
+      '',
+      `Runs that failed or were stopped: ${failed.map((r) => `${r.mode} ${r.kind} T=${r.T} rep ${r.rep}: ${(r.error ?? 'timed out').split('\n')[0]}`).join('; ')}`,
+    );
   return lines;
 }
 
@@ -112,11 +120,15 @@ function scaleTable(section, baseline) {
     if (!rs.length) return undefined;
     const acc = (a) => rs.map((r) => r.log.accepted[a] ?? 0);
     return {
-      rs, bound: rs[0].bound,
-      wall: median(rs.map((r) => r.wallSeconds)), stopped: rs.some((r) => r.timedOut || r.error),
-      creates: median(acc('CreateFlowlog')), describes: median(acc('DescribeFlowlogs')),
+      rs,
+      bound: rs[0].bound,
+      wall: median(rs.map((r) => r.wallSeconds)),
+      stopped: rs.some((r) => r.timedOut || r.error),
+      creates: median(acc('CreateFlowlog')),
+      describes: median(acc('DescribeFlowlogs')),
       other: median(rs.map((r) => sum(r.log.accepted) - (r.log.accepted.CreateFlowlog ?? 0) - (r.log.accepted.DescribeFlowlogs ?? 0))),
-      throttled: median(rs.map((r) => r.log.throttled)), rejected: median(rs.map((r) => r.rejected ?? (r.N - (r.done ?? 0)))),
+      throttled: median(rs.map((r) => r.log.throttled)),
+      rejected: median(rs.map((r) => r.rejected ?? r.N - (r.done ?? 0))),
       done: min(rs.map((r) => r.done ?? 0)),
     };
   };
@@ -129,9 +141,11 @@ function scaleTable(section, baseline) {
         const perCreate = c.describes / N;
         const ok = !c.stopped && c.wall / c.bound <= 1.25 && c.rejected === 0 && (N !== 100 || perCreate <= 1);
         const issue = BEFORE_ISSUE.scale[`${rate}/${cens}/${N}`];
-        lines.push(`| ${rate} | ${cens} | ${N} | ${f(c.bound, 1)} | ${c.stopped ? `stopped at ${f(c.wall, 0)} (${c.done}/${N} done)` : f(c.wall, 1)} | ${c.stopped ? '> ' : ''}${f(c.wall / c.bound)} | ≤ 1.25 `
-          + `| ${f(perCreate)} | ${N === 100 ? '≤ 1' : 'flat in N'} | ${c.creates} | ${c.describes} | ${c.other} | ${c.throttled} | ${c.rejected} | ${yes(ok)} `
-          + `| ${issue ? `${issue.wall} s, ${issue.describes} Describe` : '–'} | ${b ? `${b.stopped ? '> ' : ''}${f(b.wall, 1)} s, ${b.describes} Describe, ${b.throttled} throttled` : '–'} |`);
+        lines.push(
+          `| ${rate} | ${cens} | ${N} | ${f(c.bound, 1)} | ${c.stopped ? `stopped at ${f(c.wall, 0)} (${c.done}/${N} done)` : f(c.wall, 1)} | ${c.stopped ? '> ' : ''}${f(c.wall / c.bound)} | ≤ 1.25 ` +
+            `| ${f(perCreate)} | ${N === 100 ? '≤ 1' : 'flat in N'} | ${c.creates} | ${c.describes} | ${c.other} | ${c.throttled} | ${c.rejected} | ${yes(ok)} ` +
+            `| ${issue ? `${issue.wall} s, ${issue.describes} Describe` : '–'} | ${b ? `${b.stopped ? '> ' : ''}${f(b.wall, 1)} s, ${b.describes} Describe, ${b.throttled} throttled` : '–'} |`,
+        );
       }
     }
   }
@@ -145,12 +159,15 @@ function cliTable(section, baseline) {
     'T = 3 s, account 20 req/s burst 20, file backend, the provider plugin started by the engine. The floor is a no-op dynamic',
     'resource of the same shape whose create, update and delete sleep T and call nothing. Beyond writes = (all requests, throttled',
     'included, − accepted writes) / 100.',
-    section.data.modifyPhase === false ? '\n**This emulator applies ModifyFlowLogAttribute at once (no `Modifying` phase), while the floor\'s update sleeps T: the update row is not comparable with its floor.**' : '',
+    section.data.modifyPhase === false
+      ? "\n**This emulator applies ModifyFlowLogAttribute at once (no `Modifying` phase), while the floor's update sleeps T: the update row is not comparable with its floor.**"
+      : '',
     '',
     '| --parallel | command | ours wall s | floor wall s | ours / floor | requests | writes | beyond writes per flow log | target | throttled | exit | met | before (issue) | before (measured here) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
-  const cell = (data, kind, parallel, phase) => by(data.runs, (r) => r.kind === kind && String(r.parallel) === String(parallel) && r.phase === phase);
+  const cell = (data, kind, parallel, phase) =>
+    by(data.runs, (r) => r.kind === kind && String(r.parallel) === String(parallel) && r.phase === phase);
   for (const parallel of ['default', 100]) {
     for (const phase of ['up', 'update', 'refresh', 'destroy']) {
       const ours = cell(section.data, 'flowlog', parallel, phase);
@@ -162,14 +179,24 @@ function cliTable(section, baseline) {
       const exits = [...new Set(ours.map((r) => r.exitCode))].join(',');
       const b = baseline ? cell(baseline.data, 'flowlog', parallel, phase) : [];
       const ok = phase === 'up' ? beyond <= 1.5 && exits === '0' : exits === '0' ? undefined : false;
-      lines.push(`| ${parallel} | ${phase} | ${f(wall, 1)} | ${f(floorWall, 1)} | ${f(wall / floorWall)} | ${median(ours.map((r) => r.log.requests))} | ${median(ours.map((r) => r.writes))} `
-        + `| ${f(beyond)} | ${phase === 'up' ? '≤ 1.5' : '–'} | ${median(ours.map((r) => r.log.throttled))} | ${exits} | ${yes(ok)} `
-        + `| ${phase === 'up' && parallel === 'default' ? `${BEFORE_ISSUE.cliUp.requests} requests (${BEFORE_ISSUE.cliUp.describes} Describe) = 3.94` : '–'} `
-        + `| ${b.length ? `${f(median(b.map((r) => r.seconds)), 1)} s, ${f(median(b.map((r) => r.beyondWrites)))} beyond writes` : '–'} |`);
+      lines.push(
+        `| ${parallel} | ${phase} | ${f(wall, 1)} | ${f(floorWall, 1)} | ${f(wall / floorWall)} | ${median(ours.map((r) => r.log.requests))} | ${median(ours.map((r) => r.writes))} ` +
+          `| ${f(beyond)} | ${phase === 'up' ? '≤ 1.5' : '–'} | ${median(ours.map((r) => r.log.throttled))} | ${exits} | ${yes(ok)} ` +
+          `| ${phase === 'up' && parallel === 'default' ? `${BEFORE_ISSUE.cliUp.requests} requests (${BEFORE_ISSUE.cliUp.describes} Describe) = 3.94` : '–'} ` +
+          `| ${b.length ? `${f(median(b.map((r) => r.seconds)), 1)} s, ${f(median(b.map((r) => r.beyondWrites)))} beyond writes` : '–'} |`,
+      );
     }
   }
   const failures = section.data.runs.filter((r) => r.failure);
-  if (failures.length) lines.push('', 'Failed commands (last lines):', '', '```', ...failures.slice(0, 2).map((r) => `${r.kind} ${r.phase}:\n${r.failure}`), '```');
+  if (failures.length)
+    lines.push(
+      '',
+      'Failed commands (last lines):',
+      '',
+      '```',
+      ...failures.slice(0, 2).map((r) => `${r.kind} ${r.phase}:\n${r.failure}`),
+      '```',
+    );
   return lines;
 }
 
@@ -201,8 +228,10 @@ function stacksTable(section, baseline) {
   const b = baseline ? stats(baseline.data, 'flowlog') : undefined;
   if (o.rs.length) {
     const ok = o.window / d.bound <= 1.25 && o.throttledPct < 10 && o.errors === 0;
-    lines.push(`| ours | ${f(median(o.wall), 1)} (${f(min(o.wall), 1)}) | ${f(median(o.wall) / d.bound)} | ${f(median(fl.wall), 1)} | ${f(o.window, 1)} | ${f(o.window / d.bound)} | ≤ 1.25 | ${f(o.throttledPct, 1)} | < 10 | ${o.errors} | ${yes(ok)} `
-      + `| ${BEFORE_ISSUE.stacks.throttledPct} % throttled, wall ${BEFORE_ISSUE.stacks.windowRatio} × bound | ${b && b.rs.length ? `${f(b.throttledPct, 1)} % throttled, window ${f(b.window / d.bound)} × bound, ${b.errors} errors` : '–'} |`);
+    lines.push(
+      `| ours | ${f(median(o.wall), 1)} (${f(min(o.wall), 1)}) | ${f(median(o.wall) / d.bound)} | ${f(median(fl.wall), 1)} | ${f(o.window, 1)} | ${f(o.window / d.bound)} | ≤ 1.25 | ${f(o.throttledPct, 1)} | < 10 | ${o.errors} | ${yes(ok)} ` +
+        `| ${BEFORE_ISSUE.stacks.throttledPct} % throttled, wall ${BEFORE_ISSUE.stacks.windowRatio} × bound | ${b && b.rs.length ? `${f(b.throttledPct, 1)} % throttled, window ${f(b.window / d.bound)} × bound, ${b.errors} errors` : '–'} |`,
+    );
   }
   const failures = d.runs.flatMap((r) => r.failures ?? []);
   if (failures.length) lines.push('', 'Failed `pulumi up` (last lines):', '', '```', ...failures.slice(0, 2), '```');

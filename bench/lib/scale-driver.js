@@ -13,7 +13,12 @@ const { FlowlogProvider } = require(path.join(job.root, 'dist'));
 
 const env = { CEN_FLOWLOG_ENDPOINT: job.endpoint, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' };
 let logLines = 0;
-const provider = new FlowlogProvider({ env, log: () => { logLines++; } });
+const provider = new FlowlogProvider({
+  env,
+  log: () => {
+    logLines++;
+  },
+});
 const config = { 'alicloud:accessKey': job.accessKeyId, 'alicloud:secretKey': job.accessKeySecret };
 provider.configure({ config: { get: (k) => config[k] } });
 
@@ -21,20 +26,29 @@ let done = 0;
 const errors = [];
 const t0 = performance.now();
 const report = (extra) => {
-  process.stdout.write(`${JSON.stringify({
-    wallSeconds: (performance.now() - t0) / 1000, done, rejected: errors.length, errorSample: [...new Set(errors)].slice(0, 5), logLines, ...extra,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      wallSeconds: (performance.now() - t0) / 1000,
+      done,
+      rejected: errors.length,
+      errorSample: [...new Set(errors)].slice(0, 5),
+      logLines,
+      ...extra,
+    })}\n`,
+  );
   process.exit(0);
 };
 setTimeout(() => report({ timedOut: true }), job.limitMs);
 
-Promise.all(job.targets.map(async (raw, i) => {
-  try {
-    const { inputs, failures } = await provider.check({}, { ...raw, flowLogName: `bench-${i}` });
-    if (failures.length) throw new Error(`check failed: ${JSON.stringify(failures)}`);
-    await provider.create(inputs);
-    done++;
-  } catch (err) {
-    errors.push(String(err?.message ?? err).slice(0, 300));
-  }
-})).then(() => report({}));
+Promise.all(
+  job.targets.map(async (raw, i) => {
+    try {
+      const { inputs, failures } = await provider.check({}, { ...raw, flowLogName: `bench-${i}` });
+      if (failures.length) throw new Error(`check failed: ${JSON.stringify(failures)}`);
+      await provider.create(inputs);
+      done++;
+    } catch (err) {
+      errors.push(String(err?.message ?? err).slice(0, 300));
+    }
+  }),
+).then(() => report({}));

@@ -26,14 +26,27 @@ const withoutStop = ({ stop, ...emu }) => emu;
 /** Does this emulator give ModifyFlowLogAttribute a Modifying phase (the new `delays.modifyAttributeMs`)? */
 async function probeModifyPhase(root, emulatorRoot) {
   const { topology, targets } = benchTopology(1, 1, 'p');
-  const emu = await startEmulatorProcess(emulatorRoot, { ratePerSecond: 0, delays: { ...delaysOf(5000), createMs: 0 }, topology, quota: 10 });
+  const emu = await startEmulatorProcess(emulatorRoot, {
+    ratePerSecond: 0,
+    delays: { ...delaysOf(5000), createMs: 0 },
+    topology,
+    quota: 10,
+  });
   try {
     // The client moved to dist/api/ with the layered layout; older checkouts (the baseline) have it at dist/.
     const clientPath = ['api/client.js', 'client.js'].map((p) => path.join(root, 'dist', p)).find((p) => require('node:fs').existsSync(p));
     const { createCenClient } = require(clientPath);
-    const api = createCenClient({ endpoint: emu.endpoint, credential: { getCredential: async () => ({ accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret }) } });
+    const api = createCenClient({
+      endpoint: emu.endpoint,
+      credential: { getCredential: async () => ({ accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret }) },
+    });
     const t = targets[0];
-    const { flowLogId } = await api.createFlowlog({ RegionId: t.regionId, CenId: t.cenId, TransitRouterAttachmentId: t.transitRouterAttachmentId, TransitRouterId: t.transitRouterId });
+    const { flowLogId } = await api.createFlowlog({
+      RegionId: t.regionId,
+      CenId: t.cenId,
+      TransitRouterAttachmentId: t.transitRouterAttachmentId,
+      TransitRouterId: t.transitRouterId,
+    });
     await new Promise((r) => setTimeout(r, 50));
     await api.modifyFlowLogAttribute({ RegionId: t.regionId, CenId: t.cenId, FlowLogId: flowLogId, FlowLogName: 'probe' });
     const { flowLogs } = await api.describeFlowlogs({ RegionId: t.regionId, FlowLogId: flowLogId });
@@ -49,29 +62,44 @@ async function single(opts) {
   progress(`single: ModifyFlowLogAttribute ${modifyPhase ? 'has' : 'has no'} Modifying phase in this emulator`);
   const runs = [];
   for (let rep = 1; rep <= opts.repeat.single; rep++) {
-    progress(`single: repetition ${rep}/${opts.repeat.single} (T = ${SINGLE_T.join(', ')} s and ten creates at T = 10 s, ours and Terraform's schedule side by side, load ${load()})`);
+    progress(
+      `single: repetition ${rep}/${opts.repeat.single} (T = ${SINGLE_T.join(', ')} s and ten creates at T = 10 s, ours and Terraform's schedule side by side, load ${load()})`,
+    );
     const jobs = [];
     for (const mode of ['ours', 'terraform']) {
       for (const T of SINGLE_T) jobs.push({ kind: 'single', mode, T, count: 1, ops: ['create', 'update', 'delete'] });
       jobs.push({ kind: 'ten', mode, T: 10, count: 10, ops: ['create'] });
     }
     // Every emulator first, then every driver starts its clock at the same moment, once all are loaded.
-    const emus = await Promise.all(jobs.map((j) => {
-      const { topology } = benchTopology(1, j.count);
-      return startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 0, delays: delaysOf(j.T * 1000), topology, quota: 100 });
-    }));
+    const emus = await Promise.all(
+      jobs.map((j) => {
+        const { topology } = benchTopology(1, j.count);
+        return startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 0, delays: delaysOf(j.T * 1000), topology, quota: 100 });
+      }),
+    );
     const startAt = Date.now() + 4000;
-    const results = await Promise.all(jobs.map(async (j, i) => {
-      const { targets } = benchTopology(1, j.count);
-      try {
-        const job = { ...withoutStop(emus[i]), root: opts.root, mode: j.mode, T: j.T, targets, ops: j.ops, startAt, limitMs: (3 * j.T + 200) * 1000 };
-        return { ...j, rep, ...(await runDriver('single-driver.js', job, (3 * j.T + 260) * 1000)) };
-      } catch (err) {
-        return { ...j, rep, error: err.message };
-      } finally {
-        await emus[i].stop();
-      }
-    }));
+    const results = await Promise.all(
+      jobs.map(async (j, i) => {
+        const { targets } = benchTopology(1, j.count);
+        try {
+          const job = {
+            ...withoutStop(emus[i]),
+            root: opts.root,
+            mode: j.mode,
+            T: j.T,
+            targets,
+            ops: j.ops,
+            startAt,
+            limitMs: (3 * j.T + 200) * 1000,
+          };
+          return { ...j, rep, ...(await runDriver('single-driver.js', job, (3 * j.T + 260) * 1000)) };
+        } catch (err) {
+          return { ...j, rep, error: err.message };
+        } finally {
+          await emus[i].stop();
+        }
+      }),
+    );
     runs.push(...results);
   }
   return { modifyPhase, runs };
@@ -87,14 +115,28 @@ async function scale(opts) {
         for (const N of SCALE_N) {
           const bound = T + Math.max(0, N - rate) / rate;
           const limitMs = Math.max(60, opts.capFactor * bound) * 1000;
-          progress(`scale: rep ${rep}, ${N} creates on ${cens} CEN(s), account ${rate} req/s burst ${rate} (bound ${bound} s, stop at ${limitMs / 1000} s, load ${load()})`);
+          progress(
+            `scale: rep ${rep}, ${N} creates on ${cens} CEN(s), account ${rate} req/s burst ${rate} (bound ${bound} s, stop at ${limitMs / 1000} s, load ${load()})`,
+          );
           const { topology, targets } = benchTopology(cens, N / cens);
-          const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: rate, burst: rate, delays: delaysOf(T * 1000), topology, quota: N + 100 });
+          const emu = await startEmulatorProcess(opts.emulatorRoot, {
+            ratePerSecond: rate,
+            burst: rate,
+            delays: delaysOf(T * 1000),
+            topology,
+            quota: N + 100,
+          });
           try {
-            const r = await runDriver('scale-driver.js', { ...withoutStop(emu), root: opts.root, T, targets, limitMs }, limitMs + 60000).catch((err) => ({ error: err.message }));
+            const r = await runDriver(
+              'scale-driver.js',
+              { ...withoutStop(emu), root: opts.root, T, targets, limitMs },
+              limitMs + 60000,
+            ).catch((err) => ({ error: err.message }));
             const log = await requestSummary(emu.endpoint);
             runs.push({ rep, rate, cens, N, T, bound, limitSeconds: limitMs / 1000, ...r, log });
-            progress(`scale:   ${r.timedOut ? 'stopped at' : 'done in'} ${r.wallSeconds?.toFixed(1)} s, ${log.accepted.DescribeFlowlogs ?? 0} DescribeFlowlogs, ${log.throttled} throttled, ${r.rejected ?? '?'} rejected`);
+            progress(
+              `scale:   ${r.timedOut ? 'stopped at' : 'done in'} ${r.wallSeconds?.toFixed(1)} s, ${log.accepted.DescribeFlowlogs ?? 0} DescribeFlowlogs, ${log.throttled} throttled, ${r.rejected ?? '?'} rejected`,
+            );
           } finally {
             await emu.stop();
           }
@@ -105,8 +147,19 @@ async function scale(opts) {
   return { runs };
 }
 
-const WRITES = new Set(['CreateFlowlog', 'ModifyFlowLogAttribute', 'ActiveFlowLog', 'DeactiveFlowLog', 'DeleteFlowlog', 'TagResources', 'UntagResources']);
-const writesOf = (accepted) => Object.entries(accepted).filter(([a]) => WRITES.has(a)).reduce((s, [, n]) => s + n, 0);
+const WRITES = new Set([
+  'CreateFlowlog',
+  'ModifyFlowLogAttribute',
+  'ActiveFlowLog',
+  'DeactiveFlowLog',
+  'DeleteFlowlog',
+  'TagResources',
+  'UntagResources',
+]);
+const writesOf = (accepted) =>
+  Object.entries(accepted)
+    .filter(([a]) => WRITES.has(a))
+    .reduce((s, [, n]) => s + n, 0);
 
 /** Table 3: up / update / refresh / destroy of 100 flow logs through the CLI, and the no-op floor. */
 async function cli(opts) {
@@ -116,10 +169,29 @@ async function cli(opts) {
   for (let rep = 1; rep <= opts.repeat.cli; rep++) {
     for (const parallel of [undefined, 100]) {
       for (const kind of ['flowlog', 'noop']) {
-        const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 20, burst: 20, delays: delaysOf(CLI_T * 1000), topology, quota: CLI_COUNT + 100 });
-        const stack = await makeStack({ root: opts.root, pulumiRoot: opts.pulumiRoot, emu, name: `cli-${kind}-${parallel ?? 'default'}`, kind, targets, activationMs: CLI_T * 1000 });
+        const emu = await startEmulatorProcess(opts.emulatorRoot, {
+          ratePerSecond: 20,
+          burst: 20,
+          delays: delaysOf(CLI_T * 1000),
+          topology,
+          quota: CLI_COUNT + 100,
+        });
+        const stack = await makeStack({
+          root: opts.root,
+          pulumiRoot: opts.pulumiRoot,
+          emu,
+          name: `cli-${kind}-${parallel ?? 'default'}`,
+          kind,
+          targets,
+          activationMs: CLI_T * 1000,
+        });
         const flags = ['--yes', '--skip-preview', ...(parallel ? ['--parallel', String(parallel)] : [])];
-        const steps = [['up', ['up', ...flags]], ['update', ['up', ...flags]], ['refresh', ['refresh', ...flags]], ['destroy', ['destroy', ...flags]]];
+        const steps = [
+          ['up', ['up', ...flags]],
+          ['update', ['up', ...flags]],
+          ['refresh', ['refresh', ...flags]],
+          ['destroy', ['destroy', ...flags]],
+        ];
         try {
           for (const [phase, args] of steps) {
             if (phase === 'update') stack.setConfig('b');
@@ -130,8 +202,16 @@ async function cli(opts) {
             const state = await admin(emu.endpoint, 'state');
             const writes = writesOf(log.accepted);
             runs.push({
-              rep, kind, parallel: parallel ?? 'default', phase, seconds: r.seconds, exitCode: r.code, log, writes,
-              beyondWrites: (log.requests - writes) / CLI_COUNT, flowLogsAfter: state.flowLogs.length,
+              rep,
+              kind,
+              parallel: parallel ?? 'default',
+              phase,
+              seconds: r.seconds,
+              exitCode: r.code,
+              log,
+              writes,
+              beyondWrites: (log.requests - writes) / CLI_COUNT,
+              flowLogsAfter: state.flowLogs.length,
               ...(r.code !== 0 ? { failure: stack.logTail() } : {}),
             });
             progress(`cli:   ${r.seconds.toFixed(1)} s, exit ${r.code}, ${log.requests} requests (${log.throttled} throttled)`);
@@ -153,12 +233,29 @@ async function stacks(opts) {
   const { topology, targets } = benchTopology(1, STACKS * PER_STACK);
   for (let rep = 1; rep <= opts.repeat.stacks; rep++) {
     for (const kind of ['flowlog', 'noop']) {
-      const emu = await startEmulatorProcess(opts.emulatorRoot, { ratePerSecond: 20, burst: 20, delays: delaysOf(T * 1000), topology, quota: STACKS * PER_STACK + 100 });
+      const emu = await startEmulatorProcess(opts.emulatorRoot, {
+        ratePerSecond: 20,
+        burst: 20,
+        delays: delaysOf(T * 1000),
+        topology,
+        quota: STACKS * PER_STACK + 100,
+      });
       const made = [];
       const barrier = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-bench-barrier-'));
       try {
         for (let k = 0; k < STACKS; k++) {
-          made.push(await makeStack({ root: opts.root, pulumiRoot: opts.pulumiRoot, emu, name: `stacks-${kind}-${k}`, kind, targets: targets.slice(k * PER_STACK, (k + 1) * PER_STACK), activationMs: T * 1000, barrier }));
+          made.push(
+            await makeStack({
+              root: opts.root,
+              pulumiRoot: opts.pulumiRoot,
+              emu,
+              name: `stacks-${kind}-${k}`,
+              kind,
+              targets: targets.slice(k * PER_STACK, (k + 1) * PER_STACK),
+              activationMs: T * 1000,
+              barrier,
+            }),
+          );
         }
         await adminPost(emu.endpoint, 'reset-requests');
         progress(`stacks: rep ${rep}, ${kind}: ${STACKS} × pulumi up of ${PER_STACK} at once (load ${load()})`);
@@ -175,11 +272,22 @@ async function stacks(opts) {
         const state = await admin(emu.endpoint, 'state');
         const active = state.flowLogs.filter((f) => f.Status === 'Active').length;
         runs.push({
-          rep, kind, wallSeconds: wall, startupSeconds: (t0 - started) / 1000, perStackSeconds: ups.map((u) => u.seconds), failedUps: ups.filter((u) => u.code !== 0).length,
-          missing: kind === 'flowlog' ? STACKS * PER_STACK - active : 0, log,
-          failures: ups.map((u, i) => (u.code !== 0 ? made[i].logTail() : undefined)).filter(Boolean).slice(0, 2),
+          rep,
+          kind,
+          wallSeconds: wall,
+          startupSeconds: (t0 - started) / 1000,
+          perStackSeconds: ups.map((u) => u.seconds),
+          failedUps: ups.filter((u) => u.code !== 0).length,
+          missing: kind === 'flowlog' ? STACKS * PER_STACK - active : 0,
+          log,
+          failures: ups
+            .map((u, i) => (u.code !== 0 ? made[i].logTail() : undefined))
+            .filter(Boolean)
+            .slice(0, 2),
         });
-        progress(`stacks:   ${wall.toFixed(1)} s, ${log.requests} requests, ${log.throttled} throttled, ${ups.filter((u) => u.code !== 0).length} failed`);
+        progress(
+          `stacks:   ${wall.toFixed(1)} s, ${log.requests} requests, ${log.throttled} throttled, ${ups.filter((u) => u.code !== 0).length} failed`,
+        );
       } finally {
         for (const s of made) s.remove();
         fs.rmSync(barrier, { recursive: true, force: true });

@@ -30,7 +30,12 @@ function diffCounts(after, before) {
 async function phase(name, items, fn) {
   const before = await admin(job.endpoint, 'counts');
   const t0 = now();
-  const settled = await Promise.allSettled(items.map(async (item, i) => { const r = await fn(item, i); return { r, s: (now() - t0) / 1000 }; }));
+  const settled = await Promise.allSettled(
+    items.map(async (item, i) => {
+      const r = await fn(item, i);
+      return { r, s: (now() - t0) / 1000 };
+    }),
+  );
   const wall = (now() - t0) / 1000;
   const calls = diffCounts(await admin(job.endpoint, 'counts'), before);
   const errors = settled.filter((s) => s.status === 'rejected').map((s) => String(s.reason?.message ?? s.reason).slice(0, 300));
@@ -40,7 +45,10 @@ async function phase(name, items, fn) {
 
 function ours() {
   const { FlowlogProvider } = require(path.join(job.root, 'dist'));
-  const p = new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: job.endpoint, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' }, log: () => undefined });
+  const p = new FlowlogProvider({
+    env: { CEN_FLOWLOG_ENDPOINT: job.endpoint, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
+    log: () => undefined,
+  });
   const config = { 'alicloud:accessKey': job.accessKeyId, 'alicloud:secretKey': job.accessKeySecret };
   p.configure({ config: { get: (k) => config[k] } });
   const checked = async (raw) => {
@@ -60,13 +68,16 @@ function ours() {
 
 function terraform() {
   // The client moved to dist/api/ with the layered layout; older checkouts (the baseline) have it at dist/.
-  const clientPath = ['api/client.js', 'client.js'].map((p) => path.join(job.root, 'dist', p)).find((p) => require('node:fs').existsSync(p));
+  const clientPath = ['api/client.js', 'client.js']
+    .map((p) => path.join(job.root, 'dist', p))
+    .find((p) => require('node:fs').existsSync(p));
   const { createCenClient } = require(clientPath);
   const api = createCenClient({
     endpoint: job.endpoint,
     credential: { getCredential: async () => ({ accessKeyId: job.accessKeyId, accessKeySecret: job.accessKeySecret }) },
   });
-  const read = async (raw, id) => (await api.describeFlowlogs({ RegionId: raw.regionId, CenId: raw.cenId, FlowLogId: id })).flowLogs.find((f) => f.FlowLogId === id);
+  const read = async (raw, id) =>
+    (await api.describeFlowlogs({ RegionId: raw.regionId, CenId: raw.cenId, FlowLogId: id })).flowLogs.find((f) => f.FlowLogId === id);
   async function wait(raw, id, want) {
     const written = now();
     for (let i = 0; ; i++) {
@@ -81,8 +92,13 @@ function terraform() {
   return {
     create: async (raw) => {
       const { flowLogId } = await api.createFlowlog({
-        RegionId: raw.regionId, CenId: raw.cenId, TransitRouterId: raw.transitRouterId, TransitRouterAttachmentId: raw.transitRouterAttachmentId,
-        ProjectName: raw.projectName, LogStoreName: raw.logStoreName, FlowLogName: raw.flowLogName,
+        RegionId: raw.regionId,
+        CenId: raw.cenId,
+        TransitRouterId: raw.transitRouterId,
+        TransitRouterAttachmentId: raw.transitRouterAttachmentId,
+        ProjectName: raw.projectName,
+        LogStoreName: raw.logStoreName,
+        FlowLogName: raw.flowLogName,
       });
       await wait(raw, flowLogId, 'Active');
       await read(raw, flowLogId);
@@ -107,7 +123,9 @@ async function main() {
   const named = (suffix) => job.targets.map((t, i) => ({ ...t, flowLogName: `bench-${i}-${suffix}` }));
   const created = await phase('create', named('a'), (raw) => impl.create(raw));
   if (job.ops.includes('update')) {
-    const updated = await phase('update', named('b'), (raw, i) => (created[i] ? impl.update(raw, created[i]) : Promise.reject(new Error('not created'))));
+    const updated = await phase('update', named('b'), (raw, i) =>
+      created[i] ? impl.update(raw, created[i]) : Promise.reject(new Error('not created')),
+    );
     if (job.ops.includes('delete')) {
       await phase('delete', named('b'), (raw, i) => (updated[i] ? impl.delete(raw, updated[i]) : Promise.reject(new Error('not updated'))));
     }
@@ -118,11 +136,14 @@ const limit = setTimeout(() => {
   process.stdout.write(`${JSON.stringify({ phases, timedOut: true })}\n`);
   process.exit(0);
 }, job.limitMs);
-main().then(() => {
-  clearTimeout(limit);
-  process.stdout.write(`${JSON.stringify({ phases })}\n`);
-  process.exit(0);
-}, (err) => {
-  process.stdout.write(`${JSON.stringify({ phases, error: String(err?.stack ?? err) })}\n`);
-  process.exit(0);
-});
+main().then(
+  () => {
+    clearTimeout(limit);
+    process.stdout.write(`${JSON.stringify({ phases })}\n`);
+    process.exit(0);
+  },
+  (err) => {
+    process.stdout.write(`${JSON.stringify({ phases, error: String(err?.stack ?? err) })}\n`);
+    process.exit(0);
+  },
+);

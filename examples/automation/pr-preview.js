@@ -24,7 +24,17 @@ const { parseArgs } = require('node:util');
 const { LocalWorkspace, PulumiCommand } = require('@pulumi/pulumi/automation');
 
 const FLOWLOG_TYPE = 'pulumi-nodejs:dynamic/cen-flowlog:CenFlowlog';
-const SYMBOL = { create: '+', update: '~', replace: '+-', 'create-replacement': '+-', 'delete-replaced': '+-', delete: '-', same: ' ', read: '>', refresh: '~' };
+const SYMBOL = {
+  create: '+',
+  update: '~',
+  replace: '+-',
+  'create-replacement': '+-',
+  'delete-replaced': '+-',
+  delete: '-',
+  same: ' ',
+  read: '>',
+  refresh: '~',
+};
 
 /**
  * The inputs that differ between the stored and the new state (a dynamic provider's
@@ -69,17 +79,29 @@ async function previewForPullRequest({ workDir, stackName, envVars = {}, pulumiR
   const lines = [`### Pulumi preview of \`${stackName}\`: ${ok ? 'ok' : 'failed'}`, ''];
   if (plan.size > 0) {
     lines.push('| flow log | planned step |', '| --- | --- |');
-    for (const [name, step] of plan) lines.push(`| \`${name}\` | \`${SYMBOL[/** @type {keyof SYMBOL} */ (step.split(' ')[0])] ?? ''} ${step}\` |`);
+    for (const [name, step] of plan)
+      lines.push(`| \`${name}\` | \`${SYMBOL[/** @type {keyof SYMBOL} */ (step.split(' ')[0])] ?? ''} ${step}\` |`);
     lines.push('');
   }
-  if (ok) lines.push(`Totals: ${Object.entries(changeSummary).map(([op, n]) => `${op} ${n}`).join(', ') || 'no changes'}`);
+  if (ok)
+    lines.push(
+      `Totals: ${
+        Object.entries(changeSummary)
+          .map(([op, n]) => `${op} ${n}`)
+          .join(', ') || 'no changes'
+      }`,
+    );
   for (const err of errors) lines.push('```', err, '```');
   return { ok, markdown: `${lines.join('\n')}\n`, changeSummary };
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { stack: { type: 'string', default: 'pr-preview' }, 'work-dir': { type: 'string' }, emulator: { type: 'boolean', default: false } },
+    options: {
+      stack: { type: 'string', default: 'pr-preview' },
+      'work-dir': { type: 'string' },
+      emulator: { type: 'boolean', default: false },
+    },
   });
   const workDir = path.resolve(values['work-dir'] ?? path.join(__dirname, '..', '..'));
   /** @type {Record<string, string>} */
@@ -92,16 +114,21 @@ async function main() {
     emu = started;
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-pr-preview-'));
     envVars = {
-      CEN_FLOWLOG_ENDPOINT: started.endpoint, PULUMI_BACKEND_URL: `file://${backend}`,
-      PULUMI_CONFIG_PASSPHRASE: 'pr-preview-throwaway', PULUMI_SKIP_UPDATE_CHECK: 'true',
-      ALIBABA_CLOUD_ACCESS_KEY_ID: started.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: started.accessKeySecret,
+      CEN_FLOWLOG_ENDPOINT: started.endpoint,
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_CONFIG_PASSPHRASE: 'pr-preview-throwaway',
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: started.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: started.accessKeySecret,
       ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
     };
   }
   const stackFile = path.join(workDir, `Pulumi.${values.stack}.yaml`);
   const hadStackFile = fs.existsSync(stackFile);
   try {
-    const pulumiRoot = path.join(process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', require('@pulumi/pulumi/package.json').version));
+    const pulumiRoot = path.join(
+      process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', require('@pulumi/pulumi/package.json').version),
+    );
     const result = await previewForPullRequest({ workDir, stackName: values.stack ?? 'pr-preview', envVars, pulumiRoot });
     process.stdout.write(result.markdown);
     if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, result.markdown);

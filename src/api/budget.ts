@@ -43,8 +43,9 @@ const MIN_CUT = 0.25;
 /** The measured send rate is trusted for a cut once answers have been measured this long. */
 const MEASURE_SETTLE_MS = 1000;
 
-interface Waiter { resolve: (sentAt: number) => void }
-
+interface Waiter {
+  resolve: (sentAt: number) => void;
+}
 
 export class AdaptiveBudget {
   readonly initialRate: number;
@@ -70,7 +71,10 @@ export class AdaptiveBudget {
   private readonly lanes: Record<Lane, Waiter[]> = { poll: [], write: [] };
   private pumping = false;
 
-  constructor(options: BudgetOptions = {}, private readonly clock: Clock = systemClock) {
+  constructor(
+    options: BudgetOptions = {},
+    private readonly clock: Clock = systemClock,
+  ) {
     this.maxRate = rateOption('maxRate', options.maxRate, 100);
     this.minRate = rateOption('minRate', options.minRate, 0.5);
     this.initialRate = Math.min(this.maxRate, Math.max(this.minRate, rateOption('initialRate', options.initialRate, 20)));
@@ -100,15 +104,23 @@ export class AdaptiveBudget {
   take(lane: Lane = 'write', deadline?: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const stop = new AbortController();
-      const waiter: Waiter = { resolve: (at) => { stop.abort(); resolve(at); } };
+      const waiter: Waiter = {
+        resolve: (at) => {
+          stop.abort();
+          resolve(at);
+        },
+      };
       this.lanes[lane].push(waiter);
       if (deadline !== undefined) {
-        this.clock.sleep(Math.max(0, deadline - this.clock.now()), stop.signal).then(() => {
-          const queue = this.lanes[lane];
-          const i = queue.indexOf(waiter);
-          if (i >= 0) queue.splice(i, 1);
-          reject(new BudgetDeadlineError('The deadline came before the request budget let the request go'));
-        }, () => undefined);
+        this.clock.sleep(Math.max(0, deadline - this.clock.now()), stop.signal).then(
+          () => {
+            const queue = this.lanes[lane];
+            const i = queue.indexOf(waiter);
+            if (i >= 0) queue.splice(i, 1);
+            reject(new BudgetDeadlineError('The deadline came before the request budget let the request go'));
+          },
+          () => undefined,
+        );
       }
       void this.pump();
     });

@@ -71,16 +71,28 @@ export function createCenClient(opts: ClientOptions): CenApi {
       return { ...c, type: c.securityToken ? 'sts' : 'access_key', providerName: 'cen-flowlog' };
     },
   };
-  const client = new OpenApiClient(new Config({
-    endpoint: host, protocol, connectTimeout, readTimeout,
-    credential: libCredential as unknown as Config['credential'],
-    signatureAlgorithm: opts.signatureAlgorithm === 'v2' ? 'v2' : undefined,
-  }));
+  const client = new OpenApiClient(
+    new Config({
+      endpoint: host,
+      protocol,
+      connectTimeout,
+      readTimeout,
+      credential: libCredential as unknown as Config['credential'],
+      signatureAlgorithm: opts.signatureAlgorithm === 'v2' ? 'v2' : undefined,
+    }),
+  );
 
   async function call(action: string, query: Record<string, unknown>, flowLogId?: string, opts: CallOptions = {}): Promise<Body> {
     const params = new Params({
-      action, version: VERSION, protocol, method: 'POST', authType: 'AK',
-      style: 'RPC', pathname: '/', reqBodyType: 'formData', bodyType: 'json',
+      action,
+      version: VERSION,
+      protocol,
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      pathname: '/',
+      reqBodyType: 'formData',
+      bodyType: 'json',
     });
     const callId = randomUUID();
     const request = new OpenApiRequest({ query: OpenApiUtil.query(dropUndefined(query)), headers: { [CALL_HEADER]: callId } });
@@ -102,16 +114,30 @@ export function createCenClient(opts: ClientOptions): CenApi {
       diagnostics.unsubscribe(RESPONSE_CHANNEL, onResponse);
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new CenApiError({ action, code: 'InvalidResponse', statusCode: 200, flowLogId, serverMessage: 'The response body is not a JSON object' });
+      throw new CenApiError({
+        action,
+        code: 'InvalidResponse',
+        statusCode: 200,
+        flowLogId,
+        serverMessage: 'The response body is not a JSON object',
+      });
     }
     const b = body as Body;
     if (typeof b.Code === 'string' && !isTrue(b.Success)) {
-      throw new CenApiError({ action, code: b.Code, statusCode: 200, requestId: str(b.RequestId), serverMessage: str(b.Message), flowLogId });
+      throw new CenApiError({
+        action,
+        code: b.Code,
+        statusCode: 200,
+        requestId: str(b.RequestId),
+        serverMessage: str(b.Message),
+        flowLogId,
+      });
     }
     return b;
   }
-  const ack = async (action: string, query: Record<string, unknown>, id?: string, opts?: CallOptions) =>
-    ({ requestId: str((await call(action, query, id, opts)).RequestId) ?? '' });
+  const ack = async (action: string, query: Record<string, unknown>, id?: string, opts?: CallOptions) => ({
+    requestId: str((await call(action, query, id, opts)).RequestId) ?? '',
+  });
   const ref = ({ RegionId, FlowLogId, CenId, ClientToken }: FlowLogRef) => ({ RegionId, FlowLogId, CenId, ClientToken });
 
   return {
@@ -120,7 +146,13 @@ export function createCenClient(opts: ClientOptions): CenApi {
       const b = await call('CreateFlowlog', { ...rest, Tag: Tags }, undefined, opts);
       const flowLogId = str(b.FlowLogId);
       if (!flowLogId) {
-        throw new CenApiError({ action: 'CreateFlowlog', code: 'InvalidResponse', statusCode: 200, requestId: str(b.RequestId), serverMessage: 'The response has no FlowLogId' });
+        throw new CenApiError({
+          action: 'CreateFlowlog',
+          code: 'InvalidResponse',
+          statusCode: 200,
+          requestId: str(b.RequestId),
+          serverMessage: 'The response has no FlowLogId',
+        });
       }
       return { flowLogId, requestId: str(b.RequestId) ?? '' };
     },
@@ -137,31 +169,68 @@ export function createCenClient(opts: ClientOptions): CenApi {
         requestId: str(b.RequestId) ?? '',
       };
     },
-    modifyFlowLogAttribute: (req, opts) => ack('ModifyFlowLogAttribute',
-      { ...ref(req), FlowLogName: req.FlowLogName, Description: req.Description, Interval: req.Interval }, req.FlowLogId, opts),
+    modifyFlowLogAttribute: (req, opts) =>
+      ack(
+        'ModifyFlowLogAttribute',
+        { ...ref(req), FlowLogName: req.FlowLogName, Description: req.Description, Interval: req.Interval },
+        req.FlowLogId,
+        opts,
+      ),
     activeFlowLog: (req, opts) => ack('ActiveFlowLog', ref(req), req.FlowLogId, opts),
     deactiveFlowLog: (req, opts) => ack('DeactiveFlowLog', ref(req), req.FlowLogId, opts),
     deleteFlowlog: (req, opts) => ack('DeleteFlowlog', ref(req), req.FlowLogId, opts),
-    tagResources: (req, opts) => ack('TagResources',
-      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, Tag: req.Tags }, req.ResourceIds.join(','), opts),
-    untagResources: (req, opts) => ack('UntagResources',
-      { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, TagKey: req.TagKeys }, req.ResourceIds.join(','), opts),
+    tagResources: (req, opts) =>
+      ack(
+        'TagResources',
+        { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, Tag: req.Tags },
+        req.ResourceIds.join(','),
+        opts,
+      ),
+    untagResources: (req, opts) =>
+      ack(
+        'UntagResources',
+        { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, TagKey: req.TagKeys },
+        req.ResourceIds.join(','),
+        opts,
+      ),
   };
 }
 
 /** Turn whatever the library threw into a CenApiError. Matches codes and names, never message text. */
 export function toCenApiError(action: string, err: unknown, flowLogId?: string, retryAfterMs?: number): CenApiError {
   if (err instanceof CenApiError) {
-    return new CenApiError({ action, code: err.code, statusCode: err.statusCode, requestId: err.requestId,
-      serverMessage: err.serverMessage, network: err.network, flowLogId, originalError: err.cause, retryAfterMs: err.retryAfterMs });
+    return new CenApiError({
+      action,
+      code: err.code,
+      statusCode: err.statusCode,
+      requestId: err.requestId,
+      serverMessage: err.serverMessage,
+      network: err.network,
+      flowLogId,
+      originalError: err.cause,
+      retryAfterMs: err.retryAfterMs,
+    });
   }
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; name?: unknown; statusCode?: unknown; data?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    code?: unknown;
+    name?: unknown;
+    statusCode?: unknown;
+    data?: unknown;
+  };
   const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as Body;
   const statusCode = num(e.statusCode) ?? num(data.statusCode);
   if (statusCode !== undefined) {
     const code = str(data.Code) ?? str(data.code) ?? `Http${statusCode}`;
-    return new CenApiError({ action, code, statusCode, requestId: str(data.RequestId) ?? str(data.requestId),
-      serverMessage: str(data.Message) ?? str(data.message), flowLogId, originalError: err, retryAfterMs });
+    return new CenApiError({
+      action,
+      code,
+      statusCode,
+      requestId: str(data.RequestId) ?? str(data.requestId),
+      serverMessage: str(data.Message) ?? str(data.message),
+      flowLogId,
+      originalError: err,
+      retryAfterMs,
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   if (e.name === 'RequestTimeoutError') {
@@ -192,8 +261,20 @@ function normaliseFlowLog(raw: unknown): ApiFlowLog {
     FlowLogId: str(r.FlowLogId) ?? '',
     Tags: Array.isArray(tags) ? tags.map((t: Body) => ({ Key: str(t.Key) ?? '', Value: str(t.Value) ?? '' })) : [],
   };
-  for (const k of ['FlowLogName', 'Description', 'CenId', 'RegionId', 'Status', 'ProjectName', 'LogStoreName',
-    'LogFormatString', 'FlowLogVersion', 'TransitRouterId', 'TransitRouterAttachmentId', 'CreationTime'] as const) {
+  for (const k of [
+    'FlowLogName',
+    'Description',
+    'CenId',
+    'RegionId',
+    'Status',
+    'ProjectName',
+    'LogStoreName',
+    'LogFormatString',
+    'FlowLogVersion',
+    'TransitRouterId',
+    'TransitRouterAttachmentId',
+    'CreationTime',
+  ] as const) {
     const v = str(r[k]);
     if (v !== undefined) out[k] = v;
   }
@@ -215,4 +296,3 @@ function num(v: unknown): number | undefined {
 }
 
 const isTrue = (v: unknown): boolean => v === true || v === 'true';
-

@@ -109,16 +109,19 @@ export function resolveCredentials(settings: CredentialSettings): CredentialProv
   const { accessKey, secretKey, securityToken, profile } = settings;
   if (accessKey || secretKey) {
     if (!accessKey || !secretKey) {
-      throw new TypeError(`Expected both \`alicloud:accessKey\` and \`alicloud:secretKey\` to be set, got only ${accessKey ? 'accessKey' : 'secretKey'}. ${HOW_TO_SET}`);
+      throw new TypeError(
+        `Expected both \`alicloud:accessKey\` and \`alicloud:secretKey\` to be set, got only ${accessKey ? 'accessKey' : 'secretKey'}. ${HOW_TO_SET}`,
+      );
     }
     const cred: ResolvedCredential = { accessKeyId: accessKey, accessKeySecret: secretKey, securityToken: securityToken || undefined };
     return hidden('static', async () => ({ ...cred }));
   }
   if (profile) {
-    const chain = (): ReturnType<typeof firstOf> => firstOf([
-      CLIProfileCredentialsProvider.builder().withProfileName(profile).build(),
-      ProfileCredentialsProvider.builder().withProfileName(profile).build(),
-    ]);
+    const chain = (): ReturnType<typeof firstOf> =>
+      firstOf([
+        CLIProfileCredentialsProvider.builder().withProfileName(profile).build(),
+        ProfileCredentialsProvider.builder().withProfileName(profile).build(),
+      ]);
     const tried = `profile "${profile}" in ~/.aliyun/config.json and ~/.alibabacloud/credentials`;
     return fromLibrary('profile', tried, () => new Credential(null, chain()));
   }

@@ -16,7 +16,9 @@ export function parseEndpoint(endpoint: string): { protocol: 'HTTP' | 'HTTPS'; h
     throw new TypeError(`Expected \`endpoint\` to use https://, got ${JSON.stringify(endpoint)}`);
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
-    throw new TypeError(`Expected \`endpoint\` to be a scheme and host only (like https://cbn.aliyuncs.com), got ${JSON.stringify(endpoint)}`);
+    throw new TypeError(
+      `Expected \`endpoint\` to be a scheme and host only (like https://cbn.aliyuncs.com), got ${JSON.stringify(endpoint)}`,
+    );
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new TypeError(
@@ -32,4 +34,3 @@ export function isLoopback(hostname: string): boolean {
   if (h === 'localhost' || h === '::1') return true;
   return isIP(h) === 4 && h.startsWith('127.');
 }
-

@@ -41,7 +41,11 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
     if (clock.now() >= o.deadline) throw timeout();
     let read: { state: T } | typeof TIMED_OUT | undefined;
     try {
-      read = await beforeDeadline(o.read(Math.min(o.deadline, dueAt)).then((state) => ({ state })), o.deadline, clock);
+      read = await beforeDeadline(
+        o.read(Math.min(o.deadline, dueAt)).then((state) => ({ state })),
+        o.deadline,
+        clock,
+      );
     } catch (err) {
       if (!o.transient(err)) throw err;
       last.error = err;
@@ -66,8 +70,10 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
 /** The promise's value, or TIMED_OUT when the deadline comes first. */
 async function beforeDeadline<T>(p: Promise<T>, deadline: number, clock: Clock): Promise<T | typeof TIMED_OUT> {
   const stop = new AbortController();
-  const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal)
-    .then((): typeof TIMED_OUT => TIMED_OUT, (): typeof TIMED_OUT => TIMED_OUT);
+  const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal).then(
+    (): typeof TIMED_OUT => TIMED_OUT,
+    (): typeof TIMED_OUT => TIMED_OUT,
+  );
   try {
     return await Promise.race([p, timer]);
   } finally {

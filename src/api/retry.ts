@@ -33,8 +33,15 @@ export interface RetryOptions {
  * codes mean the flow log is mid-transition, which ends by itself.
  */
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'Throttling', 'Throttling.User', 'Throttling.Api', 'ServiceUnavailable', 'InternalError',
-  'Operation.Blocking', 'LOCK_ERROR', 'IncorrectStatus.flowlog', 'IncorrectStatus.TrFlowlog',
+  'Throttling',
+  'Throttling.User',
+  'Throttling.Api',
+  'ServiceUnavailable',
+  'InternalError',
+  'Operation.Blocking',
+  'LOCK_ERROR',
+  'IncorrectStatus.flowlog',
+  'IncorrectStatus.TrFlowlog',
   'RequestTimeout',
 ]);
 
@@ -75,7 +82,8 @@ export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane,
     return result;
   } catch (err) {
     if (isThrottling(err)) budget?.onThrottle(sentAt, (err as CenApiError).retryAfterMs);
-    else if (err instanceof CenApiError && err.statusCode !== undefined) budget?.onSuccess(); // answered: not a rate signal
+    else if (err instanceof CenApiError && err.statusCode !== undefined)
+      budget?.onSuccess(); // answered: not a rate signal
     else budget?.onUnanswered();
     throw err;
   }
@@ -104,11 +112,16 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
   const attempt = async (): Promise<T> => {
     if (backoffMs > 0) await clock.sleep(backoffMs);
     try {
-      return await metered(opts.budget, opts.lane ?? 'write', () => {
-        const left = opts.deadline - clock.now();
-        if (left <= 0) throw expired(); // never send what cannot finish in time
-        return fn({ timeoutMs: left });
-      }, opts.deadline);
+      return await metered(
+        opts.budget,
+        opts.lane ?? 'write',
+        () => {
+          const left = opts.deadline - clock.now();
+          if (left <= 0) throw expired(); // never send what cannot finish in time
+          return fn({ timeoutMs: left });
+        },
+        opts.deadline,
+      );
     } catch (err) {
       throw err instanceof BudgetDeadlineError ? expired() : err;
     }
@@ -117,9 +130,10 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
     if (!(error instanceof CenApiError) || error.code === 'DeadlineExceeded' || !isRetryable(error)) return false;
     // A throttled attempt waits what the service named (the budget has already slowed down); others back off with full jitter.
     const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attemptNumber - 1, 30));
-    backoffMs = isThrottling(error) && opts.budget
-      ? Math.round(error.retryAfterMs ?? 0)
-      : Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
+    backoffMs =
+      isThrottling(error) && opts.budget
+        ? Math.round(error.retryAfterMs ?? 0)
+        : Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
     if (clock.now() + backoffMs >= opts.deadline) return false;
     opts.onRetry?.({ action, attempt: attemptNumber, error, delayMs: backoffMs });
     return true;
@@ -172,12 +186,27 @@ export function resilient(api: CenApi, opts: RetryOptions): CenApi {
   const read = <T>(action: string, fn: (call: CallOptions) => Promise<T>) => withRetry(action, fn, { ...opts, lane: 'poll' });
   const tokened = <R extends WriteRef>(req: R): R => (req.ClientToken ? req : { ...req, ClientToken: randomUUID() });
   return {
-    createFlowlog: (req) => { const r = tokened(req); return run('CreateFlowlog', (c) => api.createFlowlog(r, c)); },
+    createFlowlog: (req) => {
+      const r = tokened(req);
+      return run('CreateFlowlog', (c) => api.createFlowlog(r, c));
+    },
     describeFlowlogs: (req) => read('DescribeFlowlogs', (c) => api.describeFlowlogs(req, c)),
-    modifyFlowLogAttribute: (req) => { const r = tokened(req); return run('ModifyFlowLogAttribute', (c) => api.modifyFlowLogAttribute(r, c)); },
-    activeFlowLog: (req) => { const r = tokened(req); return run('ActiveFlowLog', (c) => api.activeFlowLog(r, c)); },
-    deactiveFlowLog: (req) => { const r = tokened(req); return run('DeactiveFlowLog', (c) => api.deactiveFlowLog(r, c)); },
-    deleteFlowlog: (req) => { const r = tokened(req); return run('DeleteFlowlog', (c) => api.deleteFlowlog(r, c)); },
+    modifyFlowLogAttribute: (req) => {
+      const r = tokened(req);
+      return run('ModifyFlowLogAttribute', (c) => api.modifyFlowLogAttribute(r, c));
+    },
+    activeFlowLog: (req) => {
+      const r = tokened(req);
+      return run('ActiveFlowLog', (c) => api.activeFlowLog(r, c));
+    },
+    deactiveFlowLog: (req) => {
+      const r = tokened(req);
+      return run('DeactiveFlowLog', (c) => api.deactiveFlowLog(r, c));
+    },
+    deleteFlowlog: (req) => {
+      const r = tokened(req);
+      return run('DeleteFlowlog', (c) => api.deleteFlowlog(r, c));
+    },
     tagResources: (req) => run('TagResources', (c) => api.tagResources(req, c)),
     untagResources: (req) => run('UntagResources', (c) => api.untagResources(req, c)),
   };

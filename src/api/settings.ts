@@ -20,7 +20,9 @@ export const RATE_ENV = 'CEN_FLOWLOG_REQUESTS_PER_SECOND';
  * the budget adapts to the account's limit by itself (budget.ts); set, it is a ceiling.
  */
 
-export interface ConfigSource { get(key: string): string | undefined }
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
 
 export interface ProviderSettings {
   endpoint: string;
@@ -33,8 +35,7 @@ export interface ProviderSettings {
   requestsPerSecond?: number;
 }
 
-const nonEmpty = (...values: (string | undefined)[]): string | undefined =>
-  values.find((v) => v !== undefined && v.trim() !== '')?.trim();
+const nonEmpty = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v.trim() !== '')?.trim();
 
 /** Stack config first, then the environment (pulumi-alicloud's ALICLOUD_* and the SDK's ALIBABA_CLOUD_*). */
 export function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
@@ -64,9 +65,10 @@ export function normalizeEndpoint(raw: string): string {
   try {
     parsed = parseEndpoint(withScheme);
   } catch (err) {
-    const hint = withScheme.startsWith('http:') && /^http:\/\/[^/]/i.test(withScheme)
-      ? 'it uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).'
-      : (err as Error).message;
+    const hint =
+      withScheme.startsWith('http:') && /^http:\/\/[^/]/i.test(withScheme)
+        ? 'it uses plain HTTP to a host that is not loopback; credentials would travel in clear. Use https, or http only for 127.0.0.1 / localhost (the emulator).'
+        : (err as Error).message;
     throw new Error(`The CEN endpoint ${JSON.stringify(raw)} ${from} is not usable: ${hint}`, { cause: err });
   }
   return `${parsed.protocol.toLowerCase()}://${parsed.host}`;
@@ -76,7 +78,9 @@ function requestTimeout(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
   const ms = parseDuration(raw);
   if (ms === undefined) {
-    throw new Error(`The request timeout ${JSON.stringify(raw)} (from ${REQUEST_TIMEOUT_CONFIG_KEY} or ${REQUEST_TIMEOUT_ENV}) is not a duration like "30s" or "2m".`);
+    throw new Error(
+      `The request timeout ${JSON.stringify(raw)} (from ${REQUEST_TIMEOUT_CONFIG_KEY} or ${REQUEST_TIMEOUT_ENV}) is not a duration like "30s" or "2m".`,
+    );
   }
   return ms;
 }
@@ -85,7 +89,9 @@ function requestRate(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new Error(`The request rate ${JSON.stringify(raw)} (from ${RATE_CONFIG_KEY} or ${RATE_ENV}) must be a positive number of requests per second.`);
+    throw new Error(
+      `The request rate ${JSON.stringify(raw)} (from ${RATE_CONFIG_KEY} or ${RATE_ENV}) must be a positive number of requests per second.`,
+    );
   }
   return n;
 }

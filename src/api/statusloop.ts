@@ -34,10 +34,16 @@ export interface StatusLoopOptions {
 export type Observation = ApiFlowLog | undefined;
 
 /** One tick's reads: counted, budgeted, in the poll lane. */
-interface Reader { cost: number; describe(req: DescribeFlowlogsRequest): Promise<DescribeFlowlogsResponse> }
+interface Reader {
+  cost: number;
+  describe(req: DescribeFlowlogsRequest): Promise<DescribeFlowlogsResponse>;
+}
 
 /** What a scan is narrowed to: a CEN (and a transit router of it), or the whole region. */
-interface ScanFilter { CenId?: string; TransitRouterId?: string }
+interface ScanFilter {
+  CenId?: string;
+  TransitRouterId?: string;
+}
 const filterKey = (f: ScanFilter): string => JSON.stringify([f.CenId ?? null, f.TransitRouterId ?? null]);
 
 interface Ask {
@@ -152,10 +158,13 @@ export class StatusLoop {
     const plan = this.plan(now);
     const ids = [...new Set(plan.served.map((a) => a.id))];
     const cenOf = new Map(plan.served.map((a) => [a.id, a.cenId]));
-    const read: Reader = { cost: 0, describe: (req) => {
-      read.cost++;
-      return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, ...req }));
-    } };
+    const read: Reader = {
+      cost: 0,
+      describe: (req) => {
+        read.cost++;
+        return metered(this.budget, 'poll', () => this.api.describeFlowlogs({ RegionId: this.regionId, ...req }));
+      },
+    };
     // What this tick established: the flow log, or null when a read by id found none. Asks it
     // established are answered even if a later call of the tick fails; the others wait for the next.
     const seen = new Map<string, ApiFlowLog | null>();
@@ -170,7 +179,10 @@ export class StatusLoop {
       this.settle(answered, (a) => a.resolve(seen.get(a.id) ?? undefined));
       if (failure) {
         const { err } = failure;
-        this.settle(plan.served.filter((a) => !seen.has(a.id)), (a) => a.reject(err));
+        this.settle(
+          plan.served.filter((a) => !seen.has(a.id)),
+          (a) => a.reject(err),
+        );
       }
       this.lastTickCost = read.cost;
       this.inFlight = false;
@@ -195,7 +207,12 @@ export class StatusLoop {
     return { byId, served: byId ? due : this.asks.slice(), filter };
   }
 
-  private async readByIds(ids: string[], cenOf: Map<string, string | undefined>, read: Reader, seen: Map<string, ApiFlowLog | null>): Promise<void> {
+  private async readByIds(
+    ids: string[],
+    cenOf: Map<string, string | undefined>,
+    read: Reader,
+    seen: Map<string, ApiFlowLog | null>,
+  ): Promise<void> {
     for (const id of ids) {
       const f = (await read.describe({ FlowLogId: id, CenId: cenOf.get(id) })).flowLogs.find((x) => x.FlowLogId === id);
       seen.set(id, f ?? null);
@@ -208,7 +225,11 @@ export class StatusLoop {
    * a bounded number of calls per tick and every tick makes progress.
    */
   private async scan(
-    filter: ScanFilter, ids: string[], cenOf: Map<string, string | undefined>, read: Reader, seen: Map<string, ApiFlowLog | null>,
+    filter: ScanFilter,
+    ids: string[],
+    cenOf: Map<string, string | undefined>,
+    read: Reader,
+    seen: Map<string, ApiFlowLog | null>,
   ): Promise<void> {
     let listed: Map<string, ApiFlowLog>;
     try {

@@ -3,26 +3,59 @@
  * Imports nothing: the model's mapping and the client both read them.
  */
 
-export interface ApiTag { Key: string; Value: string }
+export interface ApiTag {
+  Key: string;
+  Value: string;
+}
 
 /** One flow log as DescribeFlowlogs returns it, normalised (Interval a number, Tags flat). */
 export interface ApiFlowLog {
-  FlowLogId: string; FlowLogName?: string; Description?: string; CenId?: string; RegionId?: string;
-  Status?: string; ProjectName?: string; LogStoreName?: string; Interval?: number; LogFormatString?: string;
-  FlowLogVersion?: string; TransitRouterId?: string; TransitRouterAttachmentId?: string; CreationTime?: string;
+  FlowLogId: string;
+  FlowLogName?: string;
+  Description?: string;
+  CenId?: string;
+  RegionId?: string;
+  Status?: string;
+  ProjectName?: string;
+  LogStoreName?: string;
+  Interval?: number;
+  LogFormatString?: string;
+  FlowLogVersion?: string;
+  TransitRouterId?: string;
+  TransitRouterAttachmentId?: string;
+  CreationTime?: string;
   Tags: ApiTag[];
 }
 
 export interface CreateFlowlogRequest {
-  RegionId: string; CenId: string; ClientToken?: string; FlowLogName?: string; Description?: string;
-  ProjectName?: string; LogStoreName?: string; Interval?: number; TransitRouterId?: string;
-  TransitRouterAttachmentId?: string; LogFormatString?: string; Tags?: ApiTag[];
+  RegionId: string;
+  CenId: string;
+  ClientToken?: string;
+  FlowLogName?: string;
+  Description?: string;
+  ProjectName?: string;
+  LogStoreName?: string;
+  Interval?: number;
+  TransitRouterId?: string;
+  TransitRouterAttachmentId?: string;
+  LogFormatString?: string;
+  Tags?: ApiTag[];
 }
 
 export interface DescribeFlowlogsRequest {
-  RegionId?: string; CenId?: string; FlowLogId?: string; FlowLogName?: string; Description?: string;
-  ProjectName?: string; LogStoreName?: string; TransitRouterId?: string; TransitRouterAttachmentId?: string;
-  Status?: string; Interval?: number; FlowLogVersion?: string; Tags?: ApiTag[];
+  RegionId?: string;
+  CenId?: string;
+  FlowLogId?: string;
+  FlowLogName?: string;
+  Description?: string;
+  ProjectName?: string;
+  LogStoreName?: string;
+  TransitRouterId?: string;
+  TransitRouterAttachmentId?: string;
+  Status?: string;
+  Interval?: number;
+  FlowLogVersion?: string;
+  Tags?: ApiTag[];
   /** @default 1 */
   PageNumber?: number;
   /** @default 20 */
@@ -30,11 +63,20 @@ export interface DescribeFlowlogsRequest {
 }
 
 export interface DescribeFlowlogsResponse {
-  flowLogs: ApiFlowLog[]; totalCount: number; pageNumber: number; pageSize: number; requestId: string;
+  flowLogs: ApiFlowLog[];
+  totalCount: number;
+  pageNumber: number;
+  pageSize: number;
+  requestId: string;
 }
 
 /** Identifies one flow log in a write call. Set ClientToken once per logical operation and reuse it on retries. */
-export interface FlowLogRef { RegionId: string; FlowLogId: string; CenId?: string; ClientToken?: string }
+export interface FlowLogRef {
+  RegionId: string;
+  FlowLogId: string;
+  CenId?: string;
+  ClientToken?: string;
+}
 
 /** Per-call options. */
 export interface CallOptions {
@@ -45,7 +87,10 @@ export interface CallOptions {
 export interface CenApi {
   createFlowlog(req: CreateFlowlogRequest, opts?: CallOptions): Promise<{ flowLogId: string; requestId: string }>;
   describeFlowlogs(req: DescribeFlowlogsRequest, opts?: CallOptions): Promise<DescribeFlowlogsResponse>;
-  modifyFlowLogAttribute(req: FlowLogRef & { FlowLogName?: string; Description?: string; Interval?: number }, opts?: CallOptions): Promise<{ requestId: string }>;
+  modifyFlowLogAttribute(
+    req: FlowLogRef & { FlowLogName?: string; Description?: string; Interval?: number },
+    opts?: CallOptions,
+  ): Promise<{ requestId: string }>;
   activeFlowLog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
   deactiveFlowLog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;
   deleteFlowlog(req: FlowLogRef, opts?: CallOptions): Promise<{ requestId: string }>;

@@ -7,7 +7,11 @@ import type { Service } from './service';
 import type { FlowLogPatch } from './types';
 import { readBody, sendError, sendJson, toApiError } from './wire';
 
-export interface AdminDeps { service: Service; faults: Faults; log: RequestLog }
+export interface AdminDeps {
+  service: Service;
+  faults: Faults;
+  log: RequestLog;
+}
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
 export function isLoopback(address: string | undefined): boolean {
@@ -38,7 +42,8 @@ function decodePathPart(part: string): string {
 
 type Args = Record<string, unknown>;
 const FAULTS: Record<string, (f: Faults, a: Args) => void> = {
-  failNext: (f, a) => f.failNext(a.action as string, (a.count ?? 1) as number, a.code as string, a.statusCode as number, a.message as string | undefined),
+  failNext: (f, a) =>
+    f.failNext(a.action as string, (a.count ?? 1) as number, a.code as string, a.statusCode as number, a.message as string | undefined),
   latency: (f, a) => f.latency(a.action as string, a.ms as number),
   resetConnection: (f, a) => f.resetConnection(a.action as string, (a.count ?? 1) as number),
   dropResponse: (f, a) => f.dropResponse(a.action as string, (a.count ?? 1) as number, a.mode as 'reset' | 'hang' | undefined),
@@ -52,7 +57,8 @@ function applyFaults(faults: Faults, body: Record<string, unknown>): void {
   if (keys.length === 0) throw badRequest(`Name a fault: one of ${Object.keys(FAULTS).join(', ')}.`);
   for (const key of keys) {
     const apply = FAULTS[key];
-    if (!apply || !Object.hasOwn(FAULTS, key)) throw badRequest(`Unknown fault "${key}"; expected one of ${Object.keys(FAULTS).join(', ')}.`);
+    if (!apply || !Object.hasOwn(FAULTS, key))
+      throw badRequest(`Unknown fault "${key}"; expected one of ${Object.keys(FAULTS).join(', ')}.`);
     const args = body[key];
     if (key !== 'clear' && (typeof args !== 'object' || args === null)) throw badRequest(`"${key}" takes an object of arguments.`);
     apply(faults, (args ?? {}) as Args);
@@ -71,22 +77,30 @@ async function route(deps: AdminDeps, method: string, path: string, req: Incomin
   switch (`${method} ${path}`) {
     case 'GET /__admin/state':
       return { flowLogs: service.views(), topology: service.account.topology, projects: [...service.store.projects.values()] };
-    case 'GET /__admin/requests': return log.list();
-    case 'GET /__admin/counts': return log.callCounts();
-    case 'POST /__admin/reset-requests': log.reset(); return { ok: true };
-    case 'POST /__admin/faults': applyFaults(faults, await readJson(req)); return { ok: true };
+    case 'GET /__admin/requests':
+      return log.list();
+    case 'GET /__admin/counts':
+      return log.callCounts();
+    case 'POST /__admin/reset-requests':
+      log.reset();
+      return { ok: true };
+    case 'POST /__admin/faults':
+      applyFaults(faults, await readJson(req));
+      return { ok: true };
     case 'POST /__admin/seed': {
       const { count } = await readJson(req);
       return { flowLogIds: service.seed(count as number) };
     }
-    default: throw new ApiError('InvalidPath', undefined, 404, `No admin route ${method} ${path}.`);
+    default:
+      throw new ApiError('InvalidPath', undefined, 404, `No admin route ${method} ${path}.`);
   }
 }
 
 export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   try {
-    if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('Forbidden', undefined, 403, 'The admin endpoint answers loopback clients only.');
+    if (!isLoopback(req.socket.remoteAddress))
+      throw new ApiError('Forbidden', undefined, 403, 'The admin endpoint answers loopback clients only.');
     const path = (req.url ?? '').split('?')[0]!;
     sendJson(res, 200, await route(deps, req.method ?? 'GET', path, req));
   } catch (err) {

@@ -2,7 +2,13 @@
 import type { AccessKey } from './types';
 import { ApiError, missing } from './errors';
 import {
-  V3_ALGORITHMS, parseAuthorization, payloadHash, sameSignature, v2Signature, v2StringToSign, v3Signature,
+  V3_ALGORITHMS,
+  parseAuthorization,
+  payloadHash,
+  sameSignature,
+  v2Signature,
+  v2StringToSign,
+  v3Signature,
   v3StringToSign,
 } from './signature';
 
@@ -10,8 +16,17 @@ export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
 
 /** Parameters the gateway consumes; they never reach an action. */
 export const COMMON_PARAMS = new Set([
-  'Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion',
-  'SignatureType', 'AccessKeyId', 'Signature', 'SecurityToken',
+  'Action',
+  'Version',
+  'Format',
+  'Timestamp',
+  'SignatureNonce',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureType',
+  'AccessKeyId',
+  'Signature',
+  'SecurityToken',
 ]);
 
 export interface SignedRequest {
@@ -23,7 +38,10 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-export interface Caller { accessKeyId: string; algorithm: string }
+export interface Caller {
+  accessKeyId: string;
+  algorithm: string;
+}
 
 /** Remembers nonces for the timestamp window; insertion order is expiry order. */
 export class NonceCache {
@@ -86,8 +104,12 @@ function verifyV3(req: SignedRequest, authorization: string, keys: ReadonlyMap<s
   const key = findKey(keys, auth.credential);
   const hash = payloadHash(req.body, auth.algorithm);
   const { stringToSign } = v3StringToSign({
-    method: req.method, query: req.query, headers: req.headers, signedHeaders: auth.signedHeaders,
-    payloadHash: hash, algorithm: auth.algorithm,
+    method: req.method,
+    query: req.query,
+    headers: req.headers,
+    signedHeaders: auth.signedHeaders,
+    payloadHash: hash,
+    algorithm: auth.algorithm,
   });
   if (!sameSignature(v3Signature(key.accessKeySecret, stringToSign, auth.algorithm), auth.signature)) {
     throw new ApiError('SignatureDoesNotMatch', `Server string to sign is:${stringToSign.replace(/\n/g, ' ')}`);
@@ -112,9 +134,7 @@ function verifyV2(req: SignedRequest, keys: ReadonlyMap<string, AccessKey>): Cal
 }
 
 /** Verify signature, credentials, time window and nonce; returns the caller. */
-export function authenticate(
-  req: SignedRequest, keys: ReadonlyMap<string, AccessKey>, nonces: NonceCache, now: number,
-): Caller {
+export function authenticate(req: SignedRequest, keys: ReadonlyMap<string, AccessKey>, nonces: NonceCache, now: number): Caller {
   const authorization = header(req, 'authorization');
   let caller: Caller;
   let nonce: string | undefined;

@@ -39,7 +39,8 @@ export class UsageError extends Error {}
 function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`Expected --${name} to be a non-negative number, got ${value}`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`Expected --${name} to be a non-negative number, got ${value}`);
   return n;
 }
 
@@ -57,14 +58,26 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
+      args: argv,
+      strict: true,
+      allowPositionals: false,
       options: {
-        port: { type: 'string' }, host: { type: 'string' }, 'state-file': { type: 'string' }, topology: { type: 'string' },
-        'create-delay-ms': { type: 'string' }, 'modify-delay-ms': { type: 'string' }, 'delete-delay-ms': { type: 'string' },
-        'modify-attribute-delay-ms': { type: 'string' }, 'default-log-format': { type: 'string' },
-        rate: { type: 'string' }, burst: { type: 'string' }, quota: { type: 'string' },
-        'access-key-id': { type: 'string' }, 'access-key-secret': { type: 'string' },
-        'log-requests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'state-file': { type: 'string' },
+        topology: { type: 'string' },
+        'create-delay-ms': { type: 'string' },
+        'modify-delay-ms': { type: 'string' },
+        'delete-delay-ms': { type: 'string' },
+        'modify-attribute-delay-ms': { type: 'string' },
+        'default-log-format': { type: 'string' },
+        rate: { type: 'string' },
+        burst: { type: 'string' },
+        quota: { type: 'string' },
+        'access-key-id': { type: 'string' },
+        'access-key-secret': { type: 'string' },
+        'log-requests': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
@@ -78,15 +91,22 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
     throw new UsageError(`Expected --default-log-format to be fill or empty, got ${logFormat}`);
   }
   return {
-    port: num('port', s('port')), host: s('host'), stateFile: s('state-file'), topology: readTopology(s('topology')),
+    port: num('port', s('port')),
+    host: s('host'),
+    stateFile: s('state-file'),
+    topology: readTopology(s('topology')),
     delays: {
       createMs: num('create-delay-ms', s('create-delay-ms')) ?? CLI_DELAYS.createMs,
       modifyMs,
       modifyAttributeMs: num('modify-attribute-delay-ms', s('modify-attribute-delay-ms')) ?? modifyMs,
       deleteMs: num('delete-delay-ms', s('delete-delay-ms')) ?? CLI_DELAYS.deleteMs,
     },
-    ratePerSecond: num('rate', s('rate')), burst: num('burst', s('burst')), quota: num('quota', s('quota')),
-    accessKeyId: s('access-key-id'), accessKeySecret: s('access-key-secret'), logRequests: values['log-requests'] === true,
+    ratePerSecond: num('rate', s('rate')),
+    burst: num('burst', s('burst')),
+    quota: num('quota', s('quota')),
+    accessKeyId: s('access-key-id'),
+    accessKeySecret: s('access-key-secret'),
+    logRequests: values['log-requests'] === true,
     defaultLogFormat: logFormat,
   };
 }
@@ -121,7 +141,10 @@ async function main(): Promise<void> {
   process.stdout.write(banner(emu));
   const stop = (signal: string): void => {
     process.stderr.write(`${signal}: closing the emulator\n`);
-    emu.close().then(() => process.exit(0), () => process.exit(1));
+    emu.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

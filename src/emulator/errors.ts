@@ -85,5 +85,9 @@ export function errorBody(err: ApiError, requestId: string): Record<string, stri
 }
 
 export const missing = (name: string): ApiError =>
-  new ApiError('MissingParameter', undefined, 400,
-    `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+  new ApiError(
+    'MissingParameter',
+    undefined,
+    400,
+    `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+  );

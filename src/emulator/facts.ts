@@ -9,9 +9,25 @@
  * transit routers).
  */
 export const LOG_FIELDS = [
-  'version', 'account-id', 'cen-id', 'attachment-id', 'src-region-id', 'dst-region-id',
-  'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end',
-  'direction', 'tcp-flags', 'log-status', 'action',
+  'version',
+  'account-id',
+  'cen-id',
+  'attachment-id',
+  'src-region-id',
+  'dst-region-id',
+  'srcaddr',
+  'srcport',
+  'dstaddr',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'direction',
+  'tcp-flags',
+  'log-status',
+  'action',
 ] as const;
 
 /** A custom LogFormatString must start with these fields. */

@@ -3,10 +3,18 @@ import type { FaultControls } from './types';
 import { ApiError } from './errors';
 
 type DropMode = 'reset' | 'hang';
-interface Failure { code: string; statusCode: number; message?: string }
+interface Failure {
+  code: string;
+  statusCode: number;
+  message?: string;
+}
 
 /** What to do to one call before it is performed. */
-export interface Plan { latencyMs: number; fail?: ApiError; reset: boolean }
+export interface Plan {
+  latencyMs: number;
+  fail?: ApiError;
+  reset: boolean;
+}
 
 /** A counted queue per action name ('*' = any action). */
 class Queues<T> {
@@ -36,7 +44,8 @@ class Queues<T> {
 
 function check(action: unknown, count: unknown): void {
   if (typeof action !== 'string' || action === '') throw new TypeError('Expected `action` to be an action name or "*"');
-  if (!Number.isInteger(count) || (count as number) < 1) throw new TypeError(`Expected \`count\` to be a positive integer, got ${String(count)}`);
+  if (!Number.isInteger(count) || (count as number) < 1)
+    throw new TypeError(`Expected \`count\` to be a positive integer, got ${String(count)}`);
 }
 
 export interface StickTarget {

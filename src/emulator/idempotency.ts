@@ -5,12 +5,20 @@
 import { ApiError } from './errors';
 import type { Params } from './validate';
 
-export interface TokenEntry { fingerprint: string; result: Record<string, unknown> }
+export interface TokenEntry {
+  fingerprint: string;
+  result: Record<string, unknown>;
+}
 
 const MAX_ENTRIES = 10_000;
 
 export function fingerprint(params: Params): string {
-  return JSON.stringify(Object.keys(params).filter((k) => k !== 'ClientToken').sort().map((k) => [k, params[k]]));
+  return JSON.stringify(
+    Object.keys(params)
+      .filter((k) => k !== 'ClientToken')
+      .sort()
+      .map((k) => [k, params[k]]),
+  );
 }
 
 export class ClientTokens {

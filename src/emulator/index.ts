@@ -68,18 +68,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const keys = keyRing(options);
   const service = new Service({
-    topology: buildTopology(options.topology, options.quota), delays: allDelays, defaultLogFormat, stateFile: options.stateFile,
+    topology: buildTopology(options.topology, options.quota),
+    delays: allDelays,
+    defaultLogFormat,
+    stateFile: options.stateFile,
   });
   const faults = new Faults(service);
   const log = new RequestLog();
   const timers = new Set<NodeJS.Timeout>();
   const gateway: Gateway = {
-    keys, nonces: new NonceCache(), faults, service, log, logRequests: options.logRequests ?? false,
+    keys,
+    nonces: new NonceCache(),
+    faults,
+    service,
+    log,
+    logRequests: options.logRequests ?? false,
     limiter: new RateLimiter(options.ratePerSecond ?? 100, options.burst ?? 200),
-    sleep: (ms) => new Promise((resolve) => {
-      const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
-      timers.add(t);
-    }),
+    sleep: (ms) =>
+      new Promise((resolve) => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          resolve();
+        }, ms);
+        timers.add(t);
+      }),
   };
   const server = createEmulatorServer(gateway, { service, faults, log });
   const host = options.host ?? '127.0.0.1';
@@ -102,11 +114,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     updateFlowLog: (id, patch) => service.update(id, patch),
     deleteFlowLog: (id) => service.remove(id),
     seedFlowLogs: (count) => service.seed(count),
-    close: () => new Promise<void>((resolve) => {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

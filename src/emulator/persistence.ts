@@ -29,8 +29,7 @@ export function loadState(file: string): PersistedState | undefined {
   } catch (err) {
     throw new Error(`Emulator state file ${file} is corrupt (${(err as Error).message}); fix or remove it. It was left untouched.`);
   }
-  if (state?.format !== FORMAT || !Array.isArray(state.flowLogs) || !Array.isArray(state.projects)
-    || !Array.isArray(state.clientTokens)) {
+  if (state?.format !== FORMAT || !Array.isArray(state.flowLogs) || !Array.isArray(state.projects) || !Array.isArray(state.clientTokens)) {
     throw new Error(`Emulator state file ${file} is not a ${FORMAT} state file; fix or remove it. It was left untouched.`);
   }
   for (const rec of state.flowLogs) {

@@ -46,7 +46,9 @@ async function parse(req: IncomingMessage): Promise<SignedRequest> {
   const body = await readBody(req);
   const isForm = /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
   return {
-    method, headers: req.headers, body,
+    method,
+    headers: req.headers,
+    body,
     query: parseForm(q < 0 ? '' : url.slice(q + 1)),
     form: isForm ? parseForm(body.toString('latin1')) : {},
   };
@@ -124,12 +126,15 @@ export function createEmulatorServer(g: Gateway, admin: AdminDeps): Server {
   });
   server.on('clientError', (err: Error, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
-    const apiErr = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW'
-      ? new ApiError('RequestHeaderFieldsTooLarge', `The request line and headers exceed ${MAX_HEADER_BYTES} bytes.`)
-      : new ApiError('MalformedRequest', err.message);
+    const apiErr =
+      (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError('RequestHeaderFieldsTooLarge', `The request line and headers exceed ${MAX_HEADER_BYTES} bytes.`)
+        : new ApiError('MalformedRequest', err.message);
     const body = JSON.stringify(errorBody(apiErr, newRequestId()));
     const status = `${apiErr.statusCode} ${apiErr.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`;
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\ncontent-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   return server;
 }

@@ -45,11 +45,14 @@ export class Service {
     if (!spec.mutates) return spec.handler(this.context(params));
     const replay = this.tokens.replay(action, accessKeyId, params);
     if (replay) return replay;
-    return this.transact(() => {
-      const result = spec.handler(this.context(params));
-      this.tokens.remember(action, accessKeyId, params, result);
-      return result;
-    }, () => this.tokens.forget(action, accessKeyId, params));
+    return this.transact(
+      () => {
+        const result = spec.handler(this.context(params));
+        this.tokens.remember(action, accessKeyId, params, result);
+        return result;
+      },
+      () => this.tokens.forget(action, accessKeyId, params),
+    );
   }
 
   /**
@@ -80,7 +83,11 @@ export class Service {
 
   private context(params: Params): ActionContext {
     return {
-      params, store: this.store, account: this.account, delays: this.options.delays, now: this.now,
+      params,
+      store: this.store,
+      account: this.account,
+      delays: this.options.delays,
+      now: this.now,
       defaultLogFormat: this.options.defaultLogFormat ?? 'fill',
     };
   }
@@ -88,7 +95,9 @@ export class Service {
   persist(): void {
     if (!this.options.stateFile) return;
     saveState(this.options.stateFile, {
-      flowLogs: this.store.records(), projects: [...this.store.projects.values()], clientTokens: this.tokens.toJSON(),
+      flowLogs: this.store.records(),
+      projects: [...this.store.projects.values()],
+      clientTokens: this.tokens.toJSON(),
     });
   }
 
@@ -102,12 +111,16 @@ export class Service {
     const rec = this.mustGet(flowLogId);
     const stuck = status ?? rec.transition?.status ?? 'Modifying';
     if (!TRANSITIONAL.has(stuck)) throw new TypeError(`Expected status to be Creating, Modifying or Deleting, got ${stuck}`);
-    this.transact(() => { this.mustGet(flowLogId).stuck = stuck as TransitionalStatus; });
+    this.transact(() => {
+      this.mustGet(flowLogId).stuck = stuck as TransitionalStatus;
+    });
   }
 
   unstick(flowLogId: string): void {
     this.mustGet(flowLogId);
-    this.transact(() => { this.mustGet(flowLogId).stuck = undefined; });
+    this.transact(() => {
+      this.mustGet(flowLogId).stuck = undefined;
+    });
   }
 
   unstickAll(): void {
@@ -119,7 +132,8 @@ export class Service {
 
   /** An out-of-band change, as another tool or the console would make it (drift). */
   update(flowLogId: string, patch: FlowLogPatch): FlowLogView {
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('Expected a JSON object of fields to change');
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      throw new TypeError('Expected a JSON object of fields to change');
     this.mustGet(flowLogId);
     return this.transact(() => this.applyPatch(flowLogId, patch as Record<string, unknown>));
   }
@@ -135,7 +149,8 @@ export class Service {
     if (has('LogStoreName')) rec.logStoreName = String(p.LogStoreName);
     if (has('LogFormatString')) rec.logFormatString = String(p.LogFormatString);
     if (has('Status')) {
-      if (p.Status !== 'Active' && p.Status !== 'Inactive') throw new TypeError(`Expected Status to be Active or Inactive, got ${String(p.Status)}`);
+      if (p.Status !== 'Active' && p.Status !== 'Inactive')
+        throw new TypeError(`Expected Status to be Active or Inactive, got ${String(p.Status)}`);
       rec.status = p.Status;
       rec.transition = undefined;
     }
@@ -167,10 +182,19 @@ export class Service {
     for (let i = 0; i < count; i++) {
       const flowLogId = newFlowLogId();
       this.store.insert({
-        flowLogId, cenId: tr.cenId, regionId: tr.regionId, projectName: 'emu-seed-project', logStoreName: 'emu-seed-logstore',
-        interval: 600, logFormatString: this.options.defaultLogFormat === 'empty' ? '' : DEFAULT_LOG_FORMAT, flowLogVersion: FLOW_LOG_VERSION,
-        transitRouterId: tr.transitRouterId, transitRouterAttachmentId: `tr-attach-seed${flowLogId.slice(8)}`,
-        creationTime, tags: [], status: 'Active',
+        flowLogId,
+        cenId: tr.cenId,
+        regionId: tr.regionId,
+        projectName: 'emu-seed-project',
+        logStoreName: 'emu-seed-logstore',
+        interval: 600,
+        logFormatString: this.options.defaultLogFormat === 'empty' ? '' : DEFAULT_LOG_FORMAT,
+        flowLogVersion: FLOW_LOG_VERSION,
+        transitRouterId: tr.transitRouterId,
+        transitRouterAttachmentId: `tr-attach-seed${flowLogId.slice(8)}`,
+        creationTime,
+        tags: [],
+        status: 'Active',
       });
       ids.push(flowLogId);
     }

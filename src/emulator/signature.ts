@@ -14,7 +14,9 @@ const V3_HASHES: Record<string, string> = { 'ACS3-HMAC-SHA256': 'sha256', 'ACS3-
 export const V3_ALGORITHMS = Object.keys(V3_HASHES);
 
 export function payloadHash(body: Buffer | string, algorithm = 'ACS3-HMAC-SHA256'): string {
-  return createHash(V3_HASHES[algorithm] ?? 'sha256').update(body).digest('hex');
+  return createHash(V3_HASHES[algorithm] ?? 'sha256')
+    .update(body)
+    .digest('hex');
 }
 
 export interface V3Parts {
@@ -32,29 +34,40 @@ export interface V3Parts {
 }
 
 function canonicalQuery(query: Record<string, string>): string {
-  return Object.keys(query).sort().map((k) => `${k}=${acsEncode(query[k] ?? '')}`).join('&');
+  return Object.keys(query)
+    .sort()
+    .map((k) => `${k}=${acsEncode(query[k] ?? '')}`)
+    .join('&');
 }
 
 function canonicalHeaders(headers: V3Parts['headers'], names: string[]): string {
-  return names.map((name) => {
-    const raw = headers[name];
-    const values = (Array.isArray(raw) ? raw : [raw ?? '']).map((v) => v.trim()).sort();
-    return `${name}:${values.join(',')}\n`;
-  }).join('');
+  return names
+    .map((name) => {
+      const raw = headers[name];
+      const values = (Array.isArray(raw) ? raw : [raw ?? '']).map((v) => v.trim()).sort();
+      return `${name}:${values.join(',')}\n`;
+    })
+    .join('');
 }
 
 /** CanonicalRequest and StringToSign of an ACS3 (v3) request. */
 export function v3StringToSign(parts: V3Parts): { canonicalRequest: string; stringToSign: string } {
   const algorithm = parts.algorithm ?? 'ACS3-HMAC-SHA256';
   const canonicalRequest = [
-    parts.method, parts.pathname ?? '/', canonicalQuery(parts.query),
-    canonicalHeaders(parts.headers, parts.signedHeaders), parts.signedHeaders.join(';'), parts.payloadHash,
+    parts.method,
+    parts.pathname ?? '/',
+    canonicalQuery(parts.query),
+    canonicalHeaders(parts.headers, parts.signedHeaders),
+    parts.signedHeaders.join(';'),
+    parts.payloadHash,
   ].join('\n');
   return { canonicalRequest, stringToSign: `${algorithm}\n${payloadHash(canonicalRequest, algorithm)}` };
 }
 
 export function v3Signature(secret: string, stringToSign: string, algorithm = 'ACS3-HMAC-SHA256'): string {
-  return createHmac(V3_HASHES[algorithm] ?? 'sha256', secret).update(stringToSign).digest('hex');
+  return createHmac(V3_HASHES[algorithm] ?? 'sha256', secret)
+    .update(stringToSign)
+    .digest('hex');
 }
 
 export interface ParsedAuthorization {
@@ -78,15 +91,23 @@ export function parseAuthorization(header: string): ParsedAuthorization | undefi
   const signature = fields.get('Signature');
   if (!credential || signedHeaders === undefined || !signature) return undefined;
   return {
-    algorithm: match[1]!, credential, signature,
-    signedHeaders: signedHeaders.split(';').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    algorithm: match[1]!,
+    credential,
+    signature,
+    signedHeaders: signedHeaders
+      .split(';')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 
 /** StringToSign of a classic RPC (HMAC-SHA1, "v2") request; `Signature` itself is excluded. */
 export function v2StringToSign(method: string, params: Record<string, string>): string {
-  const canonical = Object.keys(params).filter((k) => k !== 'Signature').sort()
-    .map((k) => `${acsEncode(k)}=${acsEncode(params[k] ?? '')}`).join('&');
+  const canonical = Object.keys(params)
+    .filter((k) => k !== 'Signature')
+    .sort()
+    .map((k) => `${acsEncode(k)}=${acsEncode(params[k] ?? '')}`)
+    .join('&');
   return `${method}&${acsEncode('/')}&${acsEncode(canonical)}`;
 }
 

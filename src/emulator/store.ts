@@ -57,7 +57,10 @@ export function toView(rec: FlowLogRecord): FlowLogView {
   };
 }
 
-export interface StoreSnapshot { flowLogs: FlowLogRecord[]; projects: SlsProject[] }
+export interface StoreSnapshot {
+  flowLogs: FlowLogRecord[];
+  projects: SlsProject[];
+}
 
 export class Store {
   private readonly byId = new Map<string, FlowLogRecord>();

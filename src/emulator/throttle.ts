@@ -19,7 +19,10 @@ const EPSILON = 1e-9;
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rate: number, private readonly burst: number) {
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
     if (!(rate >= 0)) throw new TypeError(`Expected \`ratePerSecond\` to be >= 0, got ${rate}`);
     if (!(burst >= 1)) throw new TypeError(`Expected \`burst\` to be >= 1, got ${burst}`);
   }

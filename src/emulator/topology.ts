@@ -38,7 +38,10 @@ function deepFreeze<T>(value: T): T {
 export const DEFAULT_TOPOLOGY: Readonly<Topology> = deepFreeze({
   accountId: I.accountId,
   regions: [I.region, I.region2, 'cn-beijing'],
-  cens: [{ cenId: I.cenId, name: 'emu-cen' }, { cenId: I.cenId2, name: 'emu-cen-basic' }],
+  cens: [
+    { cenId: I.cenId, name: 'emu-cen' },
+    { cenId: I.cenId2, name: 'emu-cen-basic' },
+  ],
   transitRouters: [
     { transitRouterId: I.transitRouterId, cenId: I.cenId, regionId: I.region, edition: 'Enterprise' },
     { transitRouterId: I.transitRouterId2, cenId: I.cenId, regionId: I.region2, edition: 'Enterprise' },

@@ -6,7 +6,10 @@ export type TransitRouterEdition = 'Enterprise' | 'Basic';
 /** Kind of network-instance connection a transit-router attachment represents. */
 export type AttachmentKind = 'VPC' | 'VPN' | 'VBR' | 'ECR' | 'TR';
 
-export interface CenInstance { cenId: string; name?: string }
+export interface CenInstance {
+  cenId: string;
+  name?: string;
+}
 
 export interface TransitRouter {
   transitRouterId: string;
@@ -53,7 +56,11 @@ export interface TopologyInput {
   quota?: number;
 }
 
-export interface AccessKey { accessKeyId: string; accessKeySecret: string; securityToken?: string }
+export interface AccessKey {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
 
 export interface EmulatorDelays {
   /** How long a new flow log stays `Creating`. @default 50 (library), 3000 (CLI) */
@@ -107,7 +114,10 @@ export type DefaultLogFormat = 'fill' | 'empty';
 
 export type FlowLogStatus = 'Creating' | 'Active' | 'Modifying' | 'Inactive' | 'Deleting';
 
-export interface ApiTag { Key: string; Value: string }
+export interface ApiTag {
+  Key: string;
+  Value: string;
+}
 
 /** A flow log exactly as DescribeFlowlogs returns it. */
 export interface FlowLogView {

@@ -7,7 +7,6 @@ export { LOG_FIELDS };
 
 export type Params = Record<string, string>;
 
-
 /** What the service logs when LogFormatString is not given: every field. */
 export const DEFAULT_LOG_FORMAT = LOG_FIELDS.map((f) => `\${${f}}`).join('');
 const KNOWN_FIELDS = new Set<string>(LOG_FIELDS);
@@ -31,16 +30,20 @@ export function checkText(name: 'FlowLogName' | 'Description', value: string | u
 
 export function checkProjectName(value: string): string {
   if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(value)) {
-    throw new ApiError('InvalidParameter.ProjectName',
-      `"${value}" must be 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit.`);
+    throw new ApiError(
+      'InvalidParameter.ProjectName',
+      `"${value}" must be 3-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit.`,
+    );
   }
   return value;
 }
 
 export function checkLogStoreName(value: string): string {
   if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(value)) {
-    throw new ApiError('InvalidParameter.LogStoreName',
-      `"${value}" must be 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.`);
+    throw new ApiError(
+      'InvalidParameter.LogStoreName',
+      `"${value}" must be 3-63 characters of a-z, 0-9, _ and -, starting and ending with a letter or digit.`,
+    );
   }
   return value;
 }
@@ -96,7 +99,8 @@ function checkTagPart(kind: 'TagKey' | 'TagValue', value: string): void {
 /** `Tag.N.Key` / `Tag.N.Value`: at most 20, keys unique, each part per the rules. */
 export function checkTags(params: Params, opts: { validate: boolean } = { validate: true }): ApiTag[] {
   const tags: ApiTag[] = indexed(params, 'Tag').map((i) => ({
-    Key: params[`Tag.${i}.Key`] ?? '', Value: params[`Tag.${i}.Value`] ?? '',
+    Key: params[`Tag.${i}.Key`] ?? '',
+    Value: params[`Tag.${i}.Value`] ?? '',
   }));
   if (!opts.validate) return tags;
   if (tags.length > 20) throw new ApiError('InvalidParameter.TagNum', `At most 20 tags, got ${tags.length}.`);

@@ -10,8 +10,15 @@
  */
 import type { FieldFailure } from '../errors';
 import {
-  BLANK_MEANS_UNSET, DEFAULT_STATUS, FlowlogInputs, INPUT_FIELDS, LOG_FIELDS, LOG_FORMAT_PREFIX, MAX_ID_CHARS,
-  MAX_REGION_CHARS, NormalizedInputs,
+  BLANK_MEANS_UNSET,
+  DEFAULT_STATUS,
+  FlowlogInputs,
+  INPUT_FIELDS,
+  LOG_FIELDS,
+  LOG_FORMAT_PREFIX,
+  MAX_ID_CHARS,
+  MAX_REGION_CHARS,
+  NormalizedInputs,
 } from './model';
 import { parseDuration } from './duration';
 import { charCount, QUOTE_CHARS, quote, wellFormed } from './text';
@@ -21,7 +28,10 @@ export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
 /** One failure per property, naming the field and the rule. */
 export type CheckFailure = FieldFailure;
-export interface CheckOutcome { inputs: NormalizedInputs; failures: CheckFailure[] }
+export interface CheckOutcome {
+  inputs: NormalizedInputs;
+  failures: CheckFailure[];
+}
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(INPUT_FIELDS);
 /** Keys the engine or our own outputs put beside the inputs. */
@@ -40,31 +50,37 @@ const isMap = (v: unknown): v is object => {
 
 type Rule = (value: unknown) => string | undefined;
 
-const text = (max: number): Rule => (v) => {
-  if (typeof v !== 'string') return `must be a string, got ${quote(v)}`;
-  const n = charCount(v);
-  if (n > max) return `must be empty or 1 to ${max} characters long, got ${n} characters: ${quote(v)}`;
-  if (/^https?:\/\//i.test(v)) return `must not start with "http://" or "https://", got ${quote(v)}`;
-  return undefined;
-};
+const text =
+  (max: number): Rule =>
+  (v) => {
+    if (typeof v !== 'string') return `must be a string, got ${quote(v)}`;
+    const n = charCount(v);
+    if (n > max) return `must be empty or 1 to ${max} characters long, got ${n} characters: ${quote(v)}`;
+    if (/^https?:\/\//i.test(v)) return `must not start with "http://" or "https://", got ${quote(v)}`;
+    return undefined;
+  };
 
-const id = (what: string, example: string, optional = false): Rule => (v) => {
-  const unset = optional ? ', or leave it out' : '';
-  if (optional && typeof v !== 'string') return `must be a ${what} (e.g. "${example}")${unset}, got ${quote(v)}`;
-  if (typeof v !== 'string' || (!optional && v.trim() === '')) return `is required: the ${what} (e.g. "${example}"), got ${quote(v)}`;
-  if (/\s/.test(v)) return `must be a ${what} without spaces (e.g. "${example}")${unset}, got ${quote(v)}`;
-  const n = charCount(v);
-  if (n > MAX_ID_CHARS) return `must be a ${what} of at most ${MAX_ID_CHARS} characters, got ${n} characters (${quote(v)})`;
-  return undefined;
-};
+const id =
+  (what: string, example: string, optional = false): Rule =>
+  (v) => {
+    const unset = optional ? ', or leave it out' : '';
+    if (optional && typeof v !== 'string') return `must be a ${what} (e.g. "${example}")${unset}, got ${quote(v)}`;
+    if (typeof v !== 'string' || (!optional && v.trim() === '')) return `is required: the ${what} (e.g. "${example}"), got ${quote(v)}`;
+    if (/\s/.test(v)) return `must be a ${what} without spaces (e.g. "${example}")${unset}, got ${quote(v)}`;
+    const n = charCount(v);
+    if (n > MAX_ID_CHARS) return `must be a ${what} of at most ${MAX_ID_CHARS} characters, got ${n} characters (${quote(v)})`;
+    return undefined;
+  };
 
-const slsName = (pattern: RegExp, chars: string, example: string): Rule => (v) => {
-  if (typeof v !== 'string' || v === '') return `is required: 3 to 63 characters of ${chars} (e.g. "${example}"), got ${quote(v)}`;
-  const n = charCount(v);
-  if (n < 3 || n > 63) return `must be 3 to 63 characters long, got ${n} (${quote(v)})`;
-  if (!pattern.test(v)) return `may contain only ${chars} and must start and end with a lowercase letter or digit, got ${quote(v)}`;
-  return undefined;
-};
+const slsName =
+  (pattern: RegExp, chars: string, example: string): Rule =>
+  (v) => {
+    if (typeof v !== 'string' || v === '') return `is required: 3 to 63 characters of ${chars} (e.g. "${example}"), got ${quote(v)}`;
+    const n = charCount(v);
+    if (n < 3 || n > 63) return `must be 3 to 63 characters long, got ${n} (${quote(v)})`;
+    if (!pattern.test(v)) return `may contain only ${chars} and must start and end with a lowercase letter or digit, got ${quote(v)}`;
+    return undefined;
+  };
 
 export function checkLogFormat(v: unknown): string | undefined {
   if (typeof v !== 'string') return `must be a string like "${LOG_FORMAT_PREFIX}", got ${quote(v)}`;
@@ -72,7 +88,8 @@ export function checkLogFormat(v: unknown): string | undefined {
   if (!v.startsWith(LOG_FORMAT_PREFIX)) return `must start with the required fields "${LOG_FORMAT_PREFIX}", got ${quote(v)}`;
   const fields = [...v.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]);
   const unknown = fields.filter((f) => !(LOG_FIELDS as readonly string[]).includes(f));
-  if (unknown.length > 0) return `names unknown field(s) ${unknown.slice(0, MAX_LISTED).map(quote).join(', ')}; known fields: ${LOG_FIELDS.join(', ')}`;
+  if (unknown.length > 0)
+    return `names unknown field(s) ${unknown.slice(0, MAX_LISTED).map(quote).join(', ')}; known fields: ${LOG_FIELDS.join(', ')}`;
   const dup = fields.find((f, i) => fields.indexOf(f) !== i);
   if (dup) return `names the field ${quote(dup)} twice`;
   return undefined;
@@ -82,8 +99,10 @@ const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 const RULES: Partial<Record<keyof FlowlogInputs, Rule>> = {
   regionId: (v) => {
-    if (typeof v === 'string' && charCount(v) > MAX_REGION_CHARS) return `must be a region id of at most ${MAX_REGION_CHARS} characters, got ${charCount(v)} characters (${quote(v)})`;
-    return typeof v === 'string' && REGION.test(v) ? undefined
+    if (typeof v === 'string' && charCount(v) > MAX_REGION_CHARS)
+      return `must be a region id of at most ${MAX_REGION_CHARS} characters, got ${charCount(v)} characters (${quote(v)})`;
+    return typeof v === 'string' && REGION.test(v)
+      ? undefined
       : `must be a region id like "cn-hangzhou" (set it, or set the stack config alicloud:region), got ${quote(v)}`;
   },
   cenId: id('CEN instance id', 'cen-7qthudw0ll6jmc****'),
@@ -152,7 +171,8 @@ function checkTimeouts(v: unknown): string | undefined {
   if (!isMap(v)) return `must be an object like { create: "10m" }, got ${quote(v)}`;
   for (const [k, d] of Object.entries(v)) {
     if (!['create', 'update', 'delete'].includes(k)) return `has an unknown key ${quote(k)} (allowed: create, update, delete)`;
-    if (isSet(d) && !isUnknown(d) && parseDuration(d) === undefined) return `.${k} must be a duration like "90s", "10m" or "1h", got ${quote(d)}`;
+    if (isSet(d) && !isUnknown(d) && parseDuration(d) === undefined)
+      return `.${k} must be a duration like "90s", "10m" or "1h", got ${quote(d)}`;
   }
   return undefined;
 }
@@ -174,7 +194,8 @@ function unknownArguments(raw: Record<string, unknown>): CheckFailure[] {
   // A short plain key is named as is; a long or odd one by its bounded quote.
   const name = (key: string): string => (charCount(key) <= QUOTE_CHARS && !wellFormed(key) ? key : quote(key));
   const failures = unknown.slice(0, MAX_LISTED).map((key) => ({
-    property: name(key), reason: `${name(key)} is not a CenFlowlog argument (known: ${[...KNOWN_KEYS].join(', ')})`,
+    property: name(key),
+    reason: `${name(key)} is not a CenFlowlog argument (known: ${[...KNOWN_KEYS].join(', ')})`,
   }));
   if (unknown.length > MAX_LISTED) {
     const next = name(unknown[MAX_LISTED]);

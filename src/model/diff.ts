@@ -25,8 +25,7 @@ export const fieldOf = (o: object, field: string): unknown => (o as Props)[field
 const blank = (v: unknown): boolean => v === undefined || v === null || v === '';
 
 /** A tags map as own entries only: `constructor` or `__proto__` are keys like any other. */
-const tagMap = (t: unknown): Map<string, unknown> =>
-  new Map(t !== null && typeof t === 'object' ? Object.entries(t) : []);
+const tagMap = (t: unknown): Map<string, unknown> => new Map(t !== null && typeof t === 'object' ? Object.entries(t) : []);
 
 function tagsEqual(a: unknown, b: unknown): boolean {
   const ma = tagMap(a);
@@ -65,9 +64,8 @@ export function diffFlowlog(olds: object, news: object): FlowlogDiff {
   const replaces = REPLACE_FIELDS.filter((f) => fieldChanged(f, olds, news));
   const updates = UPDATE_FIELDS.filter((f) => fieldChanged(f, olds, news));
   const changed = new Set<string>([...replaces, ...updates]);
-  const stables = replaces.length > 0
-    ? []
-    : ['flowLogId', 'creationTime', ...REPLACE_FIELDS, ...UPDATE_FIELDS.filter((f) => !changed.has(f))];
+  const stables =
+    replaces.length > 0 ? [] : ['flowLogId', 'creationTime', ...REPLACE_FIELDS, ...UPDATE_FIELDS.filter((f) => !changed.has(f))];
   return {
     changes: changed.size > 0,
     replaces,

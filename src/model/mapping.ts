@@ -11,8 +11,7 @@ import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from '.
 // Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`
 // or `tags[k]`, so keys named `constructor`, `toString` or `__proto__` are ordinary keys.
 
-export const tagsToApi = (tags: Record<string, string>): ApiTag[] =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+export const tagsToApi = (tags: Record<string, string>): ApiTag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** Sorted by key; Object.fromEntries defines own properties, so a `__proto__` key stays a key. */
 export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string, string> {
@@ -21,7 +20,10 @@ export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string,
 }
 
 /** What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or change. */
-export function tagChanges(current: Record<string, string>, desired: Record<string, string>): { removed: string[]; upserted: Record<string, string> } {
+export function tagChanges(
+  current: Record<string, string>,
+  desired: Record<string, string>,
+): { removed: string[]; upserted: Record<string, string> } {
   const have = new Map(Object.entries(current));
   const want = new Map(Object.entries(desired));
   return {
@@ -84,4 +86,3 @@ export function toOutputs(flowLog: ApiFlowLog, inputs: NormalizedInputs): Flowlo
 export function inputsFromOutputs(outputs: FlowlogOutputs): Record<string, unknown> {
   return dropUndefined(Object.fromEntries(INPUT_FIELDS.map((f) => [f, fieldOf(outputs, f)])));
 }
-

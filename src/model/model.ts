@@ -129,7 +129,11 @@ export const LOCAL_FIELDS = ['timeouts', 'adopt'] as const satisfies readonly (k
 export const INPUT_FIELDS: readonly (keyof FlowlogInputs)[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
 
 /** Optional text fields where `""` means unset, as the service treats an empty parameter. */
-export const BLANK_MEANS_UNSET = ['flowLogName', 'description', 'transitRouterAttachmentId'] as const satisfies readonly (keyof FlowlogInputs)[];
+export const BLANK_MEANS_UNSET = [
+  'flowLogName',
+  'description',
+  'transitRouterAttachmentId',
+] as const satisfies readonly (keyof FlowlogInputs)[];
 
 /**
  * Longest id (CEN, transit router, attachment, flow log) we accept: the service's ids

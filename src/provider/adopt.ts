@@ -13,9 +13,10 @@ import { FlowlogAdoptionError, FlowlogAlreadyExistsError } from '../errors';
 
 export { FlowlogAdoptionError, FlowlogAlreadyExistsError };
 
-const where = (inputs: NormalizedInputs): string => (inputs.transitRouterAttachmentId
-  ? `attachment ${inputs.transitRouterAttachmentId} of transit router ${inputs.transitRouterId}`
-  : `transit router ${inputs.transitRouterId} (as a whole)`);
+const where = (inputs: NormalizedInputs): string =>
+  inputs.transitRouterAttachmentId
+    ? `attachment ${inputs.transitRouterAttachmentId} of transit router ${inputs.transitRouterId}`
+    : `transit router ${inputs.transitRouterId} (as a whole)`;
 
 /** The flow log on the declared location: the whole transit router, or the attachment. */
 export async function findOnLocation(s: Session, inputs: NormalizedInputs): Promise<ApiFlowLog | undefined> {
@@ -25,25 +26,31 @@ export async function findOnLocation(s: Session, inputs: NormalizedInputs): Prom
     TransitRouterId: inputs.transitRouterId,
     ...(inputs.transitRouterAttachmentId ? { TransitRouterAttachmentId: inputs.transitRouterAttachmentId } : {}),
   });
-  return found.find((f) => (f.TransitRouterAttachmentId || undefined) === inputs.transitRouterAttachmentId
-    && (!f.TransitRouterId || f.TransitRouterId === inputs.transitRouterId));
+  return found.find(
+    (f) =>
+      (f.TransitRouterAttachmentId || undefined) === inputs.transitRouterAttachmentId &&
+      (!f.TransitRouterId || f.TransitRouterId === inputs.transitRouterId),
+  );
 }
 
 export async function adoptExisting(s: Session, inputs: NormalizedInputs): Promise<ApiFlowLog> {
   const byId = typeof inputs.adopt === 'string' ? inputs.adopt : undefined;
-  const found = byId
-    ? await s.describe(inputs.regionId, inputs.cenId, byId)
-    : await findOnLocation(s, inputs);
+  const found = byId ? await s.describe(inputs.regionId, inputs.cenId, byId) : await findOnLocation(s, inputs);
   if (!found) {
-    throw new FlowlogAdoptionError(byId
-      ? `adopt: no flow log ${byId} exists in ${inputs.regionId} (CEN ${inputs.cenId}). Check the id, or remove \`adopt\` to create a new flow log.`
-      : `adopt: no flow log exists on ${where(inputs)} in ${inputs.regionId}. Remove \`adopt\` to create one.`);
+    throw new FlowlogAdoptionError(
+      byId
+        ? `adopt: no flow log ${byId} exists in ${inputs.regionId} (CEN ${inputs.cenId}). Check the id, or remove \`adopt\` to create a new flow log.`
+        : `adopt: no flow log exists on ${where(inputs)} in ${inputs.regionId}. Remove \`adopt\` to create one.`,
+    );
   }
   const actual = toOutputs(found, inputs);
-  const mismatches = REPLACE_FIELDS.filter((f) => fieldChanged(f, actual, inputs))
-    .map((f) => `${f}: declared ${JSON.stringify(fieldOf(inputs, f) ?? null)}, flow log has ${JSON.stringify(fieldOf(actual, f) ?? null)}`);
+  const mismatches = REPLACE_FIELDS.filter((f) => fieldChanged(f, actual, inputs)).map(
+    (f) => `${f}: declared ${JSON.stringify(fieldOf(inputs, f) ?? null)}, flow log has ${JSON.stringify(fieldOf(actual, f) ?? null)}`,
+  );
   if (mismatches.length > 0) {
-    throw new FlowlogAdoptionError(`adopt: flow log ${found.FlowLogId} does not match the declared fields that cannot be changed in place (${mismatches.join('; ')}). Declare the flow log's values to adopt it, or remove \`adopt\` and delete it first.`);
+    throw new FlowlogAdoptionError(
+      `adopt: flow log ${found.FlowLogId} does not match the declared fields that cannot be changed in place (${mismatches.join('; ')}). Declare the flow log's values to adopt it, or remove \`adopt\` and delete it first.`,
+    );
   }
   return found;
 }

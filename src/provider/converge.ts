@@ -35,7 +35,8 @@ export async function applyInPlace(s: Session, live: ApiFlowLog, inputs: Normali
   if (changed.has('tags')) {
     const { removed, upserted } = tagChanges(current.tags, inputs.tags);
     if (removed.length > 0) await s.api.untagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], TagKeys: removed });
-    if (Object.keys(upserted).length > 0) await s.api.tagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], Tags: tagsToApi(upserted) });
+    if (Object.keys(upserted).length > 0)
+      await s.api.tagResources({ RegionId: inputs.regionId, ResourceIds: [live.FlowLogId], Tags: tagsToApi(upserted) });
   }
   if (changed.has('status')) {
     // ModifyFlowLogAttribute is asynchronous: the flow log is Modifying, and refuses writes, until it is done.

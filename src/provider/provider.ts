@@ -148,8 +148,10 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     const found = await findOnLocation(lookup, inputs).catch(() => undefined);
     if (!found) return undefined;
     const created = Date.parse(found.CreationTime ?? '');
-    const ours = found.ProjectName === inputs.projectName && found.LogStoreName === inputs.logStoreName
-      && (Number.isNaN(created) || created >= startedAt - CLOCK_SKEW_MS);
+    const ours =
+      found.ProjectName === inputs.projectName &&
+      found.LogStoreName === inputs.logStoreName &&
+      (Number.isNaN(created) || created >= startedAt - CLOCK_SKEW_MS);
     return ours ? found : undefined;
   }
 
@@ -204,4 +206,3 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     }
   }
 }
-

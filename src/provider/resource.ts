@@ -41,6 +41,13 @@ export interface CenFlowlog extends OutputProperties {}
 export class CenFlowlog extends pulumi.dynamic.Resource {
   constructor(name: string, args: CenFlowlogArgs, opts?: pulumi.CustomResourceOptions) {
     const regionId = args.regionId ?? new pulumi.Config('alicloud').get('region') ?? process.env.ALIBABA_CLOUD_REGION_ID;
-    super(cenFlowlogProvider, name, { ...COMPUTED, interval: undefined, logFormatString: undefined, ...args, regionId }, opts, 'cen-flowlog', 'CenFlowlog');
+    super(
+      cenFlowlogProvider,
+      name,
+      { ...COMPUTED, interval: undefined, logFormatString: undefined, ...args, regionId },
+      opts,
+      'cen-flowlog',
+      'CenFlowlog',
+    );
   }
 }

@@ -14,7 +14,11 @@ import type { ProviderSettings } from '../api/settings';
 import { StatusLoop } from '../api/statusloop';
 import { WantedState, waitForStatus } from '../api/wait';
 
-export interface Where { regionId: string; cenId?: string; transitRouterId?: string }
+export interface Where {
+  regionId: string;
+  cenId?: string;
+  transitRouterId?: string;
+}
 
 export interface Session {
   /** Every call is budgeted and retried (same request object, same ClientToken) until the deadline. */
@@ -37,7 +41,11 @@ export class Account {
   readonly budget: AdaptiveBudget;
   private readonly loops = new Map<string, StatusLoop>();
 
-  constructor(readonly base: CenApi, private readonly clock: Clock, maxRate?: number) {
+  constructor(
+    readonly base: CenApi,
+    private readonly clock: Clock,
+    maxRate?: number,
+  ) {
     this.budget = new AdaptiveBudget({ maxRate, initialRate: maxRate === undefined ? undefined : Math.min(20, maxRate) }, clock);
   }
 
@@ -70,11 +78,21 @@ export class Account {
       deadline,
       // A read through the loop batches with the waits; a transient failure is retried within the
       // deadline like any call (the loop's own reads already went through the budget).
-      describe: (regionId, cenId, flowLogId) => withRetry('DescribeFlowlogs',
-        () => this.loop(regionId).observe(flowLogId, clock.now(), undefined, cenId), { deadline, clock }),
+      describe: (regionId, cenId, flowLogId) =>
+        withRetry('DescribeFlowlogs', () => this.loop(regionId).observe(flowLogId, clock.now(), undefined, cenId), { deadline, clock }),
       waitFor: async (where, flowLogId, want, kind) => {
         const loop = this.loop(where.regionId);
-        const found = await waitForStatus({ loop, flowLogId, cenId: where.cenId, transitRouterId: where.transitRouterId, want, kind, deadline, clock, onProgress: log });
+        const found = await waitForStatus({
+          loop,
+          flowLogId,
+          cenId: where.cenId,
+          transitRouterId: where.transitRouterId,
+          want,
+          kind,
+          deadline,
+          clock,
+          onProgress: log,
+        });
         return found as ApiFlowLog;
       },
     };

@@ -45,8 +45,12 @@ export interface GenerateCommand {
 }
 
 const OPTIONS = {
-  'cen-id': { type: 'string' }, 'transit-router-id': { type: 'string' }, region: { type: 'string' },
-  out: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'cen-id': { type: 'string' },
+  'transit-router-id': { type: 'string' },
+  region: { type: 'string' },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function parse(argv: string[]) {
@@ -62,7 +66,11 @@ export function parseCli(argv: string[]): GenerateCommand | 'help' {
   const { values, positionals } = parse(argv);
   if (values.help) return 'help';
   if (positionals[0] !== 'generate' || positionals.length > 1) {
-    throw new UsageError(positionals.length === 0 ? 'Expected a command: generate' : `Unknown command ${JSON.stringify(positionals.join(' '))}; expected: generate`);
+    throw new UsageError(
+      positionals.length === 0
+        ? 'Expected a command: generate'
+        : `Unknown command ${JSON.stringify(positionals.join(' '))}; expected: generate`,
+    );
   }
   for (const [flag, value] of Object.entries(values)) {
     if (typeof value === 'string' && value.trim() === '') throw new UsageError(`Expected --${flag} to have a value, got an empty string`);
@@ -72,7 +80,11 @@ export function parseCli(argv: string[]): GenerateCommand | 'help' {
     throw new UsageError(`Expected --timeout to be a duration like "90s" or "5m", got ${JSON.stringify(values.timeout)}`);
   }
   return {
-    cenId: values['cen-id'], transitRouterId: values['transit-router-id'], region: values.region, out: values.out, timeout: values.timeout,
+    cenId: values['cen-id'],
+    transitRouterId: values['transit-router-id'],
+    region: values.region,
+    out: values.out,
+    timeout: values.timeout,
   };
 }
 
@@ -106,8 +118,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       { regionId: region, cenId: cmd.cenId, transitRouterId: cmd.transitRouterId },
       { config: { get: () => undefined }, env: io.env, timeout: cmd.timeout, sessions: io.sessions },
     );
-    const command = ['cen-flowlog', 'generate', '--cen-id', cmd.cenId,
-      ...(cmd.transitRouterId ? ['--transit-router-id', cmd.transitRouterId] : []), '--region', region].map(quoteArg).join(' ');
+    const command = [
+      'cen-flowlog',
+      'generate',
+      '--cen-id',
+      cmd.cenId,
+      ...(cmd.transitRouterId ? ['--transit-router-id', cmd.transitRouterId] : []),
+      '--region',
+      region,
+    ]
+      .map(quoteArg)
+      .join(' ');
     const program = generateProgram(flowlogs, { command });
     if (cmd.out) {
       writeFileSync(cmd.out, program);
@@ -115,7 +136,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } else {
       io.stdout(program);
     }
-    if (flowlogs.length === 0) io.stderr(`No flow log found in ${region} for CEN ${cmd.cenId}${cmd.transitRouterId ? ` and transit router ${cmd.transitRouterId}` : ''}.\n`);
+    if (flowlogs.length === 0)
+      io.stderr(
+        `No flow log found in ${region} for CEN ${cmd.cenId}${cmd.transitRouterId ? ` and transit router ${cmd.transitRouterId}` : ''}.\n`,
+      );
     return 0;
   } catch (err) {
     io.stderr(`cen-flowlog generate: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -128,5 +152,7 @@ if (require.main === module) {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  }).then((code) => { process.exitCode = code; });
+  }).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -18,9 +18,13 @@ const byAge = (a: FoundFlowlog, b: FoundFlowlog): number =>
 /** A flow-log name as a resource name: lowercase letters, digits and single hyphens, at most 63 characters. */
 export function sanitizeName(name: string | undefined): string {
   return (name ?? '')
-    .normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
-    .slice(0, 63).replace(/-+$/, '');
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }
 
 /**
@@ -50,10 +54,19 @@ const lit = (v: unknown): string => JSON.stringify(v);
 function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: string[]; refusedFormat?: string } {
   const notes: string[] = [];
   const args: Record<string, unknown> = {
-    regionId: f.regionId, cenId: f.cenId, transitRouterId: f.transitRouterId,
-    transitRouterAttachmentId: f.transitRouterAttachmentId, projectName: f.projectName, logStoreName: f.logStoreName,
-    flowLogName: f.flowLogName || undefined, description: f.description || undefined, interval: f.interval,
-    logFormatString: f.logFormatString || undefined, status: f.status, tags: f.tags ?? {}, adopt: f.flowLogId,
+    regionId: f.regionId,
+    cenId: f.cenId,
+    transitRouterId: f.transitRouterId,
+    transitRouterAttachmentId: f.transitRouterAttachmentId,
+    projectName: f.projectName,
+    logStoreName: f.logStoreName,
+    flowLogName: f.flowLogName || undefined,
+    description: f.description || undefined,
+    interval: f.interval,
+    logFormatString: f.logFormatString || undefined,
+    status: f.status,
+    tags: f.tags ?? {},
+    adopt: f.flowLogId,
   };
   const refusedFormat = args.logFormatString !== undefined && checkLogFormat(args.logFormatString) ? f.logFormatString : undefined;
   if (refusedFormat) {
@@ -70,8 +83,21 @@ function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: s
   return { args, notes, refusedFormat };
 }
 
-const FIELD_ORDER = ['regionId', 'cenId', 'transitRouterId', 'transitRouterAttachmentId', 'projectName', 'logStoreName',
-  'flowLogName', 'description', 'interval', 'logFormatString', 'status', 'tags', 'adopt'];
+const FIELD_ORDER = [
+  'regionId',
+  'cenId',
+  'transitRouterId',
+  'transitRouterAttachmentId',
+  'projectName',
+  'logStoreName',
+  'flowLogName',
+  'description',
+  'interval',
+  'logFormatString',
+  'status',
+  'tags',
+  'adopt',
+];
 
 function renderTags(tags: Record<string, string>, indent: string): string {
   const entries = Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -94,7 +120,10 @@ function renderResource(name: string, args: Record<string, unknown>, notes: stri
 /** The program: a header, one `CenFlowlog` per flow log (a Deleting one is left out), and their ids as a stack output. */
 export function generateProgram(flowLogs: readonly FoundFlowlog[], opts: GenerateOptions = {}): string {
   const kept = [...flowLogs].sort(byAge).filter((f) => f.status !== 'Deleting');
-  const dropped = flowLogs.filter((f) => f.status === 'Deleting').map((f) => f.flowLogId).sort();
+  const dropped = flowLogs
+    .filter((f) => f.status === 'Deleting')
+    .map((f) => f.flowLogId)
+    .sort();
   const names = resourceNames(kept);
   const declared = kept.map(declaration);
   const refused = [...new Set(declared.map((d) => d.refusedFormat).filter((v): v is string => v !== undefined))].sort();

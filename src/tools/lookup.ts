@@ -62,8 +62,19 @@ export interface GetFlowlogsResult {
 export { FlowlogFilterError };
 
 /** The filters that share their rule with a resource argument; check() states it. */
-const CHECKED = ['regionId', 'cenId', 'transitRouterId', 'transitRouterAttachmentId', 'flowLogName', 'description',
-  'projectName', 'logStoreName', 'status', 'interval', 'tags'] as const;
+const CHECKED = [
+  'regionId',
+  'cenId',
+  'transitRouterId',
+  'transitRouterAttachmentId',
+  'flowLogName',
+  'description',
+  'projectName',
+  'logStoreName',
+  'status',
+  'interval',
+  'tags',
+] as const;
 const OWN = ['flowLogId', 'flowLogVersion', 'ids', 'nameRegex'] as const;
 const KNOWN = new Set<string>([...CHECKED, ...OWN]);
 
@@ -73,10 +84,15 @@ const isToken = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '
 
 function ownFailures(args: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string): void => { failures.push({ property, reason: `${property} ${reason}` }); };
-  if (isSet(args.flowLogId) && !isToken(args.flowLogId)) fail('flowLogId', `must be a flow-log id without spaces (e.g. "flowlog-m5evbtbpt****"), got ${show(args.flowLogId)}`);
-  if (isSet(args.flowLogVersion) && !isToken(args.flowLogVersion)) fail('flowLogVersion', `must be a version string like "3", got ${show(args.flowLogVersion)}`);
-  if (isSet(args.ids) && !(Array.isArray(args.ids) && args.ids.every(isToken))) fail('ids', `must be a list of flow-log ids without spaces, got ${show(args.ids)}`);
+  const fail = (property: string, reason: string): void => {
+    failures.push({ property, reason: `${property} ${reason}` });
+  };
+  if (isSet(args.flowLogId) && !isToken(args.flowLogId))
+    fail('flowLogId', `must be a flow-log id without spaces (e.g. "flowlog-m5evbtbpt****"), got ${show(args.flowLogId)}`);
+  if (isSet(args.flowLogVersion) && !isToken(args.flowLogVersion))
+    fail('flowLogVersion', `must be a version string like "3", got ${show(args.flowLogVersion)}`);
+  if (isSet(args.ids) && !(Array.isArray(args.ids) && args.ids.every(isToken)))
+    fail('ids', `must be a list of flow-log ids without spaces, got ${show(args.ids)}`);
   if (isSet(args.nameRegex)) {
     if (typeof args.nameRegex !== 'string') fail('nameRegex', `must be a regular expression as a string, got ${show(args.nameRegex)}`);
     else {
@@ -100,7 +116,8 @@ export function checkFilters(args: unknown): GetFlowlogsArgs {
     throw new FlowlogFilterError([{ property: 'args', reason: `getFlowlogs expects an object of filters, got ${show(args)}` }]);
   }
   const given = dropUndefined({ ...(args as Record<string, unknown> | undefined) });
-  const failures: CheckFailure[] = Object.keys(given).filter((k) => !KNOWN.has(k))
+  const failures: CheckFailure[] = Object.keys(given)
+    .filter((k) => !KNOWN.has(k))
     .map((k) => ({ property: k, reason: `${k} is not a getFlowlogs filter (known: ${[...KNOWN].join(', ')})` }));
   const shared = Object.fromEntries(CHECKED.filter((k) => k in given).map((k) => [k, given[k]]));
   const checked = checkInputs(shared);
@@ -117,16 +134,33 @@ export function toDescribeRequest(f: GetFlowlogsArgs): DescribeFlowlogsRequest {
   const single = f.flowLogId ?? (f.ids?.length === 1 ? f.ids[0] : undefined);
   const tags = tagsToApi(f.tags ?? {});
   return dropUndefined({
-    RegionId: f.regionId, CenId: f.cenId, TransitRouterId: f.transitRouterId, TransitRouterAttachmentId: f.transitRouterAttachmentId,
-    FlowLogId: single, FlowLogName: f.flowLogName || undefined, Description: f.description || undefined,
-    ProjectName: f.projectName, LogStoreName: f.logStoreName, Status: f.status, Interval: f.interval,
-    FlowLogVersion: f.flowLogVersion, Tags: tags.length > 0 ? tags : undefined,
+    RegionId: f.regionId,
+    CenId: f.cenId,
+    TransitRouterId: f.transitRouterId,
+    TransitRouterAttachmentId: f.transitRouterAttachmentId,
+    FlowLogId: single,
+    FlowLogName: f.flowLogName || undefined,
+    Description: f.description || undefined,
+    ProjectName: f.projectName,
+    LogStoreName: f.logStoreName,
+    Status: f.status,
+    Interval: f.interval,
+    FlowLogVersion: f.flowLogVersion,
+    Tags: tags.length > 0 ? tags : undefined,
   });
 }
 
 /** A flow log in the resource's output field names. */
 export function toFound(f: ApiFlowLog, regionId?: string): FoundFlowlog {
-  const fallback = { regionId: regionId ?? '', cenId: '', transitRouterId: '', projectName: '', logStoreName: '', tags: {}, status: 'Active' } satisfies NormalizedInputs;
+  const fallback = {
+    regionId: regionId ?? '',
+    cenId: '',
+    transitRouterId: '',
+    projectName: '',
+    logStoreName: '',
+    tags: {},
+    status: 'Active',
+  } satisfies NormalizedInputs;
   const { timeouts: _t, adopt: _a, ...outputs } = toOutputs(f, fallback);
   return outputs as FoundFlowlog;
 }

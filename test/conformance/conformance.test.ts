@@ -23,38 +23,51 @@ const GO_TESTS: Array<[string, string]> = [
   ['TestStrictDecodingRefusesWhatTheModelDoesNotSay', 'the strict decoding refuses unknown fields, wrong types, other cases'],
   ['TestEveryActionDecodesStrictly', 'all nine actions, v3 and v2 signatures, generated methods, GET and form bodies'],
   ['TestErrorsDecodeAsSDKErrors', 'service errors reach SDK users as *tea.SDKError with Code, StatusCode and RequestId'],
-  ['TestErrorsWithoutSDKErrorWrapping', 'the SDK\'s ClientError (4xx) and ServerError (5xx) carry the RequestId'],
-  ['TestThrottling', 'Throttling.User, the x-ratelimit-user(-api) TimeLeft headers, and the SDK\'s retry honouring them'],
-  ['TestModifyFlowLogAttributeIsAsynchronous', 'Modifying after ModifyFlowLogAttribute; other writes meanwhile get IncorrectStatus.flowlog'],
+  ['TestErrorsWithoutSDKErrorWrapping', "the SDK's ClientError (4xx) and ServerError (5xx) carry the RequestId"],
+  ['TestThrottling', "Throttling.User, the x-ratelimit-user(-api) TimeLeft headers, and the SDK's retry honouring them"],
+  [
+    'TestModifyFlowLogAttributeIsAsynchronous',
+    'Modifying after ModifyFlowLogAttribute; other writes meanwhile get IncorrectStatus.flowlog',
+  ],
   ['TestPerCallLimits', 'at most 20 ResourceId and 20 Tag filters per call, as the SDK models say'],
   ['TestTagActionsAreScopedByRegion', 'RegionId scopes the Flowlog resources of the tag actions'],
   ['TestTagKeysNamedLikeObjectMembers', 'tag keys such as constructor and __proto__ behave like any other'],
 ];
 
-interface GoRun { code: number; stdout: string; stderr: string; result: GoTestResult }
+interface GoRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  result: GoTestResult;
+}
 
 function goTest(goBin: string, config: unknown): Promise<GoRun> {
   return new Promise((resolve) => {
     // Asynchronous on purpose: the emulators live in this process and must keep serving.
     // -parallel: the parallel tests wait on status transitions, not on the CPU (the default is GOMAXPROCS).
-    execFile(goBin, ['test', '-count=1', '-json', '-parallel', '8', '-timeout', '4m', './...'], {
-      cwd: __dirname,
-      env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config) },
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: GO_TIMEOUT_MS,
-    }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, result: parseGoTestJson(stdout) });
-    });
+    execFile(
+      goBin,
+      ['test', '-count=1', '-json', '-parallel', '8', '-timeout', '4m', './...'],
+      {
+        cwd: __dirname,
+        env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config) },
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: GO_TIMEOUT_MS,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr, result: parseGoTestJson(stdout) });
+      },
+    );
   });
 }
 
 function report(run: GoRun, name?: string): string {
-  const own = name ? run.result.output.get(name) ?? `(${name} printed nothing: did it run?)` : '';
+  const own = name ? (run.result.output.get(name) ?? `(${name} printed nothing: did it run?)`) : '';
   return [own, run.result.other, run.stderr].filter(Boolean).join('\n').slice(-20_000);
 }
 
-describe('Alibaba\'s Go SDK against the emulator', () => {
+describe("Alibaba's Go SDK against the emulator", () => {
   let main: Emulator | undefined;
   let throttled: Emulator | undefined;
   let run: GoRun;
@@ -62,7 +75,9 @@ describe('Alibaba\'s Go SDK against the emulator', () => {
   beforeAll(async () => {
     const goBin = findGo(process.env);
     const delays: EmulatorDelays = {
-      createMs: TRANSITION_MS, modifyMs: TRANSITION_MS, deleteMs: TRANSITION_MS,
+      createMs: TRANSITION_MS,
+      modifyMs: TRANSITION_MS,
+      deleteMs: TRANSITION_MS,
       // Long enough for the four refused writes of the Modifying-window test.
       modifyAttributeMs: 2 * TRANSITION_MS,
     };
@@ -70,8 +85,11 @@ describe('Alibaba\'s Go SDK against the emulator', () => {
     throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
     const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
     run = await goTest(goBin, {
-      main: endpoint(main), throttled: endpoint(throttled), ids: EMULATOR_IDS,
-      transitionMs: 2 * TRANSITION_MS, throttledRate: THROTTLED_RATE,
+      main: endpoint(main),
+      throttled: endpoint(throttled),
+      ids: EMULATOR_IDS,
+      transitionMs: 2 * TRANSITION_MS,
+      throttledRate: THROTTLED_RATE,
     });
   }, GO_TIMEOUT_MS + 60_000);
 
@@ -96,7 +114,10 @@ describe('Alibaba\'s Go SDK against the emulator', () => {
 });
 
 describe('finding Go', () => {
-  const only = (...files: string[]): Exists => (file) => files.includes(file);
+  const only =
+    (...files: string[]): Exists =>
+    (file) =>
+      files.includes(file);
 
   it.each([
     ['GO when set', { GO: '/opt/go/bin/go', PATH: '/usr/bin' }, only('/opt/go/bin/go', '/usr/bin/go'), '/opt/go/bin/go'],

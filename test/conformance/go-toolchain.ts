@@ -3,7 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 
 export const GO_INSTALL_HELP = [
-  'The conformance test (test/conformance) runs Alibaba\'s own Go SDK against the emulator and needs Go 1.21 or later.',
+  "The conformance test (test/conformance) runs Alibaba's own Go SDK against the emulator and needs Go 1.21 or later.",
   'Install it from https://go.dev/doc/install, for example on Linux x86-64:',
   '  curl -fsSL https://go.dev/dl/go1.22.12.linux-amd64.tar.gz | sudo tar -C /usr/local -xz',
   'then put /usr/local/go/bin on PATH, or point GO at the binary (GO=/path/to/go npm test).',
@@ -32,7 +32,10 @@ export function findGo(env: NodeJS.ProcessEnv, exists: Exists = isExecutable): s
     throw new Error(`GO is set to ${env.GO}, which is not an executable file.\n${GO_INSTALL_HELP}`);
   }
   const candidates = [
-    ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'go')),
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'go')),
     ...(env.GOROOT ? [path.join(env.GOROOT, 'bin', 'go')] : []),
     '/usr/local/go/bin/go',
   ];
@@ -41,7 +44,11 @@ export function findGo(env: NodeJS.ProcessEnv, exists: Exists = isExecutable): s
   throw new Error(`Go was not found (looked in PATH, $GOROOT/bin and /usr/local/go/bin).\n${GO_INSTALL_HELP}`);
 }
 
-export interface GoTestEvent { Action: string; Test?: string; Output?: string }
+export interface GoTestEvent {
+  Action: string;
+  Test?: string;
+  Output?: string;
+}
 
 export interface GoTestResult {
   /** Final action of each top-level test: pass, fail or skip. */

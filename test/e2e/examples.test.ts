@@ -13,17 +13,26 @@ jest.setTimeout(180_000);
 
 describe('examples', () => {
   let ctx: E2eContext;
-  const stacks = useSuiteContext((c) => { ctx = c; });
+  const stacks = useSuiteContext((c) => {
+    ctx = c;
+  });
 
   it('examples/adopt takes over a flow log made outside Pulumi, and destroy deletes it', async () => {
     const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined }));
     const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
     await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
-    const { inputs } = await outOfBand.check({}, {
-      regionId: EMULATOR_IDS.region, cenId: EMULATOR_IDS.cenId, transitRouterId: EMULATOR_IDS.transitRouterId,
-      transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2, projectName: 'made-in-console', logStoreName: 'console-logstore',
-      flowLogName: 'clicked-together',
-    });
+    const { inputs } = await outOfBand.check(
+      {},
+      {
+        regionId: EMULATOR_IDS.region,
+        cenId: EMULATOR_IDS.cenId,
+        transitRouterId: EMULATOR_IDS.transitRouterId,
+        transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2,
+        projectName: 'made-in-console',
+        logStoreName: 'console-logstore',
+        flowLogName: 'clicked-together',
+      },
+    );
     const existing = await outOfBand.create(inputs);
 
     const stack = await LocalWorkspace.createOrSelectStack(

@@ -22,19 +22,29 @@ const CLI = path.join(ROOT, 'dist', 'tools', 'cli.js');
 /** A Pulumi project folder inside the repository, so `cen-flowlog` and `@pulumi/pulumi` resolve from its node_modules. */
 function projectDir(): string {
   const dir = fs.mkdtempSync(path.join(ROOT, '.e2e-generate-'));
-  fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: cen-flowlog-generated\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n');
+  fs.writeFileSync(
+    path.join(dir, 'Pulumi.yaml'),
+    'name: cen-flowlog-generated\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n',
+  );
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'generated', private: true, main: 'index.ts' }));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { rootDir: '.', noEmit: true }, include: ['*.ts'] }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { rootDir: '.', noEmit: true }, include: ['*.ts'] }),
+  );
   return dir;
 }
 
 describe('cen-flowlog generate, then pulumi up', () => {
   let ctx: E2eContext;
-  const stacks = useSuiteContext((c) => { ctx = c; });
+  const stacks = useSuiteContext((c) => {
+    ctx = c;
+  });
   let dir: string;
   let stack: Stack;
   let seeded: string[];
-  afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
     if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the e2e tests.`);
@@ -43,9 +53,17 @@ describe('cen-flowlog generate, then pulumi up', () => {
     seeded.forEach((id, i) => {
       if (i < 20) {
         ctx.emu.updateFlowLog(id, {
-          FlowLogName: i === 11 ? 'VPC edge 10' : `VPC edge ${i}`, Description: i % 5 === 0 ? `edge ${i}, made in the console` : undefined,
-          Interval: i % 3 === 0 ? 60 : 600, Status: i % 7 === 6 ? 'Inactive' : 'Active',
-          Tags: i % 2 === 0 ? [{ Key: 'team', Value: 'net' }, { Key: 'cost-center', Value: `cc-${i}` }] : [],
+          FlowLogName: i === 11 ? 'VPC edge 10' : `VPC edge ${i}`,
+          Description: i % 5 === 0 ? `edge ${i}, made in the console` : undefined,
+          Interval: i % 3 === 0 ? 60 : 600,
+          Status: i % 7 === 6 ? 'Inactive' : 'Active',
+          Tags:
+            i % 2 === 0
+              ? [
+                  { Key: 'team', Value: 'net' },
+                  { Key: 'cost-center', Value: `cc-${i}` },
+                ]
+              : [],
         });
       }
     });
@@ -72,7 +90,10 @@ describe('cen-flowlog generate, then pulumi up', () => {
   });
 
   it('the first up adopts all 30 with no write call, and changes none of them', async () => {
-    stack = await LocalWorkspace.createOrSelectStack({ stackName: stackName('generated'), workDir: dir }, { envVars: ctx.env(), pulumiCommand: ctx.cli });
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: stackName('generated'), workDir: dir },
+      { envVars: ctx.env(), pulumiCommand: ctx.cli },
+    );
     stacks.push(stack);
     const before = ctx.emu.flowLogs();
     ctx.emu.resetRequestLog();
@@ -81,7 +102,15 @@ describe('cen-flowlog generate, then pulumi up', () => {
     // 30 flow logs and the stack itself: recorded in the stack, created in the cloud by nobody.
     expect(up.summary.resourceChanges).toEqual({ create: 31 });
     const counts = ctx.emu.callCounts();
-    for (const write of ['CreateFlowlog', 'ModifyFlowLogAttribute', 'TagResources', 'UntagResources', 'DeleteFlowlog', 'ActiveFlowLog', 'DeactiveFlowLog']) {
+    for (const write of [
+      'CreateFlowlog',
+      'ModifyFlowLogAttribute',
+      'TagResources',
+      'UntagResources',
+      'DeleteFlowlog',
+      'ActiveFlowLog',
+      'DeactiveFlowLog',
+    ]) {
       expect([write, counts[write] ?? 0]).toEqual([write, 0]);
     }
     expect(writeCalls(ctx.emu)).toEqual([]);
@@ -119,12 +148,20 @@ describe('cen-flowlog generate, then pulumi up', () => {
     });
     stacks.push(lookup);
     await lookup.setAllConfig({
-      'cenFlowlog:endpoint': { value: ctx.emu.endpoint }, 'alicloud:region': { value: EMULATOR_IDS.region },
-      'alicloud:accessKey': { value: ctx.emu.accessKeyId }, 'alicloud:secretKey': { value: ctx.emu.accessKeySecret, secret: true },
+      'cenFlowlog:endpoint': { value: ctx.emu.endpoint },
+      'alicloud:region': { value: EMULATOR_IDS.region },
+      'alicloud:accessKey': { value: ctx.emu.accessKeyId },
+      'alicloud:secretKey': { value: ctx.emu.accessKeySecret, secret: true },
     });
     const up = await lookup.up();
     expect(up.outputs.count!.value).toBe(30);
     expect(up.outputs.regions!.value).toEqual([EMULATOR_IDS.region]);
-    expect([...(up.outputs.inactive!.value as string[])].sort()).toEqual(ctx.emu.flowLogs().filter((f) => f.Status === 'Inactive').map((f) => f.FlowLogId).sort());
+    expect([...(up.outputs.inactive!.value as string[])].sort()).toEqual(
+      ctx.emu
+        .flowLogs()
+        .filter((f) => f.Status === 'Inactive')
+        .map((f) => f.FlowLogId)
+        .sort(),
+    );
   });
 });

@@ -7,9 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  EngineEvent, LocalWorkspace, OpType, PulumiCommand, PulumiFn, Stack,
-} from '@pulumi/pulumi/automation';
+import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation';
 import { Emulator, startEmulator } from '../../src/emulator';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -25,8 +23,9 @@ export const FLOWLOG_TYPE = 'pulumi-nodejs:dynamic/cen-flowlog:CenFlowlog';
 /** The CLI, or an error that says how to get it. */
 export async function pulumiCli(): Promise<PulumiCommand> {
   const missing = BINARIES.filter((b) => !fs.existsSync(path.join(CLI_BIN, b)));
-  const how = `Run \`bash scripts/get-pulumi.sh\` (it builds or downloads Pulumi CLI ${CLI_VERSION} into ~/.pulumi/versions/${CLI_VERSION}/bin), `
-    + 'or point PULUMI_CLI_ROOT at a folder whose bin/ holds it. The end-to-end tests never skip.';
+  const how =
+    `Run \`bash scripts/get-pulumi.sh\` (it builds or downloads Pulumi CLI ${CLI_VERSION} into ~/.pulumi/versions/${CLI_VERSION}/bin), ` +
+    'or point PULUMI_CLI_ROOT at a folder whose bin/ holds it. The end-to-end tests never skip.';
   if (missing.length > 0) throw new Error(`The e2e tests need ${missing.join(', ')} in ${CLI_BIN}, missing. ${how}`);
   let cli: PulumiCommand;
   try {
@@ -34,7 +33,8 @@ export async function pulumiCli(): Promise<PulumiCommand> {
   } catch (err) {
     throw new Error(`The Pulumi CLI in ${CLI_BIN} is not usable: ${(err as Error).message}. ${how}`);
   }
-  if (cli.version?.version !== CLI_VERSION) throw new Error(`The Pulumi CLI in ${CLI_BIN} is ${cli.version?.version}, expected ${CLI_VERSION}. ${how}`);
+  if (cli.version?.version !== CLI_VERSION)
+    throw new Error(`The Pulumi CLI in ${CLI_BIN} is ${cli.version?.version}, expected ${CLI_VERSION}. ${how}`);
   return cli;
 }
 
@@ -67,7 +67,10 @@ export async function startContext(): Promise<E2eContext> {
   const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
   const env = (withCredentials = true): Record<string, string> => cliEnv(emu, backendDir, withCredentials);
   return {
-    emu, cli, backendDir, env,
+    emu,
+    cli,
+    backendDir,
+    env,
     close: async () => {
       await emu.close();
       fs.rmSync(backendDir, { recursive: true, force: true });
@@ -104,7 +107,9 @@ export const stackName = (what: string): string => `e2e-${what}-${process.pid}-$
  */
 export async function inlineStack(ctx: E2eContext, name: string, program: PulumiFn): Promise<Stack> {
   if (path.relative(ROOT, process.cwd()).startsWith('..')) {
-    throw new Error(`Run the e2e tests from the repository (${ROOT}), not ${process.cwd()}: the provider plugin resolves cen-flowlog from there.`);
+    throw new Error(
+      `Run the e2e tests from the repository (${ROOT}), not ${process.cwd()}: the provider plugin resolves cen-flowlog from there.`,
+    );
   }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-work-'));
   scratchDirs.add(workDir);
@@ -131,7 +136,9 @@ export function removeStack(stack: Stack): void {
 /** Engine events of one operation, reduced to "which step did each flow log get". */
 export class Steps {
   readonly events: EngineEvent[] = [];
-  readonly onEvent = (e: EngineEvent): void => { this.events.push(e); };
+  readonly onEvent = (e: EngineEvent): void => {
+    this.events.push(e);
+  };
 
   /** The ops of the named resource, in order (e.g. ["delete-replaced", "create-replacement", "replace"]). */
   of(resourceName: string): OpType[] {
@@ -143,18 +150,32 @@ export class Steps {
 
   /** Diagnostics the engine printed at error level. */
   errors(): string {
-    return this.events.map((e) => e.diagnosticEvent).filter((d) => d && d.severity === 'error').map((d) => d!.message).join('\n');
+    return this.events
+      .map((e) => e.diagnosticEvent)
+      .filter((d) => d && d.severity === 'error')
+      .map((d) => d!.message)
+      .join('\n');
   }
 }
 
 /** API calls that change something: everything but the Describe and List actions. */
 export const writeCalls = (emu: Emulator): string[] =>
-  emu.requests().map((r) => r.action).filter((a) => !/^(Describe|List)/.test(a));
+  emu
+    .requests()
+    .map((r) => r.action)
+    .filter((a) => !/^(Describe|List)/.test(a));
 
 /** Flow-log resources of the checkpoint. */
-export async function checkpointFlowLogs(stack: Stack): Promise<Array<{ id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }>> {
+export async function checkpointFlowLogs(
+  stack: Stack,
+): Promise<Array<{ id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }>> {
   const deployment = await stack.exportStack();
-  const resources = (deployment.deployment.resources ?? []) as Array<{ type: string; id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }>;
+  const resources = (deployment.deployment.resources ?? []) as Array<{
+    type: string;
+    id: string;
+    outputs: Record<string, unknown>;
+    inputs: Record<string, unknown>;
+  }>;
   return resources.filter((r) => r.type === FLOWLOG_TYPE);
 }
 

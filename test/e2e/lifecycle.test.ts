@@ -7,9 +7,7 @@ import { asEngine } from '../fixtures/engine';
 import { Stack } from '@pulumi/pulumi/automation';
 import { CenFlowlog, CenFlowlogArgs, FlowlogProvider } from 'cen-flowlog';
 import { EMULATOR_IDS } from 'cen-flowlog/emulator';
-import {
-  E2eContext, Steps, checkpointFlowLogs, inlineStack, stackName, useSuiteContext, writeCalls,
-} from './harness';
+import { E2eContext, Steps, checkpointFlowLogs, inlineStack, stackName, useSuiteContext, writeCalls } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -27,7 +25,10 @@ const base = (): CenFlowlogArgs => ({
 });
 
 /** A stack of one flow log `fl` whose args the test changes between operations. */
-interface OneFlowlog { stack: Stack; args: CenFlowlogArgs }
+interface OneFlowlog {
+  stack: Stack;
+  args: CenFlowlogArgs;
+}
 
 async function oneFlowlogStack(ctx: E2eContext, what: string, args: CenFlowlogArgs): Promise<OneFlowlog> {
   const holder: OneFlowlog = { stack: undefined as unknown as Stack, args };
@@ -42,7 +43,9 @@ type EmulatorFlowLog = ReturnType<E2eContext['emu']['flowLogs']>[number];
 
 describe('the engine and the plugin against the emulator', () => {
   let ctx: E2eContext;
-  const stacks = useSuiteContext((c) => { ctx = c; });
+  const stacks = useSuiteContext((c) => {
+    ctx = c;
+  });
 
   /** Destroys the stack and checks that the emulator holds nothing of it. */
   async function destroyAll(s: Stack): Promise<void> {
@@ -78,7 +81,10 @@ describe('the engine and the plugin against the emulator', () => {
       const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: ctx.emu.endpoint }, log: () => undefined }));
       const keys: Record<string, string> = { 'alicloud:accessKey': ctx.emu.accessKeyId, 'alicloud:secretKey': ctx.emu.accessKeySecret };
       await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
-      const { inputs } = await outOfBand.check({}, { ...args.adopted, flowLogName: 'made-by-hand', adopt: undefined } as Record<string, unknown>);
+      const { inputs } = await outOfBand.check({}, { ...args.adopted, flowLogName: 'made-by-hand', adopt: undefined } as Record<
+        string,
+        unknown
+      >);
       const existing = await outOfBand.create(inputs);
 
       ctx.emu.resetRequestLog();
@@ -86,7 +92,10 @@ describe('the engine and the plugin against the emulator', () => {
       for (const name of ['upd', 'rep', 'adopted']) ids[name] = up.outputs[name]!.value;
       expect(ids.adopted).toBe(existing.id);
       const creates = ctx.emu.requests().filter((r) => r.action === 'CreateFlowlog' && r.statusCode === 200);
-      expect(creates.map((r) => r.params.TransitRouterAttachmentId).sort()).toEqual([EMULATOR_IDS.vpcAttachmentId, EMULATOR_IDS.vpcAttachmentId2]);
+      expect(creates.map((r) => r.params.TransitRouterAttachmentId).sort()).toEqual([
+        EMULATOR_IDS.vpcAttachmentId,
+        EMULATOR_IDS.vpcAttachmentId2,
+      ]);
       expect(ctx.emu.flowLogs()).toHaveLength(3);
       expect(byId(existing.id)).toMatchObject({ FlowLogName: 'adopted' });
     });
@@ -97,7 +106,11 @@ describe('the engine and the plugin against the emulator', () => {
         [{ description: 'all VPC traffic' }, (f) => f.Description, 'all VPC traffic'],
         [{ interval: 60 }, (f) => f.Interval, 60],
         [{ status: 'Inactive' }, (f) => f.Status, 'Inactive'],
-        [{ tags: { team: 'sec', owner: 'me' } }, (f) => Object.fromEntries(f.Tags.Tag.map((t) => [t.Key, t.Value])), { team: 'sec', owner: 'me' }],
+        [
+          { tags: { team: 'sec', owner: 'me' } },
+          (f) => Object.fromEntries(f.Tags.Tag.map((t) => [t.Key, t.Value])),
+          { team: 'sec', owner: 'me' },
+        ],
       ];
       args.upd = Object.assign({ ...args.upd }, ...inPlace.map(([change]) => change));
       const replaceChange = { projectName: 'e2e-project-2', logFormatString: '${srcaddr}${dstaddr}${bytes}${packets}' };
@@ -180,7 +193,12 @@ describe('the engine and the plugin against the emulator', () => {
       expect(ctx.emu.requests().filter((r) => r.fault !== undefined).length).toBeGreaterThanOrEqual(8);
       const ids = [up.outputs.a.value, up.outputs.b.value, up.outputs.c.value];
       expect(new Set(ids).size).toBe(3);
-      expect(ctx.emu.flowLogs().map((f) => f.FlowLogId).sort()).toEqual([...ids].sort());
+      expect(
+        ctx.emu
+          .flowLogs()
+          .map((f) => f.FlowLogId)
+          .sort(),
+      ).toEqual([...ids].sort());
       expect((await checkpointFlowLogs(holder.stack)).map((r) => r.id).sort()).toEqual([...ids].sort());
       await destroyAll(holder.stack);
     });

@@ -7,15 +7,28 @@
  */
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
 import {
-  CLI_ROOT, E2eContext, ROOT, Steps, checkpointFlowLogs, readCheckpointFile, removeStack, stackName, startContext, writeCalls,
+  CLI_ROOT,
+  E2eContext,
+  ROOT,
+  Steps,
+  checkpointFlowLogs,
+  readCheckpointFile,
+  removeStack,
+  stackName,
+  startContext,
+  writeCalls,
 } from './harness';
 
 const SIZE_BOUND = 4096;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { previewForPullRequest } = require('../../examples/automation/pr-preview.js') as {
-  previewForPullRequest(o: { workDir: string; stackName: string; envVars: Record<string, string>; pulumiRoot: string }):
-    Promise<{ ok: boolean; markdown: string; changeSummary: Record<string, number> }>;
+  previewForPullRequest(o: {
+    workDir: string;
+    stackName: string;
+    envVars: Record<string, string>;
+    pulumiRoot: string;
+  }): Promise<{ ok: boolean; markdown: string; changeSummary: Record<string, number> }>;
 };
 
 jest.setTimeout(180_000);
@@ -68,7 +81,9 @@ describe('the bundled project (examples/demo) through the language host', () => 
       vpcAttachment: { status: 'Active', interval: 60, name: 'production-vpc' },
     });
     const vpc = flowLogs.find((f) => f.TransitRouterAttachmentId === 'tr-attach-emuvpc0000001');
-    expect(vpc?.LogFormatString).toBe('${srcaddr}${dstaddr}${bytes}${packets}${srcport}${dstport}${protocol}${start}${end}${action}${tcp-flags}');
+    expect(vpc?.LogFormatString).toBe(
+      '${srcaddr}${dstaddr}${bytes}${packets}${srcport}${dstport}${protocol}${start}${end}${action}${tcp-flags}',
+    );
   });
 
   // The pull-request preview job a user copies (examples/automation/pr-preview.js) previews this project's changes.

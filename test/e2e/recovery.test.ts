@@ -49,7 +49,10 @@ function makeProject(): string {
   return dir;
 }
 
-interface Run { code: number | null; output: string }
+interface Run {
+  code: number | null;
+  output: string;
+}
 
 /** The children of every process, from /proc (Linux): the plugins are not in the CLI's process group. */
 function descendants(root: number): number[] {
@@ -57,12 +60,21 @@ function descendants(root: number): number[] {
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
-    try { stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
   const found: number[] = [];
-  const walk = (pid: number): void => { for (const c of children.get(pid) ?? []) { found.push(c); walk(c); } };
+  const walk = (pid: number): void => {
+    for (const c of children.get(pid) ?? []) {
+      found.push(c);
+      walk(c);
+    }
+  };
   walk(root);
   return found;
 }
@@ -75,11 +87,17 @@ async function until(what: string, ready: () => boolean, ms: number): Promise<vo
   }
 }
 
-const byLocation = (emu: Emulator): Record<string, string> => Object.fromEntries(Object.entries(LOCATIONS).map(([name, attachment]) => {
-  const ids = emu.flowLogs().filter((f) => f.TransitRouterAttachmentId === attachment).map((f) => f.FlowLogId);
-  if (ids.length !== 1) throw new Error(`Expected one flow log for ${name}, found ${ids.length}`);
-  return [name, ids[0]!];
-}));
+const byLocation = (emu: Emulator): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(LOCATIONS).map(([name, attachment]) => {
+      const ids = emu
+        .flowLogs()
+        .filter((f) => f.TransitRouterAttachmentId === attachment)
+        .map((f) => f.FlowLogId);
+      if (ids.length !== 1) throw new Error(`Expected one flow log for ${name}, found ${ids.length}`);
+      return [name, ids[0]!];
+    }),
+  );
 
 describe('recovering from a pulumi up killed while creates wait for Active', () => {
   let emu: Emulator;
@@ -90,11 +108,15 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
   let ids: Record<string, string>;
 
   /** One pulumi command as a user types it (plus non-interactive, no color). */
-  const pulumi = (...args: string[]): Promise<Run> => new Promise((resolve) => {
-    execFile(path.join(CLI_ROOT, 'bin', 'pulumi'), [...args, '--stack', stack, '--non-interactive', '--color', 'never'],
-      { cwd: projectDir, env, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: stdout + stderr }));
-  });
+  const pulumi = (...args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(
+        path.join(CLI_ROOT, 'bin', 'pulumi'),
+        [...args, '--stack', stack, '--non-interactive', '--color', 'never'],
+        { cwd: projectDir, env, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: stdout + stderr }),
+      );
+    });
 
   /** Lock files of the file backend (`.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`). */
   const lockFiles = (): string[] => {
@@ -103,12 +125,18 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
     return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json'));
   };
   const pendingCreates = async (): Promise<string[]> => {
-    const state = JSON.parse((await pulumi('stack', 'export')).output) as { deployment: { pending_operations?: Array<{ type: string; resource: { urn: string } }> } };
+    const state = JSON.parse((await pulumi('stack', 'export')).output) as {
+      deployment: { pending_operations?: Array<{ type: string; resource: { urn: string } }> };
+    };
     return (state.deployment.pending_operations ?? []).map((p) => `${p.type} ${p.resource.urn.split('::').pop()}`).sort();
   };
   const stackFlowLogs = async (): Promise<Record<string, string>> => {
-    const state = JSON.parse((await pulumi('stack', 'export')).output) as { deployment: { resources: Array<{ type: string; urn: string; id: string }> } };
-    return Object.fromEntries(state.deployment.resources.filter((r) => r.type === FLOWLOG_TYPE).map((r) => [r.urn.split('::').pop(), r.id]));
+    const state = JSON.parse((await pulumi('stack', 'export')).output) as {
+      deployment: { resources: Array<{ type: string; urn: string; id: string }> };
+    };
+    return Object.fromEntries(
+      state.deployment.resources.filter((r) => r.type === FLOWLOG_TYPE).map((r) => [r.urn.split('::').pop(), r.id]),
+    );
   };
 
   beforeAll(async () => {
@@ -131,21 +159,32 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
   });
 
   it('a SIGKILL while the creates wait leaves three Creating flow logs and a lock', async () => {
-    const up: ChildProcess = spawn(path.join(CLI_ROOT, 'bin', 'pulumi'),
+    const up: ChildProcess = spawn(
+      path.join(CLI_ROOT, 'bin', 'pulumi'),
       ['up', '--yes', '--skip-preview', '--stack', stack, '--non-interactive', '--color', 'never'],
-      { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
-    up.stdout?.on('data', (d) => { output += d; });
-    up.stderr?.on('data', (d) => { output += d; });
+    up.stdout?.on('data', (d) => {
+      output += d;
+    });
+    up.stderr?.on('data', (d) => {
+      output += d;
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => up.on('exit', (_code, signal) => resolve(signal)));
     try {
-      await until('three flow logs in Creating', () => emu.flowLogs().length === 3, 60_000)
-        .catch((err: Error) => { throw new Error(`${err.message}; pulumi up printed:\n${output}`); });
+      await until('three flow logs in Creating', () => emu.flowLogs().length === 3, 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}; pulumi up printed:\n${output}`);
+      });
     } finally {
       // Stopped first, so that it starts no process between the listing and the kill.
       process.kill(up.pid!, 'SIGSTOP');
       for (const pid of [...descendants(up.pid!), up.pid!]) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
     }
     expect(await exited).toBe('SIGKILL');
@@ -179,8 +218,13 @@ describe('recovering from a pulumi up killed while creates wait for Active', () 
       expect(up.output).toContain(`: ${id} (the service allows one there). To manage it with this resource, set \`adopt: "${id}"\``);
     }
     expect(writeCalls(emu)).toEqual(['CreateFlowlog', 'CreateFlowlog', 'CreateFlowlog']);
-    expect(emu.requests().filter((r) => r.action === 'CreateFlowlog').map((r) => r.code).sort())
-      .toEqual(['Flowlog.AlreayExist', 'Flowlog.AlreayExist', 'InvalidFlowlogId.exist']);
+    expect(
+      emu
+        .requests()
+        .filter((r) => r.action === 'CreateFlowlog')
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(['Flowlog.AlreayExist', 'Flowlog.AlreayExist', 'InvalidFlowlogId.exist']);
     expect(Object.values(byLocation(emu)).sort()).toEqual(Object.values(ids).sort());
     expect(await pendingCreates()).toEqual(['creating vpc1', 'creating vpc2', 'creating whole']);
   });

@@ -2,7 +2,9 @@ import { startEmulator, EMULATOR_IDS as I, DEFAULT_LOG_FORMAT, type Emulator } f
 import { client, failure, waitFor, type Call } from './helpers';
 
 let emu: Emulator;
-beforeAll(async () => { emu = await startEmulator({ delays: { createMs: 300, modifyMs: 300, deleteMs: 300 } }); });
+beforeAll(async () => {
+  emu = await startEmulator({ delays: { createMs: 300, modifyMs: 300, deleteMs: 300 } });
+});
 afterAll(() => emu.close());
 
 const R = { RegionId: I.region };
@@ -14,13 +16,22 @@ async function expectStatus(call: Call, id: string, status: string): Promise<voi
 
 describe.each(['v3', 'v2'] as const)('with %s signatures', (algorithm) => {
   let call: Call;
-  beforeAll(() => { call = client(emu, { algorithm }); });
+  beforeAll(() => {
+    call = client(emu, { algorithm });
+  });
 
   it('walks a flow log through its whole lifecycle', async () => {
     const attachment = algorithm === 'v3' ? I.vpcAttachmentId : I.vpnAttachmentId;
     const created = await call('CreateFlowlog', {
-      ...R, CenId: I.cenId, TransitRouterId: I.transitRouterId, TransitRouterAttachmentId: attachment,
-      FlowLogName: 'fl', Description: 'd', ProjectName: I.projectName, LogStoreName: I.logStoreName, Interval: 60,
+      ...R,
+      CenId: I.cenId,
+      TransitRouterId: I.transitRouterId,
+      TransitRouterAttachmentId: attachment,
+      FlowLogName: 'fl',
+      Description: 'd',
+      ProjectName: I.projectName,
+      LogStoreName: I.logStoreName,
+      Interval: 60,
       Tag: [{ Key: 'env', Value: 'test' }],
     });
     expect(created).toEqual({ RequestId: expect.any(String), Success: 'true', FlowLogId: expect.stringMatching(/^flowlog-[a-z0-9]{20}$/) });
@@ -28,10 +39,21 @@ describe.each(['v3', 'v2'] as const)('with %s signatures', (algorithm) => {
     const first = await call('DescribeFlowlogs', { ...R, FlowLogId: id });
     expect(first).toMatchObject({ Success: 'true', TotalCount: '1', PageNumber: '1', PageSize: '20' });
     expect(first.FlowLogs.FlowLog[0]).toEqual({
-      FlowLogId: id, FlowLogName: 'fl', Description: 'd', CenId: I.cenId, RegionId: I.region, Status: 'Creating',
-      ProjectName: I.projectName, LogStoreName: I.logStoreName, Interval: 60, LogFormatString: DEFAULT_LOG_FORMAT,
-      FlowLogVersion: '3', TransitRouterId: I.transitRouterId, TransitRouterAttachmentId: attachment,
-      CreationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), Tags: { Tag: [{ Key: 'env', Value: 'test' }] },
+      FlowLogId: id,
+      FlowLogName: 'fl',
+      Description: 'd',
+      CenId: I.cenId,
+      RegionId: I.region,
+      Status: 'Creating',
+      ProjectName: I.projectName,
+      LogStoreName: I.logStoreName,
+      Interval: 60,
+      LogFormatString: DEFAULT_LOG_FORMAT,
+      FlowLogVersion: '3',
+      TransitRouterId: I.transitRouterId,
+      TransitRouterAttachmentId: attachment,
+      CreationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      Tags: { Tag: [{ Key: 'env', Value: 'test' }] },
     });
     await waitFor(call, id, 'Active');
     await call('DeactiveFlowLog', { ...R, FlowLogId: id });
@@ -55,8 +77,14 @@ describe.each(['v3', 'v2'] as const)('with %s signatures', (algorithm) => {
     const { FlowLogId } = await call('CreateFlowlog', { ...R, CenId: I.cenId, TransitRouterAttachmentId: attachment });
     await call('TagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId], Tag: [{ Key: 'owner', Value: 'me' }] });
     const listed = await call('ListTagResources', { ...R, ResourceType: 'flowlog', ResourceId: [FlowLogId] });
-    expect(listed).toEqual({ RequestId: expect.any(String), NextToken: '', TagResources: { TagResource: [{ ResourceId: FlowLogId, ResourceType: 'Flowlog', TagKey: 'owner', TagValue: 'me' }] } });
+    expect(listed).toEqual({
+      RequestId: expect.any(String),
+      NextToken: '',
+      TagResources: { TagResource: [{ ResourceId: FlowLogId, ResourceType: 'Flowlog', TagKey: 'owner', TagValue: 'me' }] },
+    });
     await call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId], TagKey: ['owner'] });
-    expect((await call('ListTagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId] })).TagResources.TagResource).toEqual([]);
+    expect((await call('ListTagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId] })).TagResources.TagResource).toEqual(
+      [],
+    );
   });
 });

@@ -13,7 +13,15 @@ beforeAll(async () => {
     ids[name] = (await call('CreateFlowlog', { CenId: I.cenId, FlowLogName: name, ...extra })).FlowLogId;
   };
   await make('hz-tr', { ...R, TransitRouterId: I.transitRouterId, Interval: 60, Tag: [{ Key: 'env', Value: 'prod' }] });
-  await make('hz-vpc', { ...R, TransitRouterAttachmentId: I.vpcAttachmentId, Description: 'vpc', Tag: [{ Key: 'env', Value: 'dev' }, { Key: 'team', Value: 'net' }] });
+  await make('hz-vpc', {
+    ...R,
+    TransitRouterAttachmentId: I.vpcAttachmentId,
+    Description: 'vpc',
+    Tag: [
+      { Key: 'env', Value: 'dev' },
+      { Key: 'team', Value: 'net' },
+    ],
+  });
   await make('hz-vbr', { ...R, TransitRouterAttachmentId: I.vbrAttachmentId, ProjectName: I.projectName, LogStoreName: I.logStoreName });
   await make('sh-tr', { RegionId: I.region2, TransitRouterId: I.transitRouterId2 });
   await call('DeactiveFlowLog', { ...R, FlowLogId: ids['hz-vbr'] });
@@ -59,7 +67,12 @@ describe('DescribeFlowlogs', () => {
     expect(names(first).concat(names(second)).sort()).toEqual(['hz-tr', 'hz-vbr', 'hz-vpc', 'sh-tr']);
   });
 
-  it.each([['PageSize', 0], ['PageSize', 51], ['PageNumber', 0], ['PageNumber', 'x']])('refuses %s=%p', async (name, value) => {
+  it.each([
+    ['PageSize', 0],
+    ['PageSize', 51],
+    ['PageNumber', 0],
+    ['PageNumber', 'x'],
+  ])('refuses %s=%p', async (name, value) => {
     expect((await failure(call('DescribeFlowlogs', { [name]: value }))).code).toBe(`InvalidParameter.${name}`);
   });
 });
@@ -67,7 +80,15 @@ describe('DescribeFlowlogs', () => {
 describe('tags', () => {
   it.each(['Flowlog', 'flowlog', 'FLOWLOG'])('adds, lists and removes tags with ResourceType %s', async (type) => {
     const id = ids['hz-vbr']!;
-    await call('TagResources', { ...R, ResourceType: type, ResourceId: [id], Tag: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '' }] });
+    await call('TagResources', {
+      ...R,
+      ResourceType: type,
+      ResourceId: [id],
+      Tag: [
+        { Key: 'a', Value: '1' },
+        { Key: 'b', Value: '' },
+      ],
+    });
     const listed = await call('ListTagResources', { ...R, ResourceType: type, ResourceId: [id] });
     expect(listed.TagResources.TagResource).toEqual([
       { ResourceId: id, ResourceType: 'Flowlog', TagKey: 'a', TagValue: '1' },
@@ -98,12 +119,32 @@ describe('tags', () => {
   });
 
   it.each([
-    ['another ResourceType', 'TagResources', { ResourceType: 'Vpc', ResourceId: ['x'], Tag: [{ Key: 'a', Value: 'b' }] }, 'InvalidResourceType.NotSupported'],
+    [
+      'another ResourceType',
+      'TagResources',
+      { ResourceType: 'Vpc', ResourceId: ['x'], Tag: [{ Key: 'a', Value: 'b' }] },
+      'InvalidResourceType.NotSupported',
+    ],
     ['no ResourceId', 'TagResources', { ResourceType: 'Flowlog', Tag: [{ Key: 'a', Value: 'b' }] }, 'MissingParameter'],
     ['no tags', 'TagResources', { ResourceType: 'Flowlog', ResourceId: ['ID'] }, 'MissingParameter'],
-    ['an unknown flow log', 'TagResources', { ResourceType: 'Flowlog', ResourceId: ['flowlog-x'], Tag: [{ Key: 'a', Value: 'b' }] }, 'InvalidFlowlogId.NotFound'],
-    ['a reserved tag key', 'TagResources', { ResourceType: 'Flowlog', ResourceId: ['ID'], Tag: [{ Key: 'acs:x', Value: 'b' }] }, 'InvalidParameter.TagKey'],
-    ['more than 20 tags in all', 'TagResources', { ResourceType: 'Flowlog', ResourceId: ['ID'], Tag: Array.from({ length: 20 }, (_, i) => ({ Key: `n${i}`, Value: '' })) }, 'InvalidParameter.TagNum'],
+    [
+      'an unknown flow log',
+      'TagResources',
+      { ResourceType: 'Flowlog', ResourceId: ['flowlog-x'], Tag: [{ Key: 'a', Value: 'b' }] },
+      'InvalidFlowlogId.NotFound',
+    ],
+    [
+      'a reserved tag key',
+      'TagResources',
+      { ResourceType: 'Flowlog', ResourceId: ['ID'], Tag: [{ Key: 'acs:x', Value: 'b' }] },
+      'InvalidParameter.TagKey',
+    ],
+    [
+      'more than 20 tags in all',
+      'TagResources',
+      { ResourceType: 'Flowlog', ResourceId: ['ID'], Tag: Array.from({ length: 20 }, (_, i) => ({ Key: `n${i}`, Value: '' })) },
+      'InvalidParameter.TagNum',
+    ],
     ['no ResourceType', 'ListTagResources', {}, 'MissingParameter'],
     ['a forged NextToken', 'ListTagResources', { ResourceType: 'Flowlog', NextToken: 'bm9wZQ' }, 'InvalidParameter.NextToken'],
   ])('refuses %s', async (_label, action, params, code) => {
@@ -122,7 +163,15 @@ describe('ClientToken idempotency', () => {
   });
 
   it('the same token with other parameters is IdempotentParameterMismatch', async () => {
-    const err = await failure(call('CreateFlowlog', { ...R, CenId: I.cenId, TransitRouterAttachmentId: I.vpnAttachmentId, ClientToken: 'token-1', FlowLogName: 'other' }));
+    const err = await failure(
+      call('CreateFlowlog', {
+        ...R,
+        CenId: I.cenId,
+        TransitRouterAttachmentId: I.vpnAttachmentId,
+        ClientToken: 'token-1',
+        FlowLogName: 'other',
+      }),
+    );
     expect([err.code, err.statusCode]).toEqual(['IdempotentParameterMismatch', 400]);
   });
 

@@ -5,7 +5,9 @@ import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emula
 import { client, failure, raw } from './helpers';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cen-emu-durable-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cen-emu-durable-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const R = { RegionId: I.region };
@@ -93,7 +95,9 @@ describe('temporary state files', () => {
 
 describe('admin input bounds', () => {
   let emu: Emulator;
-  beforeAll(async () => { emu = await startEmulator({ delays: fast }); });
+  beforeAll(async () => {
+    emu = await startEmulator({ delays: fast });
+  });
   afterAll(() => emu.close());
 
   it.each([

@@ -19,7 +19,12 @@ afterEach(() => {
 });
 
 function admin(method: string, path: string, body?: unknown): Promise<RawResponse> {
-  return raw(emu, { method, path, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  return raw(emu, {
+    method,
+    path,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 describe('programmatic faults', () => {
@@ -37,7 +42,9 @@ describe('programmatic faults', () => {
     emu.faults.failNext('*', 1, 'InternalError', 500);
     expect((await failure(call('CreateFlowlog', CREATE))).statusCode).toBe(500);
     expect(emu.flowLogs()).toHaveLength(0);
-    expect(emu.requests().map((r) => [r.action, r.statusCode, r.code, r.fault])).toEqual([['CreateFlowlog', 500, 'InternalError', 'failNext']]);
+    expect(emu.requests().map((r) => [r.action, r.statusCode, r.code, r.fault])).toEqual([
+      ['CreateFlowlog', 500, 'InternalError', 'failNext'],
+    ]);
   });
 
   it('latency delays an action until cleared', async () => {
@@ -71,7 +78,12 @@ describe('programmatic faults', () => {
     const err = await failure(call('CreateFlowlog', CREATE));
     expect(err.code).toMatch(/ECONNRESET|socket hang up/i);
     expect(emu.flowLogs()).toHaveLength(1);
-    expect(emu.requests()[0]).toMatchObject({ action: 'CreateFlowlog', statusCode: 200, fault: 'dropResponse:reset', flowLogId: emu.flowLogs()[0]!.FlowLogId });
+    expect(emu.requests()[0]).toMatchObject({
+      action: 'CreateFlowlog',
+      statusCode: 200,
+      fault: 'dropResponse:reset',
+      flowLogId: emu.flowLogs()[0]!.FlowLogId,
+    });
   });
 
   it('dropResponse (hang) commits the write and never answers: the client times out', async () => {
@@ -113,7 +125,10 @@ describe('programmatic faults', () => {
 
 describe('the admin endpoint', () => {
   it('injects every fault over HTTP', async () => {
-    expect((await admin('POST', '/__admin/faults', { failNext: { action: 'DescribeFlowlogs', count: 1, code: 'Throttling', statusCode: 400 } })).status).toBe(200);
+    expect(
+      (await admin('POST', '/__admin/faults', { failNext: { action: 'DescribeFlowlogs', count: 1, code: 'Throttling', statusCode: 400 } }))
+        .status,
+    ).toBe(200);
     expect((await failure(call('DescribeFlowlogs', R))).code).toBe('Throttling');
     await admin('POST', '/__admin/faults', { resetConnection: { action: 'DescribeFlowlogs', count: 1 } });
     expect((await failure(call('DescribeFlowlogs', R))).code).toMatch(/ECONNRESET|socket hang up/i);
@@ -139,7 +154,12 @@ describe('the admin endpoint', () => {
     expect(state.json.projects.map((p: Json) => p.name)).toContain(I.foreignProjectName);
     expect((await admin('GET', '/__admin/counts')).json).toEqual({ CreateFlowlog: 1 });
     const requests = (await admin('GET', '/__admin/requests')).json;
-    expect(requests[0]).toMatchObject({ action: 'CreateFlowlog', accessKeyId: emu.accessKeyId, statusCode: 200, params: { CenId: I.cenId } });
+    expect(requests[0]).toMatchObject({
+      action: 'CreateFlowlog',
+      accessKeyId: emu.accessKeyId,
+      statusCode: 200,
+      params: { CenId: I.cenId },
+    });
     expect(requests[0].params.Signature).toBeUndefined();
     await admin('POST', '/__admin/reset-requests');
     expect((await admin('GET', '/__admin/counts')).json).toEqual({});
@@ -147,7 +167,11 @@ describe('the admin endpoint', () => {
 
   it('changes and deletes a flow log out of band (drift)', async () => {
     const { FlowLogId } = await call('CreateFlowlog', CREATE);
-    const changed = await admin('POST', `/__admin/flowlogs/${FlowLogId}`, { FlowLogName: 'drifted', Status: 'Inactive', Tags: [{ Key: 'x', Value: 'y' }] });
+    const changed = await admin('POST', `/__admin/flowlogs/${FlowLogId}`, {
+      FlowLogName: 'drifted',
+      Status: 'Inactive',
+      Tags: [{ Key: 'x', Value: 'y' }],
+    });
     expect(changed.json).toMatchObject({ FlowLogName: 'drifted', Status: 'Inactive', Tags: { Tag: [{ Key: 'x', Value: 'y' }] } });
     const seen = (await call('DescribeFlowlogs', { ...R, FlowLogId })).FlowLogs.FlowLog[0];
     expect(seen).toMatchObject({ FlowLogName: 'drifted', Status: 'Inactive' });
@@ -185,8 +209,14 @@ describe('the admin endpoint', () => {
   });
 
   it.each([
-    ['127.0.0.1', true], ['127.1.2.3', true], ['::1', true], ['::ffff:127.0.0.1', true],
-    ['10.0.0.5', false], ['::ffff:192.168.1.1', false], ['fe80::1', false], [undefined, false],
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['10.0.0.5', false],
+    ['::ffff:192.168.1.1', false],
+    ['fe80::1', false],
+    [undefined, false],
   ])('treats %p as loopback: %p', (address, expected) => {
     expect(isLoopback(address)).toBe(expected);
   });

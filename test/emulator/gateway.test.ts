@@ -2,15 +2,20 @@ import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emula
 import { client, failure, raw, signedV2Query, type Json } from './helpers';
 
 let emu: Emulator;
-beforeAll(async () => { emu = await startEmulator(); });
+beforeAll(async () => {
+  emu = await startEmulator();
+});
 afterAll(() => emu.close());
 
 const R = { RegionId: I.region };
 
 function expectErrorBody(body: Json, code: string): void {
   expect(body).toEqual({
-    RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/), HostId: 'cbn.aliyuncs.com', Code: code,
-    Message: expect.any(String), Recommend: expect.stringContaining(code),
+    RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
+    HostId: 'cbn.aliyuncs.com',
+    Code: code,
+    Message: expect.any(String),
+    Recommend: expect.stringContaining(code),
   });
 }
 
@@ -60,7 +65,8 @@ describe('raw requests', () => {
   });
 
   it.each([
-    ['16 minutes old', -16], ['16 minutes ahead', 16],
+    ['16 minutes old', -16],
+    ['16 minutes ahead', 16],
   ])('refuses a timestamp %s with InvalidTimeStamp.Expired', async (_label, minutes) => {
     const timestamp = new Date(Date.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const res = await raw(emu, { path: `/?${signedV2Query(emu, 'DescribeFlowlogs', R, { timestamp })}` });
@@ -114,7 +120,15 @@ describe('raw requests', () => {
   });
 
   it('answers a malformed Authorization header with IncompleteSignature', async () => {
-    const res = await raw(emu, { headers: { authorization: 'ACS3-HMAC-SHA256 nonsense', 'x-acs-action': 'DescribeFlowlogs', 'x-acs-version': '2017-09-12', 'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), 'x-acs-signature-nonce': 'n1' } });
+    const res = await raw(emu, {
+      headers: {
+        authorization: 'ACS3-HMAC-SHA256 nonsense',
+        'x-acs-action': 'DescribeFlowlogs',
+        'x-acs-version': '2017-09-12',
+        'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        'x-acs-signature-nonce': 'n1',
+      },
+    });
     expect(res.status).toBe(400);
     expectErrorBody(res.json, 'IncompleteSignature');
   });
@@ -124,7 +138,9 @@ describe('raw requests', () => {
     const reply = await new Promise<string>((resolve) => {
       const socket = net.connect(emu.port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
       let data = '';
-      socket.on('data', (d) => { data += d.toString(); });
+      socket.on('data', (d) => {
+        data += d.toString();
+      });
       socket.on('close', () => resolve(data));
     });
     expect(reply).toMatch(/^HTTP\/1.1 400/);
@@ -135,7 +151,12 @@ describe('raw requests', () => {
 
 describe('STS tokens', () => {
   let sts: Emulator;
-  beforeAll(async () => { sts = await startEmulator({ securityToken: 'emulator-sts-token', extraKeys: [{ accessKeyId: 'plain-key', accessKeySecret: 'plain-secret' }] }); });
+  beforeAll(async () => {
+    sts = await startEmulator({
+      securityToken: 'emulator-sts-token',
+      extraKeys: [{ accessKeyId: 'plain-key', accessKeySecret: 'plain-secret' }],
+    });
+  });
   afterAll(() => sts.close());
 
   it.each(['v3', 'v2'] as const)('accepts the right token (%s)', async (algorithm) => {
@@ -153,13 +174,17 @@ describe('STS tokens', () => {
   });
 
   it('accepts an extra key without a token', async () => {
-    expect((await client(sts, { accessKeyId: 'plain-key', accessKeySecret: 'plain-secret', securityToken: '' })('DescribeFlowlogs', R)).Success).toBe('true');
+    expect(
+      (await client(sts, { accessKeyId: 'plain-key', accessKeySecret: 'plain-secret', securityToken: '' })('DescribeFlowlogs', R)).Success,
+    ).toBe('true');
   });
 });
 
 describe('throttling', () => {
   let slow: Emulator;
-  beforeAll(async () => { slow = await startEmulator({ ratePerSecond: 1, burst: 3, extraKeys: [{ accessKeyId: 'k2', accessKeySecret: 's2' }] }); });
+  beforeAll(async () => {
+    slow = await startEmulator({ ratePerSecond: 1, burst: 3, extraKeys: [{ accessKeyId: 'k2', accessKeySecret: 's2' }] });
+  });
   afterAll(() => slow.close());
 
   it('answers Throttling.User over the per-AccessKey rate, and not for another key', async () => {

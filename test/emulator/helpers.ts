@@ -30,22 +30,35 @@ export type Json = any;
 export type Call = (action: string, params?: ApiParams) => Promise<Record<string, Json>>;
 
 export function client(emu: Emulator, opts: ClientOptions = {}): Call {
-  const c = new OpenApi(new Config({
-    accessKeyId: opts.accessKeyId ?? emu.accessKeyId,
-    accessKeySecret: opts.accessKeySecret ?? emu.accessKeySecret,
-    securityToken: opts.securityToken ?? emu.securityToken,
-    endpoint: emu.host,
-    protocol: 'HTTP',
-    regionId: 'cn-hangzhou',
-    readTimeout: opts.timeoutMs ?? 5000,
-    connectTimeout: opts.timeoutMs ?? 5000,
-    ...(opts.algorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}),
-  }));
+  const c = new OpenApi(
+    new Config({
+      accessKeyId: opts.accessKeyId ?? emu.accessKeyId,
+      accessKeySecret: opts.accessKeySecret ?? emu.accessKeySecret,
+      securityToken: opts.securityToken ?? emu.securityToken,
+      endpoint: emu.host,
+      protocol: 'HTTP',
+      regionId: 'cn-hangzhou',
+      readTimeout: opts.timeoutMs ?? 5000,
+      connectTimeout: opts.timeoutMs ?? 5000,
+      ...(opts.algorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}),
+    }),
+  );
   return async (action, params = {}) => {
-    const res = await c.callApi(new Params({
-      action, version: '2017-09-12', protocol: 'HTTP', pathname: '/', method: opts.method ?? 'POST', authType: 'AK',
-      style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
-    }), new OpenApiRequest(opts.paramsIn === 'body' ? { body: OpenApiUtil.query(params) } : { query: OpenApiUtil.query(params) }), new RuntimeOptions({}));
+    const res = await c.callApi(
+      new Params({
+        action,
+        version: '2017-09-12',
+        protocol: 'HTTP',
+        pathname: '/',
+        method: opts.method ?? 'POST',
+        authType: 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json',
+      }),
+      new OpenApiRequest(opts.paramsIn === 'body' ? { body: OpenApiUtil.query(params) } : { query: OpenApiUtil.query(params) }),
+      new RuntimeOptions({}),
+    );
     return res.body as Record<string, Json>;
   };
 }
@@ -60,21 +73,36 @@ export async function failure(p: Promise<unknown>): Promise<{ code: string; stat
   throw new Error('Expected the call to fail, but it succeeded');
 }
 
-export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: string; json?: Json }
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json?: Json;
+}
 
 /** A raw HTTP request, for what the real client would never send. */
-export function raw(emu: Emulator, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+export function raw(
+  emu: Emulator,
+  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: emu.port, method: opts.method ?? 'POST', path: opts.path ?? '/', headers: opts.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        let json: Json;
-        try { json = JSON.parse(body); } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: emu.port, method: opts.method ?? 'POST', path: opts.path ?? '/', headers: opts.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          let json: Json;
+          try {
+            json = JSON.parse(body);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -95,17 +123,34 @@ export async function waitFor(call: Call, flowLogId: string, status: string, tim
 }
 
 /** A hand-made v2 (HMAC-SHA1) request: query string for POST /, signed unless told otherwise. */
-export function signedV2Query(emu: Emulator, action: string, params: Record<string, string>, opts: {
-  timestamp?: string; nonce?: string; secret?: string; accessKeyId?: string; version?: string;
-} = {}): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { v2Signature, v2StringToSign, acsEncode } = require('../../src/emulator/signature') as typeof import('../../src/emulator/signature');
+export function signedV2Query(
+  emu: Emulator,
+  action: string,
+  params: Record<string, string>,
+  opts: {
+    timestamp?: string;
+    nonce?: string;
+    secret?: string;
+    accessKeyId?: string;
+    version?: string;
+  } = {},
+): string {
+  const { v2Signature, v2StringToSign, acsEncode } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../src/emulator/signature') as typeof import('../../src/emulator/signature');
   const all: Record<string, string> = {
-    Action: action, Format: 'json', Version: opts.version ?? '2017-09-12',
+    Action: action,
+    Format: 'json',
+    Version: opts.version ?? '2017-09-12',
     Timestamp: opts.timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     SignatureNonce: opts.nonce ?? `nonce-${Math.random().toString(36).slice(2)}`,
-    SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', AccessKeyId: opts.accessKeyId ?? emu.accessKeyId, ...params,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    AccessKeyId: opts.accessKeyId ?? emu.accessKeyId,
+    ...params,
   };
   all.Signature = v2Signature(opts.secret ?? emu.accessKeySecret, v2StringToSign('POST', all));
-  return Object.entries(all).map(([k, v]) => `${acsEncode(k)}=${acsEncode(v)}`).join('&');
+  return Object.entries(all)
+    .map(([k, v]) => `${acsEncode(k)}=${acsEncode(v)}`)
+    .join('&');
 }

@@ -11,7 +11,9 @@ describe.each([
   ["with defaultLogFormat 'empty'", { defaultLogFormat: 'empty' }, ''],
 ] as Array<[string, EmulatorOptions, string]>)('a flow log created without LogFormatString, %s', (_label, options, expected) => {
   let emu: Emulator;
-  beforeAll(async () => { emu = await startEmulator({ ...options, delays: { createMs: 0 } }); });
+  beforeAll(async () => {
+    emu = await startEmulator({ ...options, delays: { createMs: 0 } });
+  });
   afterAll(() => emu.close());
 
   it(`reports LogFormatString ${JSON.stringify(expected.slice(0, 20))}…`, async () => {

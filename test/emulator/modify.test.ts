@@ -12,7 +12,8 @@ const ON_ROUTER = { ...R, CenId: I.cenId, TransitRouterId: I.transitRouterId };
 describe('ModifyFlowLogAttribute is asynchronous (virtual time)', () => {
   function service(clock: FakeClock, delays: Partial<Record<'modifyMs' | 'modifyAttributeMs', number>> = {}): Service {
     return new Service({
-      topology: buildTopology(), now: () => clock.now(),
+      topology: buildTopology(),
+      now: () => clock.now(),
       delays: { createMs: 0, deleteMs: 0, modifyMs: 100, modifyAttributeMs: 400, ...delays },
     });
   }
@@ -21,23 +22,25 @@ describe('ModifyFlowLogAttribute is asynchronous (virtual time)', () => {
   /** Advance the virtual clock without waiting. */
   const advance = async (clock: FakeClock, ms: number): Promise<void> => clock.sleep(ms);
 
-  it.each([['Active', 'Active'], ['Inactive', 'Inactive']])(
-    'an %s flow log is Modifying for modifyAttributeMs, then %s again', async (start, end) => {
-      const clock = new FakeClock();
-      const svc = service(clock);
-      const id = run(svc, 'CreateFlowlog', ON_ATTACHMENT).FlowLogId as string;
-      if (start === 'Inactive') {
-        run(svc, 'DeactiveFlowLog', { ...R, FlowLogId: id });
-        await advance(clock, 100);
-      }
-      expect(status(svc, id)).toBe(start);
-      run(svc, 'ModifyFlowLogAttribute', { ...R, FlowLogId: id, FlowLogName: 'renamed' });
-      expect(status(svc, id)).toBe('Modifying');
-      await advance(clock, 399);
-      expect(status(svc, id)).toBe('Modifying');
-      await advance(clock, 1);
-      expect(svc.views()[0]).toMatchObject({ FlowLogId: id, Status: end, FlowLogName: 'renamed' });
-    });
+  it.each([
+    ['Active', 'Active'],
+    ['Inactive', 'Inactive'],
+  ])('an %s flow log is Modifying for modifyAttributeMs, then %s again', async (start, end) => {
+    const clock = new FakeClock();
+    const svc = service(clock);
+    const id = run(svc, 'CreateFlowlog', ON_ATTACHMENT).FlowLogId as string;
+    if (start === 'Inactive') {
+      run(svc, 'DeactiveFlowLog', { ...R, FlowLogId: id });
+      await advance(clock, 100);
+    }
+    expect(status(svc, id)).toBe(start);
+    run(svc, 'ModifyFlowLogAttribute', { ...R, FlowLogId: id, FlowLogName: 'renamed' });
+    expect(status(svc, id)).toBe('Modifying');
+    await advance(clock, 399);
+    expect(status(svc, id)).toBe('Modifying');
+    await advance(clock, 1);
+    expect(svc.views()[0]).toMatchObject({ FlowLogId: id, Status: end, FlowLogName: 'renamed' });
+  });
 
   it('uses its own delay, independent of activate/deactivate', async () => {
     const clock = new FakeClock();
@@ -59,7 +62,12 @@ describe('ModifyFlowLogAttribute is asynchronous (virtual time)', () => {
     const svc = service(clock);
     const id = run(svc, 'CreateFlowlog', where).FlowLogId as string;
     run(svc, 'ModifyFlowLogAttribute', { ...R, FlowLogId: id, Description: 'd' });
-    for (const [action, extra] of [['ModifyFlowLogAttribute', { FlowLogName: 'x' }], ['ActiveFlowLog', {}], ['DeactiveFlowLog', {}], ['DeleteFlowlog', {}]] as const) {
+    for (const [action, extra] of [
+      ['ModifyFlowLogAttribute', { FlowLogName: 'x' }],
+      ['ActiveFlowLog', {}],
+      ['DeactiveFlowLog', {}],
+      ['DeleteFlowlog', {}],
+    ] as const) {
       let thrown: unknown;
       try {
         run(svc, action, { ...R, FlowLogId: id, ...extra });

@@ -6,7 +6,9 @@ import { banner, parseCli, UsageError } from '../../src/emulator/cli';
 import { client } from './helpers';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cen-emu-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cen-emu-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const R = { RegionId: I.region };
@@ -16,7 +18,14 @@ describe('the state file', () => {
   it('lets one process create a flow log and a later one see, change and delete it', async () => {
     const stateFile = join(dir, 'state.json');
     const first = await startEmulator({ stateFile, delays: fast });
-    const { FlowLogId } = await client(first)('CreateFlowlog', { ...R, CenId: I.cenId, TransitRouterAttachmentId: I.vpcAttachmentId, ProjectName: 'persisted-project', ClientToken: 't1', Tag: [{ Key: 'k', Value: 'v' }] });
+    const { FlowLogId } = await client(first)('CreateFlowlog', {
+      ...R,
+      CenId: I.cenId,
+      TransitRouterAttachmentId: I.vpcAttachmentId,
+      ProjectName: 'persisted-project',
+      ClientToken: 't1',
+      Tag: [{ Key: 'k', Value: 'v' }],
+    });
     await first.close();
     expect(readdirSync(dir)).toEqual(['state.json']);
 
@@ -24,8 +33,20 @@ describe('the state file', () => {
     try {
       const call = client(second);
       const item = (await call('DescribeFlowlogs', { ...R, FlowLogId })).FlowLogs.FlowLog[0];
-      expect(item).toMatchObject({ FlowLogId, Status: 'Active', ProjectName: 'persisted-project', Tags: { Tag: [{ Key: 'k', Value: 'v' }] } });
-      const replay = await call('CreateFlowlog', { ...R, CenId: I.cenId, TransitRouterAttachmentId: I.vpcAttachmentId, ProjectName: 'persisted-project', ClientToken: 't1', Tag: [{ Key: 'k', Value: 'v' }] });
+      expect(item).toMatchObject({
+        FlowLogId,
+        Status: 'Active',
+        ProjectName: 'persisted-project',
+        Tags: { Tag: [{ Key: 'k', Value: 'v' }] },
+      });
+      const replay = await call('CreateFlowlog', {
+        ...R,
+        CenId: I.cenId,
+        TransitRouterAttachmentId: I.vpcAttachmentId,
+        ProjectName: 'persisted-project',
+        ClientToken: 't1',
+        Tag: [{ Key: 'k', Value: 'v' }],
+      });
       expect(replay.FlowLogId).toBe(FlowLogId);
       await call('DeleteFlowlog', { ...R, FlowLogId });
     } finally {
@@ -87,7 +108,11 @@ describe('options', () => {
     try {
       expect(emu.topology.regions).toContain('eu-central-1');
       expect(emu.topology.transitRouters.map((t) => t.transitRouterId)).toContain(I.transitRouterId);
-      const body = await client(emu)('CreateFlowlog', { RegionId: 'eu-central-1', CenId: I.cenId, TransitRouterAttachmentId: 'tr-attach-custom' });
+      const body = await client(emu)('CreateFlowlog', {
+        RegionId: 'eu-central-1',
+        CenId: I.cenId,
+        TransitRouterAttachmentId: 'tr-attach-custom',
+      });
       expect(body.FlowLogId).toMatch(/^flowlog-/);
     } finally {
       await emu.close();
@@ -95,8 +120,14 @@ describe('options', () => {
   });
 
   it.each([
-    [{ topology: { attachments: [{ attachmentId: 'a', transitRouterId: 'tr-none', kind: 'VPC' as const }] } }, /unknown transit router tr-none/],
-    [{ topology: { transitRouters: [{ transitRouterId: 't', cenId: 'cen-none', regionId: 'r', edition: 'Enterprise' as const }] } }, /unknown CEN cen-none/],
+    [
+      { topology: { attachments: [{ attachmentId: 'a', transitRouterId: 'tr-none', kind: 'VPC' as const }] } },
+      /unknown transit router tr-none/,
+    ],
+    [
+      { topology: { transitRouters: [{ transitRouterId: 't', cenId: 'cen-none', regionId: 'r', edition: 'Enterprise' as const }] } },
+      /unknown CEN cen-none/,
+    ],
     [{ delays: { createMs: -1 } }, /delays.createMs/],
     [{ ratePerSecond: -5 }, /ratePerSecond/],
     [{ quota: 1.5 }, /quota/],
@@ -109,10 +140,37 @@ describe('the CLI', () => {
   it('parses every flag', () => {
     const topology = join(dir, 'topology.json');
     writeFileSync(topology, JSON.stringify({ quota: 7 }));
-    expect(parseCli(['--port', '8080', '--host', '0.0.0.0', '--state-file', 's.json', '--topology', topology,
-      '--create-delay-ms', '10', '--modify-delay-ms', '20', '--delete-delay-ms', '30', '--rate', '5', '--burst', '9', '--log-requests'])).toMatchObject({
-      port: 8080, host: '0.0.0.0', stateFile: 's.json', topology: { quota: 7 }, delays: { createMs: 10, modifyMs: 20, deleteMs: 30 },
-      ratePerSecond: 5, burst: 9, logRequests: true,
+    expect(
+      parseCli([
+        '--port',
+        '8080',
+        '--host',
+        '0.0.0.0',
+        '--state-file',
+        's.json',
+        '--topology',
+        topology,
+        '--create-delay-ms',
+        '10',
+        '--modify-delay-ms',
+        '20',
+        '--delete-delay-ms',
+        '30',
+        '--rate',
+        '5',
+        '--burst',
+        '9',
+        '--log-requests',
+      ]),
+    ).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      stateFile: 's.json',
+      topology: { quota: 7 },
+      delays: { createMs: 10, modifyMs: 20, deleteMs: 30 },
+      ratePerSecond: 5,
+      burst: 9,
+      logRequests: true,
     });
   });
 
@@ -128,10 +186,13 @@ describe('the CLI', () => {
     expect(parseCli(argv)).toMatchObject({ delays });
   });
 
-  it.each([[[], undefined], [['--default-log-format', 'fill'], 'fill'], [['--default-log-format', 'empty'], 'empty']])(
-    'parses %j as defaultLogFormat %s', (argv, expected) => {
-      expect((parseCli(argv) as { defaultLogFormat?: string }).defaultLogFormat).toBe(expected);
-    });
+  it.each([
+    [[], undefined],
+    [['--default-log-format', 'fill'], 'fill'],
+    [['--default-log-format', 'empty'], 'empty'],
+  ])('parses %j as defaultLogFormat %s', (argv, expected) => {
+    expect((parseCli(argv) as { defaultLogFormat?: string }).defaultLogFormat).toBe(expected);
+  });
 
   it('answers --help', () => {
     expect(parseCli(['--help'])).toBe('help');
@@ -139,8 +200,14 @@ describe('the CLI', () => {
   });
 
   it.each([
-    [['--bogus']], [['--port']], [['--port', 'abc']], [['--rate', '-1']], [['stray']], [['--topology', '/nonexistent.json']],
-    [['--default-log-format', 'full']], [['--modify-attribute-delay-ms', '-5']],
+    [['--bogus']],
+    [['--port']],
+    [['--port', 'abc']],
+    [['--rate', '-1']],
+    [['stray']],
+    [['--topology', '/nonexistent.json']],
+    [['--default-log-format', 'full']],
+    [['--modify-attribute-delay-ms', '-5']],
   ])('refuses %j with a usage error', (argv) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
   });

@@ -1,5 +1,11 @@
 import {
-  acsEncode, parseAuthorization, payloadHash, v2Signature, v2StringToSign, v3Signature, v3StringToSign,
+  acsEncode,
+  parseAuthorization,
+  payloadHash,
+  v2Signature,
+  v2StringToSign,
+  v3Signature,
+  v3StringToSign,
 } from '../../src/emulator/signature';
 
 describe('ACS3-HMAC-SHA256 (v3)', () => {
@@ -12,9 +18,17 @@ describe('ACS3-HMAC-SHA256 (v3)', () => {
     'x-acs-content-sha256': payloadHash(''),
   };
   const query = { RegionId: 'cn-hangzhou', CenId: 'cen-1', LogFormatString: '${srcaddr}${dstaddr}${bytes}' };
-  const sign = (q: Record<string, string>, secret = 'testsecret'): string => v3Signature(secret, v3StringToSign({
-    method: 'POST', query: q, headers, signedHeaders: Object.keys(headers).sort(), payloadHash: payloadHash(''),
-  }).stringToSign);
+  const sign = (q: Record<string, string>, secret = 'testsecret'): string =>
+    v3Signature(
+      secret,
+      v3StringToSign({
+        method: 'POST',
+        query: q,
+        headers,
+        signedHeaders: Object.keys(headers).sort(),
+        payloadHash: payloadHash(''),
+      }).stringToSign,
+    );
 
   it('matches the reference test vector', () => {
     expect(sign(query)).toBe('bdd42db1ed5d21cd8fd77ad5ae608f3d832a2eef9690c90f928fb8e5738f7a8f');
@@ -31,7 +45,10 @@ describe('ACS3-HMAC-SHA256 (v3)', () => {
 
   it('parses the Authorization header the client sends', () => {
     expect(parseAuthorization('ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host;x-acs-date,Signature=abc')).toEqual({
-      algorithm: 'ACS3-HMAC-SHA256', credential: 'ak', signedHeaders: ['host', 'x-acs-date'], signature: 'abc',
+      algorithm: 'ACS3-HMAC-SHA256',
+      credential: 'ak',
+      signedHeaders: ['host', 'x-acs-date'],
+      signature: 'abc',
     });
     expect(parseAuthorization('ACS3-HMAC-SHA256 Credential=ak')).toBeUndefined();
     expect(parseAuthorization('garbage')).toBeUndefined();
@@ -40,9 +57,16 @@ describe('ACS3-HMAC-SHA256 (v3)', () => {
 
 describe('HMAC-SHA1 (v2)', () => {
   const params = {
-    Action: 'DescribeFlowlogs', Format: 'json', Version: '2017-09-12', Timestamp: '2025-01-01T00:00:00Z',
-    SignatureNonce: 'nonce-123', RegionId: 'cn-hangzhou', CenId: 'cen-1', SignatureMethod: 'HMAC-SHA1',
-    SignatureVersion: '1.0', AccessKeyId: 'testid',
+    Action: 'DescribeFlowlogs',
+    Format: 'json',
+    Version: '2017-09-12',
+    Timestamp: '2025-01-01T00:00:00Z',
+    SignatureNonce: 'nonce-123',
+    RegionId: 'cn-hangzhou',
+    CenId: 'cen-1',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    AccessKeyId: 'testid',
   };
 
   it('matches the reference test vector', () => {
@@ -55,7 +79,10 @@ describe('HMAC-SHA1 (v2)', () => {
 });
 
 it.each([
-  ['a b', 'a%20b'], ["!'()*", '%21%27%28%29%2A'], ['${x}', '%24%7Bx%7D'], ['~-_.', '~-_.'],
+  ['a b', 'a%20b'],
+  ["!'()*", '%21%27%28%29%2A'],
+  ['${x}', '%24%7Bx%7D'],
+  ['~-_.', '~-_.'],
 ])('acsEncode(%j) is %j', (input, expected) => {
   expect(acsEncode(input)).toBe(expected);
 });

@@ -8,12 +8,27 @@ let sh: string;
 beforeAll(async () => {
   emu = await startEmulator({ delays: { createMs: 0, modifyMs: 0, modifyAttributeMs: 0, deleteMs: 0 } });
   call = client(emu);
-  hz = (await call('CreateFlowlog', { RegionId: I.region, CenId: I.cenId, TransitRouterAttachmentId: I.vpcAttachmentId, Tag: [{ Key: 'site', Value: 'hz' }] })).FlowLogId;
-  sh = (await call('CreateFlowlog', { RegionId: I.region2, CenId: I.cenId, TransitRouterAttachmentId: I.shanghaiVpcAttachmentId, Tag: [{ Key: 'site', Value: 'sh' }] })).FlowLogId;
+  hz = (
+    await call('CreateFlowlog', {
+      RegionId: I.region,
+      CenId: I.cenId,
+      TransitRouterAttachmentId: I.vpcAttachmentId,
+      Tag: [{ Key: 'site', Value: 'hz' }],
+    })
+  ).FlowLogId;
+  sh = (
+    await call('CreateFlowlog', {
+      RegionId: I.region2,
+      CenId: I.cenId,
+      TransitRouterAttachmentId: I.shanghaiVpcAttachmentId,
+      Tag: [{ Key: 'site', Value: 'sh' }],
+    })
+  ).FlowLogId;
 });
 afterAll(() => emu.close());
 
-const ids = (n: number, real: () => string): string[] => Array.from({ length: n }, (_, i) => (i === 0 ? real() : `flowlog-${String(i).padStart(20, '0')}`));
+const ids = (n: number, real: () => string): string[] =>
+  Array.from({ length: n }, (_, i) => (i === 0 ? real() : `flowlog-${String(i).padStart(20, '0')}`));
 const filters = (n: number): Array<{ Key: string; Value: string }> => Array.from({ length: n }, (_, i) => ({ Key: `k${i}`, Value: '' }));
 
 describe('per-call limits from the SDK models', () => {
@@ -28,7 +43,9 @@ describe('per-call limits from the SDK models', () => {
   });
 
   it('20 ResourceId are within the limit: the answer is about the unknown ids, not the count', async () => {
-    const err = await failure(call('TagResources', { ResourceType: 'Flowlog', ResourceId: ids(20, () => hz), Tag: [{ Key: 'a', Value: 'b' }] }));
+    const err = await failure(
+      call('TagResources', { ResourceType: 'Flowlog', ResourceId: ids(20, () => hz), Tag: [{ Key: 'a', Value: 'b' }] }),
+    );
     expect(err.code).toBe('InvalidFlowlogId.NotFound');
   });
 
@@ -82,7 +99,12 @@ describe('tags are data: keys named like Object.prototype members', () => {
 
   it('a flow log created with such keys keeps them all, and they survive an admin change', async () => {
     const tags = KEYS.map((Key, i) => ({ Key, Value: String(i) }));
-    const { FlowLogId } = await call('CreateFlowlog', { RegionId: I.region, CenId: I.cenId, TransitRouterAttachmentId: I.vbrAttachmentId, Tag: tags });
+    const { FlowLogId } = await call('CreateFlowlog', {
+      RegionId: I.region,
+      CenId: I.cenId,
+      TransitRouterAttachmentId: I.vbrAttachmentId,
+      Tag: tags,
+    });
     expect(emu.flowLogs().find((f) => f.FlowLogId === FlowLogId)!.Tags.Tag).toEqual(tags);
     emu.updateFlowLog(FlowLogId, { Tags: [...tags].reverse() });
     expect(emu.flowLogs().find((f) => f.FlowLogId === FlowLogId)!.Tags.Tag).toEqual([...tags].reverse());

@@ -7,10 +7,47 @@ const R = { RegionId: I.region };
 describe('the token bucket (virtual time)', () => {
   it.each([
     // rate/s, burst, calls at these ms → [ok, remain, timeLeftMs] for each
-    [10, 1, [0, 0, 99, 100], [[true, 0, 100], [false, 0, 100], [false, 0, 1], [true, 0, 100]]],
-    [2, 3, [0, 0, 0, 0, 250], [[true, 2, 0], [true, 1, 0], [true, 0, 500], [false, 0, 500], [false, 0, 250]]],
-    [1000, 5, [0, 1], [[true, 4, 0], [true, 4, 0]]],
-    [3, 1, [0, 334], [[true, 0, 334], [true, 0, 334]]],
+    [
+      10,
+      1,
+      [0, 0, 99, 100],
+      [
+        [true, 0, 100],
+        [false, 0, 100],
+        [false, 0, 1],
+        [true, 0, 100],
+      ],
+    ],
+    [
+      2,
+      3,
+      [0, 0, 0, 0, 250],
+      [
+        [true, 2, 0],
+        [true, 1, 0],
+        [true, 0, 500],
+        [false, 0, 500],
+        [false, 0, 250],
+      ],
+    ],
+    [
+      1000,
+      5,
+      [0, 1],
+      [
+        [true, 4, 0],
+        [true, 4, 0],
+      ],
+    ],
+    [
+      3,
+      1,
+      [0, 334],
+      [
+        [true, 0, 334],
+        [true, 0, 334],
+      ],
+    ],
   ])('at %i/s with burst %i, calls at %j answer %j', (rate, burst, times, expected) => {
     const limiter = new RateLimiter(rate, burst);
     const t0 = Date.UTC(2025, 0, 1);
@@ -54,7 +91,9 @@ describe('the token bucket (virtual time)', () => {
 /** What darabonba's Utils.getThrottlingTimeLeft reads: the smaller TimeLeft of the two headers. */
 function timeLeft(res: RawResponse): number {
   const read = (name: string): number => {
-    const pairs = String(res.headers[name] ?? '').split(',').map((p) => p.split(':'));
+    const pairs = String(res.headers[name] ?? '')
+      .split(',')
+      .map((p) => p.split(':'));
     return Number(pairs.find(([k]) => k === 'TimeLeft')?.[1]);
   };
   return Math.min(read('x-ratelimit-user-api'), read('x-ratelimit-user'));
@@ -62,7 +101,9 @@ function timeLeft(res: RawResponse): number {
 
 describe('Throttling.User over the wire', () => {
   let emu: Emulator;
-  beforeAll(async () => { emu = await startEmulator({ ratePerSecond: 4, burst: 2 }); });
+  beforeAll(async () => {
+    emu = await startEmulator({ ratePerSecond: 4, burst: 2 });
+  });
   afterAll(() => emu.close());
   const describeOnce = (): Promise<RawResponse> => raw(emu, { path: `/?${signedV2Query(emu, 'DescribeFlowlogs', R)}` });
 

@@ -3,9 +3,13 @@ import { payloadHash, v3Signature, v3StringToSign } from '../../src/emulator/sig
 import { client, failure, raw, signedV2Query, type Algorithm, type ClientOptions } from './helpers';
 
 let emu: Emulator;
-beforeAll(async () => { emu = await startEmulator({ delays: { createMs: 0, modifyMs: 0, modifyAttributeMs: 0, deleteMs: 0 } }); });
+beforeAll(async () => {
+  emu = await startEmulator({ delays: { createMs: 0, modifyMs: 0, modifyAttributeMs: 0, deleteMs: 0 } });
+});
 afterAll(() => emu.close());
-afterEach(() => { for (const f of emu.flowLogs()) emu.deleteFlowLog(f.FlowLogId); });
+afterEach(() => {
+  for (const f of emu.flowLogs()) emu.deleteFlowLog(f.FlowLogId);
+});
 
 const R = { RegionId: I.region };
 
@@ -19,7 +23,10 @@ describe.each(WAYS)('every action over %s', (_label, opts) => {
   it('runs a whole lifecycle, tags included', async () => {
     const call = client(emu, opts);
     const { FlowLogId } = await call('CreateFlowlog', {
-      ...R, CenId: I.cenId, TransitRouterAttachmentId: I.vpcAttachmentId, FlowLogName: "a b+c!'()*~%/é中😀",
+      ...R,
+      CenId: I.cenId,
+      TransitRouterAttachmentId: I.vpcAttachmentId,
+      FlowLogName: "a b+c!'()*~%/é中😀",
       Tag: [{ Key: 'env', Value: 'x y&z=1' }],
     });
     await call('ModifyFlowLogAttribute', { ...R, FlowLogId, Description: 'd&e=f' });
@@ -47,7 +54,8 @@ describe('a form body is signed', () => {
     // RegionId was signed as a query parameter; moving a different value into the body is tampering.
     const res = await raw(emu, {
       path: `/?${query.replace(/&RegionId=[^&]*/, '')}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'RegionId=cn-shanghai',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'RegionId=cn-shanghai',
     });
     expect([res.status, res.json.Code]).toEqual([400, 'SignatureDoesNotMatch']);
   });
@@ -58,11 +66,17 @@ describe('a form body is signed', () => {
   ])('v3: a request with %s (%s) answers %d', async (_label, sent, status) => {
     const signedBody = 'RegionId=cn-hangzhou';
     const headers: Record<string, string> = {
-      host: emu.host, 'x-acs-action': 'DescribeFlowlogs', 'x-acs-version': '2017-09-12',
-      'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), 'x-acs-signature-nonce': `n-${Math.random()}`,
-      'x-acs-content-sha256': payloadHash(signedBody), 'content-type': 'application/x-www-form-urlencoded',
+      host: emu.host,
+      'x-acs-action': 'DescribeFlowlogs',
+      'x-acs-version': '2017-09-12',
+      'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'x-acs-signature-nonce': `n-${Math.random()}`,
+      'x-acs-content-sha256': payloadHash(signedBody),
+      'content-type': 'application/x-www-form-urlencoded',
     };
-    const signedHeaders = Object.keys(headers).filter((h) => h.startsWith('x-acs-') || h === 'host' || h === 'content-type').sort();
+    const signedHeaders = Object.keys(headers)
+      .filter((h) => h.startsWith('x-acs-') || h === 'host' || h === 'content-type')
+      .sort();
     const { stringToSign } = v3StringToSign({ method: 'POST', query: {}, headers, signedHeaders, payloadHash: payloadHash(signedBody) });
     headers.authorization = `ACS3-HMAC-SHA256 Credential=${emu.accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${v3Signature(emu.accessKeySecret, stringToSign)}`;
     const res = await raw(emu, { headers, body: sent });
@@ -75,8 +89,12 @@ describe('a form body is signed', () => {
 function maximalCreate(): Record<string, unknown> {
   const emoji = (n: number, first = 0x1f600): string => String.fromCodePoint(first) + '😀'.repeat(n - 1);
   return {
-    ...R, CenId: I.cenId, TransitRouterAttachmentId: I.vpcAttachmentId2, ClientToken: `max-${Math.random()}`,
-    FlowLogName: emoji(128), Description: emoji(256),
+    ...R,
+    CenId: I.cenId,
+    TransitRouterAttachmentId: I.vpcAttachmentId2,
+    ClientToken: `max-${Math.random()}`,
+    FlowLogName: emoji(128),
+    Description: emoji(256),
     Tag: Array.from({ length: 20 }, (_, i) => ({ Key: emoji(64, 0x1f600 + i + 1), Value: emoji(128) })),
   };
 }
@@ -87,7 +105,7 @@ describe('request size', () => {
     const { FlowLogId } = await client(emu, { algorithm })('CreateFlowlog', params);
     const [item] = emu.flowLogs();
     expect(item).toMatchObject({ FlowLogId, FlowLogName: params.FlowLogName, Description: params.Description });
-    expect(item!.Tags.Tag).toEqual((params.Tag as Array<{ Key: string; Value: string }>));
+    expect(item!.Tags.Tag).toEqual(params.Tag as Array<{ Key: string; Value: string }>);
   });
 
   it('answers a request line over MAX_REQUEST_LINE_BYTES with 414 in the service’s error body', async () => {
@@ -95,8 +113,11 @@ describe('request size', () => {
     const res = await raw(emu, { method: 'GET', path });
     expect(res.status).toBe(414);
     expect(res.json).toEqual({
-      RequestId: expect.any(String), HostId: 'cbn.aliyuncs.com', Code: 'RequestURITooLong',
-      Message: expect.stringContaining(String(MAX_REQUEST_LINE_BYTES)), Recommend: expect.stringContaining('RequestURITooLong'),
+      RequestId: expect.any(String),
+      HostId: 'cbn.aliyuncs.com',
+      Code: 'RequestURITooLong',
+      Message: expect.stringContaining(String(MAX_REQUEST_LINE_BYTES)),
+      Recommend: expect.stringContaining('RequestURITooLong'),
     });
     expect((await client(emu)('DescribeFlowlogs', R)).Success).toBe('true');
   });

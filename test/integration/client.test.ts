@@ -19,8 +19,14 @@ const REGION = 'cn-hangzhou';
 const CEN = 'cen-emu00000000000001';
 const TR = 'tr-emuhz000000000001';
 const VPC_ATTACHMENT = 'tr-attach-emuvpc0000001';
-const ATTACHMENTS = ['tr-attach-emuvpc0000001', 'tr-attach-emuvpc0000002', 'tr-attach-emuvpn0000001',
-  'tr-attach-emuvbr0000001', 'tr-attach-emuecr0000001', 'tr-attach-emupeer000001'];
+const ATTACHMENTS = [
+  'tr-attach-emuvpc0000001',
+  'tr-attach-emuvpc0000002',
+  'tr-attach-emuvpn0000001',
+  'tr-attach-emuvbr0000001',
+  'tr-attach-emuecr0000001',
+  'tr-attach-emupeer000001',
+];
 
 let emu: Emulator;
 
@@ -32,7 +38,9 @@ afterEach(async () => {
   await emu.close();
 });
 
-function client(overrides: { secret?: string; signatureAlgorithm?: 'v2' | 'v3'; readTimeoutMs?: number; connectTimeoutMs?: number } = {}): CenApi {
+function client(
+  overrides: { secret?: string; signatureAlgorithm?: 'v2' | 'v3'; readTimeoutMs?: number; connectTimeoutMs?: number } = {},
+): CenApi {
   return createCenClient({
     endpoint: emu.endpoint,
     credential: resolveCredentials({ accessKey: emu.accessKeyId, secretKey: overrides.secret ?? emu.accessKeySecret }),
@@ -44,11 +52,22 @@ function client(overrides: { secret?: string; signatureAlgorithm?: 'v2' | 'v3'; 
 
 /** Waits through the CEN's status loop of an account over `api`, reading every 20 ms. */
 const waitFor = (api: CenApi, flowLogId: string, want: WantedState) =>
-  waitForStatus({ loop: new Account(api, systemClock).loop(REGION), flowLogId, cenId: CEN, transitRouterId: TR, want,
-    deadline: Date.now() + 20_000, minGapMs: 20, maxGapMs: 200 });
+  waitForStatus({
+    loop: new Account(api, systemClock).loop(REGION),
+    flowLogId,
+    cenId: CEN,
+    transitRouterId: TR,
+    want,
+    deadline: Date.now() + 20_000,
+    minGapMs: 20,
+    maxGapMs: 200,
+  });
 
 async function failure(p: Promise<unknown>): Promise<CenApiError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(CenApiError);
   return err as CenApiError;
 }
@@ -57,21 +76,42 @@ describe.each(['v3', 'v2'] as const)('with %s signatures', (signatureAlgorithm) 
   it('runs the whole lifecycle of a flow log', async () => {
     const api = client({ signatureAlgorithm });
     const { flowLogId, requestId } = await api.createFlowlog({
-      RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: VPC_ATTACHMENT,
-      ProjectName: 'emu-flowlog-project', LogStoreName: 'emu-flowlog-logstore', Interval: 60,
-      FlowLogName: 'my-flowlog', Description: 'made by a test', ClientToken: `token-${signatureAlgorithm}`,
-      Tags: [{ Key: 'env', Value: 'test' }, { Key: 'empty', Value: '' }],
+      RegionId: REGION,
+      CenId: CEN,
+      TransitRouterId: TR,
+      TransitRouterAttachmentId: VPC_ATTACHMENT,
+      ProjectName: 'emu-flowlog-project',
+      LogStoreName: 'emu-flowlog-logstore',
+      Interval: 60,
+      FlowLogName: 'my-flowlog',
+      Description: 'made by a test',
+      ClientToken: `token-${signatureAlgorithm}`,
+      Tags: [
+        { Key: 'env', Value: 'test' },
+        { Key: 'empty', Value: '' },
+      ],
     });
     expect(flowLogId).toMatch(/^flowlog-/);
     expect(requestId).not.toBe('');
 
     const active = await waitFor(api, flowLogId, 'Active');
     expect(active).toMatchObject({
-      FlowLogId: flowLogId, Status: 'Active', Interval: 60, CenId: CEN, RegionId: REGION,
-      TransitRouterId: TR, TransitRouterAttachmentId: VPC_ATTACHMENT, FlowLogName: 'my-flowlog',
+      FlowLogId: flowLogId,
+      Status: 'Active',
+      Interval: 60,
+      CenId: CEN,
+      RegionId: REGION,
+      TransitRouterId: TR,
+      TransitRouterAttachmentId: VPC_ATTACHMENT,
+      FlowLogName: 'my-flowlog',
     });
     expect(typeof active!.Interval).toBe('number');
-    expect(active!.Tags).toEqual(expect.arrayContaining([{ Key: 'env', Value: 'test' }, { Key: 'empty', Value: '' }]));
+    expect(active!.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'env', Value: 'test' },
+        { Key: 'empty', Value: '' },
+      ]),
+    );
 
     await api.modifyFlowLogAttribute({ RegionId: REGION, CenId: CEN, FlowLogId: flowLogId, Interval: 600, Description: 'changed' });
     await waitFor(api, flowLogId, 'Active'); // ModifyFlowLogAttribute is asynchronous: Modifying, then Active
@@ -155,7 +195,10 @@ describe('the client', () => {
         s.close(() => resolve(p));
       });
     });
-    const api = createCenClient({ endpoint: `http://127.0.0.1:${port}`, credential: resolveCredentials({ accessKey: 'a', secretKey: 'b' }) });
+    const api = createCenClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      credential: resolveCredentials({ accessKey: 'a', secretKey: 'b' }),
+    });
     const err = await failure(api.describeFlowlogs({ RegionId: REGION }));
     expect(err).toMatchObject({ code: 'ECONNREFUSED', network: true });
   });
@@ -178,7 +221,10 @@ describe('the client', () => {
       const api = createCenClient({ endpoint: emu.endpoint, credential: resolveCredentials({}) });
       await expect(api.describeFlowlogs({ RegionId: REGION })).resolves.toMatchObject({ totalCount: 0 });
     } finally {
-      for (const [k, v] of [['ALIBABA_CLOUD_ACCESS_KEY_ID', saved.id], ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', saved.secret]] as const) {
+      for (const [k, v] of [
+        ['ALIBABA_CLOUD_ACCESS_KEY_ID', saved.id],
+        ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', saved.secret],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -202,11 +248,18 @@ describe('retries against the emulator', () => {
     const api = resilient(client(), { deadline: deadline(), minDelayMs: 10, maxDelayMs: 50 });
     emu.faults.dropResponse('CreateFlowlog', 1, 'reset');
     const { flowLogId } = await api.createFlowlog({
-      RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: VPC_ATTACHMENT, ClientToken: 'lost-response-token',
+      RegionId: REGION,
+      CenId: CEN,
+      TransitRouterId: TR,
+      TransitRouterAttachmentId: VPC_ATTACHMENT,
+      ClientToken: 'lost-response-token',
     });
     expect(emu.callCounts().CreateFlowlog).toBe(2);
     expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([flowLogId]);
-    const tokens = emu.requests().filter((r) => r.action === 'CreateFlowlog').map((r) => r.params.ClientToken);
+    const tokens = emu
+      .requests()
+      .filter((r) => r.action === 'CreateFlowlog')
+      .map((r) => r.params.ClientToken);
     expect(tokens).toEqual(['lost-response-token', 'lost-response-token']);
   });
 
@@ -227,14 +280,35 @@ describe('retries against the emulator', () => {
 
   it('waits for many flow logs on one CEN with few Describe calls', async () => {
     const api = client();
-    const ids = await Promise.all(ATTACHMENTS.map((att, i) => api.createFlowlog({
-      RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: att, ClientToken: `many-${i}`,
-    }).then((r) => r.flowLogId)));
+    const ids = await Promise.all(
+      ATTACHMENTS.map((att, i) =>
+        api
+          .createFlowlog({
+            RegionId: REGION,
+            CenId: CEN,
+            TransitRouterId: TR,
+            TransitRouterAttachmentId: att,
+            ClientToken: `many-${i}`,
+          })
+          .then((r) => r.flowLogId),
+      ),
+    );
     emu.resetRequestLog();
     const loop = new Account(api, systemClock).loop(REGION);
-    const results = await Promise.all(ids.map((flowLogId) => waitForStatus({
-      loop, flowLogId, cenId: CEN, transitRouterId: TR, want: 'Active', deadline: Date.now() + 20_000, minGapMs: 100, maxGapMs: 100,
-    })));
+    const results = await Promise.all(
+      ids.map((flowLogId) =>
+        waitForStatus({
+          loop,
+          flowLogId,
+          cenId: CEN,
+          transitRouterId: TR,
+          want: 'Active',
+          deadline: Date.now() + 20_000,
+          minGapMs: 100,
+          maxGapMs: 100,
+        }),
+      ),
+    );
     expect(results.map((r) => r?.Status)).toEqual(ids.map(() => 'Active'));
     // Each wait alone would need at least one Describe; coalesced they share them.
     expect(emu.callCounts().DescribeFlowlogs ?? 0).toBeLessThan(ids.length);
@@ -242,9 +316,19 @@ describe('retries against the emulator', () => {
 
   it('reads many flow logs of a CEN through one session with few calls, and a deleted one as gone', async () => {
     const api = client();
-    const ids = await Promise.all(ATTACHMENTS.map((att, i) => api.createFlowlog({
-      RegionId: REGION, CenId: CEN, TransitRouterId: TR, TransitRouterAttachmentId: att, ClientToken: `read-${i}`,
-    }).then((r) => r.flowLogId)));
+    const ids = await Promise.all(
+      ATTACHMENTS.map((att, i) =>
+        api
+          .createFlowlog({
+            RegionId: REGION,
+            CenId: CEN,
+            TransitRouterId: TR,
+            TransitRouterAttachmentId: att,
+            ClientToken: `read-${i}`,
+          })
+          .then((r) => r.flowLogId),
+      ),
+    );
     await waitFor(api, ids[0]!, 'Active');
     await api.deleteFlowlog({ RegionId: REGION, CenId: CEN, FlowLogId: ids[0]! });
     await waitFor(api, ids[0]!, 'Gone');

@@ -18,9 +18,11 @@ function inNode(script: string): string {
 
 describe('entry points', () => {
   it('loading cen-flowlog loads no emulator module but the facts it shares', () => {
-    const loaded = JSON.parse(inNode(
-      "require('cen-flowlog'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('/dist/emulator/'))))",
-    )) as string[];
+    const loaded = JSON.parse(
+      inNode(
+        "require('cen-flowlog'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('/dist/emulator/'))))",
+      ),
+    ) as string[];
     expect(loaded.map((k) => path.basename(k))).toEqual(['facts.js']);
   });
 

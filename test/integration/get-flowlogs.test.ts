@@ -34,27 +34,51 @@ describe('getFlowlogs against the emulator', () => {
     opts = { config: { get: (k) => config[k] }, env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint } };
     seeded = emu.seedFlowLogs(SEEDED);
     // Some seeded flow logs get what a console user would set, out of band.
-    seeded.slice(0, 30).forEach((id, i) => emu.updateFlowLog(id, {
-      FlowLogName: i % 3 === 0 ? `prod-${i}` : `dev-${i}`, Description: i < 5 ? 'first five' : undefined,
-      Interval: i % 2 === 0 ? 60 : 600, Status: i >= 25 ? 'Inactive' : 'Active',
-      Tags: i % 4 === 0 ? [{ Key: 'team', Value: 'net' }, { Key: 'env', Value: 'prod' }] : [],
-    }));
+    seeded.slice(0, 30).forEach((id, i) =>
+      emu.updateFlowLog(id, {
+        FlowLogName: i % 3 === 0 ? `prod-${i}` : `dev-${i}`,
+        Description: i < 5 ? 'first five' : undefined,
+        Interval: i % 2 === 0 ? 60 : 600,
+        Status: i >= 25 ? 'Inactive' : 'Active',
+        Tags:
+          i % 4 === 0
+            ? [
+                { Key: 'team', Value: 'net' },
+                { Key: 'env', Value: 'prod' },
+              ]
+            : [],
+      }),
+    );
     const provider = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined }));
     await provider.configure({ config: opts.config! });
     shanghai = await create(provider, {
-      regionId: 'cn-shanghai', cenId: SH_TR.cenId, transitRouterId: SH_TR.transitRouterId, transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId,
-      projectName: 'emu-flowlog-project-sh', logStoreName: 'sh-store', flowLogName: 'shanghai',
+      regionId: 'cn-shanghai',
+      cenId: SH_TR.cenId,
+      transitRouterId: SH_TR.transitRouterId,
+      transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId,
+      projectName: 'emu-flowlog-project-sh',
+      logStoreName: 'sh-store',
+      flowLogName: 'shanghai',
     });
     wholeRouter = await create(provider, {
-      regionId: 'cn-hangzhou', cenId: EMULATOR_IDS.cenId, transitRouterId: EMULATOR_IDS.transitRouterId,
-      projectName: 'made-by-provider', logStoreName: 'router-store', flowLogName: 'core', description: 'whole router',
-      logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}', tags: { team: 'core' },
+      regionId: 'cn-hangzhou',
+      cenId: EMULATOR_IDS.cenId,
+      transitRouterId: EMULATOR_IDS.transitRouterId,
+      projectName: 'made-by-provider',
+      logStoreName: 'router-store',
+      flowLogName: 'core',
+      description: 'whole router',
+      logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}',
+      tags: { team: 'core' },
     });
   });
   afterAll(async () => emu.close());
 
   const all = (): FlowLogView[] => emu.flowLogs();
-  const idsWhere = (pred: (f: FlowLogView) => boolean): string[] => all().filter(pred).map((f) => f.FlowLogId);
+  const idsWhere = (pred: (f: FlowLogView) => boolean): string[] =>
+    all()
+      .filter(pred)
+      .map((f) => f.FlowLogId);
 
   it('returns every flow log of the region, 74 of them, paging past the first page', async () => {
     emu.resetRequestLog();
@@ -68,8 +92,16 @@ describe('getFlowlogs against the emulator', () => {
     ['regionId', () => ({ regionId: 'cn-shanghai' }), () => [shanghai]],
     ['cenId', () => ({ regionId: 'cn-hangzhou', cenId: EMULATOR_IDS.cenId }), () => idsWhere((f) => f.RegionId === 'cn-hangzhou')],
     ['transitRouterId', () => ({ regionId: 'cn-shanghai', transitRouterId: SH_TR.transitRouterId }), () => [shanghai]],
-    ['transitRouterAttachmentId of a real attachment', () => ({ regionId: 'cn-shanghai', transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId }), () => [shanghai]],
-    ['transitRouterAttachmentId', () => ({ regionId: 'cn-hangzhou', transitRouterAttachmentId: `tr-attach-seed${seeded[40]!.slice(8)}` }), () => [seeded[40]!]],
+    [
+      'transitRouterAttachmentId of a real attachment',
+      () => ({ regionId: 'cn-shanghai', transitRouterAttachmentId: EMULATOR_IDS.shanghaiVpcAttachmentId }),
+      () => [shanghai],
+    ],
+    [
+      'transitRouterAttachmentId',
+      () => ({ regionId: 'cn-hangzhou', transitRouterAttachmentId: `tr-attach-seed${seeded[40]!.slice(8)}` }),
+      () => [seeded[40]!],
+    ],
     ['flowLogId', () => ({ regionId: 'cn-hangzhou', flowLogId: seeded[7] }), () => [seeded[7]!]],
     ['flowLogName', () => ({ regionId: 'cn-hangzhou', flowLogName: 'dev-4' }), () => [seeded[4]!]],
     ['description', () => ({ regionId: 'cn-hangzhou', description: 'first five' }), () => seeded.slice(0, 5)],
@@ -78,11 +110,27 @@ describe('getFlowlogs against the emulator', () => {
     ['status', () => ({ regionId: 'cn-hangzhou', status: 'Inactive' }), () => seeded.slice(25, 30)],
     ['interval', () => ({ regionId: 'cn-hangzhou', interval: 60 }), () => seeded.slice(0, 30).filter((_, i) => i % 2 === 0)],
     ['flowLogVersion', () => ({ regionId: 'cn-hangzhou', flowLogVersion: '3' }), () => idsWhere((f) => f.RegionId === 'cn-hangzhou')],
-    ['tags', () => ({ regionId: 'cn-hangzhou', tags: { team: 'net', env: 'prod' } }), () => seeded.slice(0, 30).filter((_, i) => i % 4 === 0)],
-    ['tags with an empty value (any value)', () => ({ regionId: 'cn-hangzhou', tags: { team: '' } }), () => [...seeded.slice(0, 30).filter((_, i) => i % 4 === 0), wholeRouter]],
+    [
+      'tags',
+      () => ({ regionId: 'cn-hangzhou', tags: { team: 'net', env: 'prod' } }),
+      () => seeded.slice(0, 30).filter((_, i) => i % 4 === 0),
+    ],
+    [
+      'tags with an empty value (any value)',
+      () => ({ regionId: 'cn-hangzhou', tags: { team: '' } }),
+      () => [...seeded.slice(0, 30).filter((_, i) => i % 4 === 0), wholeRouter],
+    ],
     ['ids', () => ({ regionId: 'cn-hangzhou', ids: [seeded[72]!, wholeRouter, shanghai] }), () => [seeded[72]!, wholeRouter]],
-    ['nameRegex', () => ({ regionId: 'cn-hangzhou', nameRegex: '^prod-(1|2)' }), () => [seeded[12]!, seeded[15]!, seeded[18]!, seeded[21]!, seeded[24]!, seeded[27]!]],
-    ['several at once, across pages', () => ({ regionId: 'cn-hangzhou', status: 'Active', projectName: 'emu-seed-project' }), () => seeded.filter((_, i) => i < 25 || i >= 30)],
+    [
+      'nameRegex',
+      () => ({ regionId: 'cn-hangzhou', nameRegex: '^prod-(1|2)' }),
+      () => [seeded[12]!, seeded[15]!, seeded[18]!, seeded[21]!, seeded[24]!, seeded[27]!],
+    ],
+    [
+      'several at once, across pages',
+      () => ({ regionId: 'cn-hangzhou', status: 'Active', projectName: 'emu-seed-project' }),
+      () => seeded.filter((_, i) => i < 25 || i >= 30),
+    ],
   ])('the %s filter returns exactly the matching flow logs', async (_what, args, expected) => {
     const result = await getFlowlogs(args(), opts);
     expect(result.ids).toEqual(expected());
@@ -90,12 +138,24 @@ describe('getFlowlogs against the emulator', () => {
 
   it('reports each flow log in the resource output field names', async () => {
     const { flowlogs } = await getFlowlogs({ regionId: 'cn-hangzhou', flowLogId: wholeRouter }, opts);
-    expect(flowlogs).toEqual([{
-      flowLogId: wholeRouter, regionId: 'cn-hangzhou', cenId: EMULATOR_IDS.cenId, transitRouterId: EMULATOR_IDS.transitRouterId,
-      projectName: 'made-by-provider', logStoreName: 'router-store', flowLogName: 'core', description: 'whole router', interval: 600,
-      logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}', tags: { team: 'core' }, status: 'Active',
-      creationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), flowLogVersion: '3',
-    }]);
+    expect(flowlogs).toEqual([
+      {
+        flowLogId: wholeRouter,
+        regionId: 'cn-hangzhou',
+        cenId: EMULATOR_IDS.cenId,
+        transitRouterId: EMULATOR_IDS.transitRouterId,
+        projectName: 'made-by-provider',
+        logStoreName: 'router-store',
+        flowLogName: 'core',
+        description: 'whole router',
+        interval: 600,
+        logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}',
+        tags: { team: 'core' },
+        status: 'Active',
+        creationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        flowLogVersion: '3',
+      },
+    ]);
   });
 
   it('retries a throttled page, as the resource does, and still returns every flow log', async () => {
@@ -116,8 +176,18 @@ describe('getFlowlogs against the emulator', () => {
     const out: string[] = [];
     const err: string[] = [];
     const env = { CEN_FLOWLOG_ENDPOINT: emu.endpoint, ALICLOUD_ACCESS_KEY: emu.accessKeyId, ALICLOUD_SECRET_KEY: emu.accessKeySecret };
-    const status = await runCli(['generate', '--cen-id', SH_TR.cenId, '--transit-router-id', SH_TR.transitRouterId, '--region', 'cn-shanghai'],
-      { env, stdout: (t) => { out.push(t); }, stderr: (t) => { err.push(t); } });
+    const status = await runCli(
+      ['generate', '--cen-id', SH_TR.cenId, '--transit-router-id', SH_TR.transitRouterId, '--region', 'cn-shanghai'],
+      {
+        env,
+        stdout: (t) => {
+          out.push(t);
+        },
+        stderr: (t) => {
+          err.push(t);
+        },
+      },
+    );
     expect(err.join('')).toBe('');
     expect(status).toBe(0);
     const text = out.join('');

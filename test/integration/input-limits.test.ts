@@ -47,8 +47,12 @@ function providerFor(emu: Emulator): EngineView {
 }
 
 const base = {
-  regionId: REGION, cenId: CEN, transitRouterId: TR, transitRouterAttachmentId: VPC,
-  projectName: 'limits-project', logStoreName: 'limits-logstore',
+  regionId: REGION,
+  cenId: CEN,
+  transitRouterId: TR,
+  transitRouterAttachmentId: VPC,
+  projectName: 'limits-project',
+  logStoreName: 'limits-logstore',
 };
 
 describe('inputs at their limits against the emulator', () => {
@@ -67,27 +71,50 @@ describe('inputs at their limits against the emulator', () => {
   });
   afterEach(async () => emu.close());
 
-  it.each([['CJK', CJK], ['4-byte emoji', EMOJI]])('accepts and creates the largest valid input in %s', async (_what, char) => {
+  it.each([
+    ['CJK', CJK],
+    ['4-byte emoji', EMOJI],
+  ])('accepts and creates the largest valid input in %s', async (_what, char) => {
     const raw = largest(char);
     const inputs = await checked(raw);
     const { id, outs } = await provider.create(inputs);
-    expect(outs).toMatchObject({ flowLogId: id, flowLogName: raw.flowLogName, description: raw.description, logFormatString: raw.logFormatString });
+    expect(outs).toMatchObject({
+      flowLogId: id,
+      flowLogName: raw.flowLogName,
+      description: raw.description,
+      logFormatString: raw.logFormatString,
+    });
     expect(Object.entries(outs.tags)).toEqual(Object.entries(raw.tags as object).sort(([a], [b]) => (a < b ? -1 : 1)));
     expect(emu.flowLogs()).toHaveLength(1);
     expect(diffFlowlog(outs, inputs).changes).toBe(false);
   });
 
   it('creates, retags and untags tags keyed like Object.prototype members', async () => {
-    const created = await provider.create(await checked({ ...base, tags: tagsOf(['team', 'net'], ...PROTO_KEYS.map((k): [string, string] => [k, 'one'])) }));
+    const created = await provider.create(
+      await checked({ ...base, tags: tagsOf(['team', 'net'], ...PROTO_KEYS.map((k): [string, string] => [k, 'one'])) }),
+    );
     expect(Object.keys(created.outs.tags)).toEqual([...PROTO_KEYS, 'team'].sort());
 
     emu.resetRequestLog();
     const next = await checked({ ...base, tags: tagsOf(['team', 'net'], ['toString', 'two'], ['valueOf', 'one']) });
     const { outs } = await provider.update(created.id, created.outs, next);
-    expect(Object.entries(outs!.tags)).toEqual([['team', 'net'], ['toString', 'two'], ['valueOf', 'one']]);
-    expect(emu.flowLogs()[0].Tags.Tag).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'net' }, { Key: 'toString', Value: 'two' }, { Key: 'valueOf', Value: 'one' }]));
+    expect(Object.entries(outs!.tags)).toEqual([
+      ['team', 'net'],
+      ['toString', 'two'],
+      ['valueOf', 'one'],
+    ]);
+    expect(emu.flowLogs()[0].Tags.Tag).toEqual(
+      expect.arrayContaining([
+        { Key: 'team', Value: 'net' },
+        { Key: 'toString', Value: 'two' },
+        { Key: 'valueOf', Value: 'one' },
+      ]),
+    );
     expect(emu.flowLogs()[0].Tags.Tag).toHaveLength(3);
-    const writes = emu.requests().filter((r) => r.action !== 'DescribeFlowlogs').map((r) => r.action);
+    const writes = emu
+      .requests()
+      .filter((r) => r.action !== 'DescribeFlowlogs')
+      .map((r) => r.action);
     expect(writes.sort()).toEqual(['TagResources', 'UntagResources']);
     expect(diffFlowlog(outs!, next).changes).toBe(false);
   });

@@ -17,7 +17,11 @@ const VPCS = DEFAULT_TOPOLOGY.attachments.filter((a) => a.transitRouterId === TR
 
 function providerFor(emu: Emulator, extraConfig: Record<string, string> = {}): EngineView {
   const provider = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined }));
-  const config: Record<string, string> = { 'alicloud:accessKey': emu.accessKeyId, 'alicloud:secretKey': emu.accessKeySecret, ...extraConfig };
+  const config: Record<string, string> = {
+    'alicloud:accessKey': emu.accessKeyId,
+    'alicloud:secretKey': emu.accessKeySecret,
+    ...extraConfig,
+  };
   void provider.configure({ config: { get: (k) => config[k] } });
   return provider;
 }
@@ -73,11 +77,26 @@ describe('provider against the emulator', () => {
     expect(on.outs?.status).toBe('Active');
 
     emu.resetRequestLog();
-    const retagged = await checked(provider, { ...base(), flowLogName: 'core', description: 'all VPC traffic', interval: 60, tags: { team: 'sec', owner: 'me' } });
+    const retagged = await checked(provider, {
+      ...base(),
+      flowLogName: 'core',
+      description: 'all VPC traffic',
+      interval: 60,
+      tags: { team: 'sec', owner: 'me' },
+    });
     const u2 = await provider.update(id, on.outs, retagged);
     expect(u2.outs?.tags).toEqual({ owner: 'me', team: 'sec' });
-    expect(emu.flowLogs()[0].Tags.Tag).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'sec' }, { Key: 'owner', Value: 'me' }]));
-    expect(writes(emu).map((r) => r.action).sort()).toEqual(['TagResources', 'UntagResources']);
+    expect(emu.flowLogs()[0].Tags.Tag).toEqual(
+      expect.arrayContaining([
+        { Key: 'team', Value: 'sec' },
+        { Key: 'owner', Value: 'me' },
+      ]),
+    );
+    expect(
+      writes(emu)
+        .map((r) => r.action)
+        .sort(),
+    ).toEqual(['TagResources', 'UntagResources']);
 
     // A replacement on the same attachment: the engine deletes first (the diff says so), then creates.
     const moved = await checked(provider, { ...base(), projectName: 'other-project' });
@@ -131,7 +150,10 @@ describe('provider against the emulator', () => {
     expect(emu.flowLogs()).toHaveLength(1);
   });
 
-  it.each([['by id', true], ['by location', false]])('adopts an existing flow log %s', async (_how, byId) => {
+  it.each([
+    ['by id', true],
+    ['by location', false],
+  ])('adopts an existing flow log %s', async (_how, byId) => {
     const other = providerFor(emu);
     const existing = await other.create(await checked(other, { ...base(), flowLogName: 'made elsewhere', tags: { legacy: 'yes' } }));
     emu.resetRequestLog();
@@ -144,13 +166,18 @@ describe('provider against the emulator', () => {
 
   it('refuses to adopt a flow log whose replace-on-change fields differ', async () => {
     const existing = await provider.create(await checked(provider, base()));
-    await expect(provider.create(await checked(provider, { ...base(), logStoreName: 'another-store', adopt: existing.id })))
-      .rejects.toThrow(/logStoreName: declared "another-store", flow log has "integration-logstore"/);
+    await expect(
+      provider.create(await checked(provider, { ...base(), logStoreName: 'another-store', adopt: existing.id })),
+    ).rejects.toThrow(/logStoreName: declared "another-store", flow log has "integration-logstore"/);
   });
 
   it('surfaces a service-side rule with its code, cause and fix', async () => {
     const basic = DEFAULT_TOPOLOGY.transitRouters.find((t) => t.edition === 'Basic')!;
-    const err = await provider.create(await checked(provider, { ...base(null), transitRouterId: basic.transitRouterId, regionId: basic.regionId, cenId: basic.cenId })).catch((e) => e);
+    const err = await provider
+      .create(
+        await checked(provider, { ...base(null), transitRouterId: basic.transitRouterId, regionId: basic.regionId, cenId: basic.cenId }),
+      )
+      .catch((e) => e);
     expect(err.code).toMatch(/^OperationUnsupported/);
     expect(err.message).toMatch(/Enterprise/);
     expect(err.requestId).toBeTruthy();
@@ -189,7 +216,12 @@ describe('provider under injected faults', () => {
     emu.faults.dropResponse('CreateFlowlog', 1, mode);
     const { id } = await provider.create(await checked(provider, base()));
     expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([id]);
-    const tokens = new Set(emu.requests().filter((r) => r.action === 'CreateFlowlog').map((r) => r.params.ClientToken));
+    const tokens = new Set(
+      emu
+        .requests()
+        .filter((r) => r.action === 'CreateFlowlog')
+        .map((r) => r.params.ClientToken),
+    );
     expect(emu.callCounts().CreateFlowlog).toBe(2);
     expect(tokens.size).toBe(1);
   });

@@ -21,7 +21,8 @@ function setup(options: BudgetOptions = {}) {
  * says so), and goes again. Samples the rate every 100 ms.
  */
 async function drive(
-  clock: FakeClock, budget: AdaptiveBudget,
+  clock: FakeClock,
+  budget: AdaptiveBudget,
   opts: { forMs: number; workers?: number; latencyMs?: number; throttleAt?: (elapsed: number) => boolean },
 ): Promise<{ at: number; rate: number }[]> {
   const end = clock.elapsed() + opts.forMs;
@@ -151,7 +152,8 @@ describe('AdaptiveBudget', () => {
 
   it('recovers from a burst of throttles while its requests get no answer (resets), instead of staying at the floor', async () => {
     const { clock, budget } = setup();
-    for (let i = 0; i < 6; i++) { // six throttles in a row, each of a request sent after the last cut
+    for (let i = 0; i < 6; i++) {
+      // six throttles in a row, each of a request sent after the last cut
       await clock.sleep(100);
       budget.onThrottle(clock.now() - 1);
     }

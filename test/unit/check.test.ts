@@ -47,7 +47,12 @@ describe('check', () => {
     ['a missing transit router', { transitRouterId: '' }, 'transitRouterId', /required/],
     ['a region that is not a region id', { regionId: 'Hangzhou' }, 'regionId', /cn-hangzhou/],
     ['a log format without the required prefix', { logFormatString: '${srcport}${srcaddr}' }, 'logFormatString', /must start with/],
-    ['a log format with an unknown field', { logFormatString: '${srcaddr}${dstaddr}${bytes}${colour}' }, 'logFormatString', /unknown field.*colour/],
+    [
+      'a log format with an unknown field',
+      { logFormatString: '${srcaddr}${dstaddr}${bytes}${colour}' },
+      'logFormatString',
+      /unknown field.*colour/,
+    ],
     ['a log format that is not a field list', { logFormatString: 'srcaddr,dstaddr' }, 'logFormatString', /\$\{field\}/],
     ['a log format naming a field twice', { logFormatString: '${srcaddr}${dstaddr}${bytes}${bytes}' }, 'logFormatString', /twice/],
     ['a status of InActive', { status: 'InActive' }, 'status', /did you mean "Inactive"/],
@@ -75,8 +80,12 @@ describe('check', () => {
     ['an adopt id of 129 characters', { adopt: `flowlog-${'a'.repeat(121)}` }, 'adopt', /at most 128 characters, got 129/],
     ['a region id of 65 characters', { regionId: `cn-${'a'.repeat(62)}` }, 'regionId', /at most 64 characters, got 65/],
     ['a top-level __proto__ from JSON.parse', JSON.parse('{"__proto__": {"interval": 60}}'), '__proto__', /not a CenFlowlog argument/],
-    ['a top-level __proto__ made by defineProperty',
-      Object.defineProperty({}, '__proto__', { value: 'x', enumerable: true }), '__proto__', /not a CenFlowlog argument/],
+    [
+      'a top-level __proto__ made by defineProperty',
+      Object.defineProperty({}, '__proto__', { value: 'x', enumerable: true }),
+      '__proto__',
+      /not a CenFlowlog argument/,
+    ],
     ['a top-level constructor', own([['constructor', 'x']]), 'constructor', /not a CenFlowlog argument/],
   ])('rejects %s, naming the field', (_what, extra, property, reason) => {
     const failures = failuresOf(extra);
@@ -162,7 +171,10 @@ describe('check', () => {
     const tags = Object.assign(Object.create(null) as Record<string, string>, { b: '2', a: '1' });
     const { inputs, failures } = checkInputs({ ...valid, tags });
     expect(failures).toEqual([]);
-    expect(Object.entries(inputs.tags)).toEqual([['a', '1'], ['b', '2']]);
+    expect(Object.entries(inputs.tags)).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 
   it.each(['', null, undefined])('treats a transitRouterAttachmentId of %j as unset (the whole transit router)', (value) => {
@@ -192,10 +204,20 @@ describe('check', () => {
     ['a 128-emoji name', { flowLogName: chars(EMOJI, 128) }],
     ['a 256-emoji description', { description: chars(EMOJI, 256) }],
     ['a 128-character CJK name and 256-character CJK description', { flowLogName: chars(CJK, 128), description: chars(CJK, 256) }],
-    ['20 tags of 64-emoji keys and 128-emoji values',
-      { tags: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${chars(EMOJI, 62)}${String(i).padStart(2, '0')}`, chars(EMOJI, 128)])) }],
-    ['20 tags of 64-character CJK keys and 128-character CJK values',
-      { tags: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${chars(CJK, 62)}${String(i).padStart(2, '0')}`, chars(CJK, 128)])) }],
+    [
+      '20 tags of 64-emoji keys and 128-emoji values',
+      {
+        tags: Object.fromEntries(
+          Array.from({ length: 20 }, (_, i) => [`${chars(EMOJI, 62)}${String(i).padStart(2, '0')}`, chars(EMOJI, 128)]),
+        ),
+      },
+    ],
+    [
+      '20 tags of 64-character CJK keys and 128-character CJK values',
+      {
+        tags: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${chars(CJK, 62)}${String(i).padStart(2, '0')}`, chars(CJK, 128)])),
+      },
+    ],
     ['a 128-character CEN id', { cenId: `cen-${'a'.repeat(124)}` }],
   ])('accepts %s', (_what, extra) => {
     expect(failuresOf(extra)).toEqual([]);
@@ -203,7 +225,13 @@ describe('check', () => {
 
   it('never fails on values unknown during preview', () => {
     const unknowns = Object.fromEntries(Object.keys(valid).map((k) => [k, UNKNOWN]));
-    const { failures } = checkInputs({ ...unknowns, interval: UNKNOWN, tags: { team: UNKNOWN }, logFormatString: UNKNOWN, status: UNKNOWN });
+    const { failures } = checkInputs({
+      ...unknowns,
+      interval: UNKNOWN,
+      tags: { team: UNKNOWN },
+      logFormatString: UNKNOWN,
+      status: UNKNOWN,
+    });
     expect(failures).toEqual([]);
   });
 

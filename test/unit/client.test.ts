@@ -10,28 +10,49 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 const credential = resolveCredentials({ accessKey: 'id', secretKey: 'secret' });
 
 describe('endpoint', () => {
-  it.each(['https://cbn.aliyuncs.com', 'https://cbn.aliyuncs.com/', 'http://127.0.0.1:8080', 'http://127.9.9.9', 'http://localhost:1', 'http://[::1]:9'])(
-    'accepts %s', (endpoint) => {
-      expect(() => createCenClient({ endpoint, credential })).not.toThrow();
-    });
+  it.each([
+    'https://cbn.aliyuncs.com',
+    'https://cbn.aliyuncs.com/',
+    'http://127.0.0.1:8080',
+    'http://127.9.9.9',
+    'http://localhost:1',
+    'http://[::1]:9',
+  ])('accepts %s', (endpoint) => {
+    expect(() => createCenClient({ endpoint, credential })).not.toThrow();
+  });
 
   it.each(['http://cbn.aliyuncs.com', 'http://10.0.0.1:80', 'http://128.0.0.1', 'http://localhost.example.com'])(
-    'refuses plain HTTP to the non-loopback %s', (endpoint) => {
+    'refuses plain HTTP to the non-loopback %s',
+    (endpoint) => {
       expect(() => createCenClient({ endpoint, credential })).toThrow(/Refusing plain HTTP .*Use https:\/\//);
-    });
+    },
+  );
 
-  it.each(['cbn.aliyuncs.com', 'ftp://cbn.aliyuncs.com', 'https://cbn.aliyuncs.com/path', 'https://cbn.aliyuncs.com/?a=1', 'https://u:p@cbn.aliyuncs.com'])(
-    'rejects the malformed endpoint %s', (endpoint) => {
-      expect(() => createCenClient({ endpoint, credential })).toThrow(/Expected `endpoint`/);
-    });
+  it.each([
+    'cbn.aliyuncs.com',
+    'ftp://cbn.aliyuncs.com',
+    'https://cbn.aliyuncs.com/path',
+    'https://cbn.aliyuncs.com/?a=1',
+    'https://u:p@cbn.aliyuncs.com',
+  ])('rejects the malformed endpoint %s', (endpoint) => {
+    expect(() => createCenClient({ endpoint, credential })).toThrow(/Expected `endpoint`/);
+  });
 
   it('rejects bad timeouts and signature algorithms', () => {
     expect(() => createCenClient({ endpoint: 'https://x.com', credential, readTimeoutMs: 0 })).toThrow('Expected `readTimeoutMs`');
     expect(() => createCenClient({ endpoint: 'https://x.com', credential, connectTimeoutMs: NaN })).toThrow('Expected `connectTimeoutMs`');
-    expect(() => createCenClient({ endpoint: 'https://x.com', credential, signatureAlgorithm: 'v4' as 'v3' })).toThrow('Expected `signatureAlgorithm`');
+    expect(() => createCenClient({ endpoint: 'https://x.com', credential, signatureAlgorithm: 'v4' as 'v3' })).toThrow(
+      'Expected `signatureAlgorithm`',
+    );
   });
 
-  it.each([['127.0.0.1', true], ['[::1]', true], ['LOCALHOST', true], ['127.0.0.1.nip.io', false], ['::2', false]])('isLoopback(%s) is %s', (h, yes) => {
+  it.each([
+    ['127.0.0.1', true],
+    ['[::1]', true],
+    ['LOCALHOST', true],
+    ['127.0.0.1.nip.io', false],
+    ['::2', false],
+  ])('isLoopback(%s) is %s', (h, yes) => {
     expect(isLoopback(h)).toBe(yes);
   });
 });
@@ -39,10 +60,20 @@ describe('endpoint', () => {
 describe('toCenApiError', () => {
   it('maps a service error thrown by the library', () => {
     const lib = Object.assign(new Error('Throttling.User: code: 400, Request was denied request id: R1'), {
-      code: 'Throttling.User', statusCode: 400, data: { Code: 'Throttling.User', Message: 'Request was denied', RequestId: 'R1', statusCode: 400 },
+      code: 'Throttling.User',
+      statusCode: 400,
+      data: { Code: 'Throttling.User', Message: 'Request was denied', RequestId: 'R1', statusCode: 400 },
     });
     const e = toCenApiError('DescribeFlowlogs', lib, 'flowlog-1');
-    expect(e).toMatchObject({ action: 'DescribeFlowlogs', code: 'Throttling.User', statusCode: 400, requestId: 'R1', serverMessage: 'Request was denied', network: false, flowLogId: 'flowlog-1' });
+    expect(e).toMatchObject({
+      action: 'DescribeFlowlogs',
+      code: 'Throttling.User',
+      statusCode: 400,
+      requestId: 'R1',
+      serverMessage: 'Request was denied',
+      network: false,
+      flowLogId: 'flowlog-1',
+    });
     expect(e.cause).toBe(lib); // ES2022: the underlying error is the cause
   });
 
@@ -128,16 +159,28 @@ describe('against a canned HTTP server', () => {
   const query = () => Object.fromEntries(new URL(seen[0]!.url, 'http://x').searchParams);
 
   it('accepts counters and Interval as strings or numbers, and flattens tags', async () => {
-    reply = { status: 200, body: JSON.stringify({
-      RequestId: 'R', Success: 'true', TotalCount: '2', PageNumber: '1', PageSize: '20',
-      FlowLogs: { FlowLog: [
-        { FlowLogId: 'f1', Status: 'Active', Interval: '60', Tags: { Tag: [{ Key: 'a', Value: 'b' }] } },
-        { FlowLogId: 'f2', Status: 'Inactive', Interval: 600 },
-      ] },
-    }) };
+    reply = {
+      status: 200,
+      body: JSON.stringify({
+        RequestId: 'R',
+        Success: 'true',
+        TotalCount: '2',
+        PageNumber: '1',
+        PageSize: '20',
+        FlowLogs: {
+          FlowLog: [
+            { FlowLogId: 'f1', Status: 'Active', Interval: '60', Tags: { Tag: [{ Key: 'a', Value: 'b' }] } },
+            { FlowLogId: 'f2', Status: 'Inactive', Interval: 600 },
+          ],
+        },
+      }),
+    };
     const res = await api().describeFlowlogs({ RegionId: 'cn-hangzhou' });
     expect(res).toEqual({
-      totalCount: 2, pageNumber: 1, pageSize: 20, requestId: 'R',
+      totalCount: 2,
+      pageNumber: 1,
+      pageSize: 20,
+      requestId: 'R',
       flowLogs: [
         { FlowLogId: 'f1', Status: 'Active', Interval: 60, Tags: [{ Key: 'a', Value: 'b' }] },
         { FlowLogId: 'f2', Status: 'Inactive', Interval: 600, Tags: [] },
@@ -155,7 +198,14 @@ describe('against a canned HTTP server', () => {
     await api().tagResources({ RegionId: 'cn-hangzhou', ResourceIds: ['f1', 'f2'], Tags: [{ Key: 'k', Value: '' }] });
     expect(seen[0]!.headers['x-acs-action']).toBe('TagResources');
     expect(seen[0]!.headers['x-acs-version']).toBe('2017-09-12');
-    expect(query()).toEqual({ RegionId: 'cn-hangzhou', ResourceType: 'Flowlog', 'ResourceId.1': 'f1', 'ResourceId.2': 'f2', 'Tag.1.Key': 'k', 'Tag.1.Value': '' });
+    expect(query()).toEqual({
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'Flowlog',
+      'ResourceId.1': 'f1',
+      'ResourceId.2': 'f2',
+      'Tag.1.Key': 'k',
+      'Tag.1.Value': '',
+    });
     seen = [];
     await api().untagResources({ RegionId: 'cn-hangzhou', ResourceIds: ['f1'], TagKeys: ['k', 'l'] });
     expect(query()).toEqual({ RegionId: 'cn-hangzhou', ResourceType: 'Flowlog', 'ResourceId.1': 'f1', 'TagKey.1': 'k', 'TagKey.2': 'l' });
@@ -163,20 +213,44 @@ describe('against a canned HTTP server', () => {
 
   it('sends CreateFlowlog parameters, tags as Tag.N, and omits unset ones', async () => {
     reply = { status: 200, body: JSON.stringify({ RequestId: 'R', Success: 'true', FlowLogId: 'flowlog-new' }) };
-    const res = await api().createFlowlog({ RegionId: 'cn-hangzhou', CenId: 'cen-1', Interval: 60, ClientToken: 't', Tags: [{ Key: 'a', Value: 'b' }], FlowLogName: undefined });
+    const res = await api().createFlowlog({
+      RegionId: 'cn-hangzhou',
+      CenId: 'cen-1',
+      Interval: 60,
+      ClientToken: 't',
+      Tags: [{ Key: 'a', Value: 'b' }],
+      FlowLogName: undefined,
+    });
     expect(res).toEqual({ flowLogId: 'flowlog-new', requestId: 'R' });
-    expect(query()).toEqual({ RegionId: 'cn-hangzhou', CenId: 'cen-1', Interval: '60', ClientToken: 't', 'Tag.1.Key': 'a', 'Tag.1.Value': 'b' });
+    expect(query()).toEqual({
+      RegionId: 'cn-hangzhou',
+      CenId: 'cen-1',
+      Interval: '60',
+      ClientToken: 't',
+      'Tag.1.Key': 'a',
+      'Tag.1.Value': 'b',
+    });
   });
 
   it('signs with HMAC-SHA1 in the query under v2', async () => {
     reply = { status: 200, body: JSON.stringify({ RequestId: 'R' }) };
     await createCenClient({ endpoint, credential, signatureAlgorithm: 'v2' }).deleteFlowlog({ RegionId: 'cn-hangzhou', FlowLogId: 'f1' });
-    expect(query()).toMatchObject({ Action: 'DeleteFlowlog', Version: '2017-09-12', SignatureMethod: 'HMAC-SHA1', AccessKeyId: 'id', FlowLogId: 'f1' });
+    expect(query()).toMatchObject({
+      Action: 'DeleteFlowlog',
+      Version: '2017-09-12',
+      SignatureMethod: 'HMAC-SHA1',
+      AccessKeyId: 'id',
+      FlowLogId: 'f1',
+    });
   });
 
   it('refuses a 200 that carries an error Code', async () => {
     reply = { status: 200, body: JSON.stringify({ RequestId: 'R', Success: 'false', Code: 'OperationFailed', Message: 'nope' }) };
-    await expect(api().activeFlowLog({ RegionId: 'cn-hangzhou', FlowLogId: 'f1' })).rejects.toMatchObject({ code: 'OperationFailed', statusCode: 200, requestId: 'R' });
+    await expect(api().activeFlowLog({ RegionId: 'cn-hangzhou', FlowLogId: 'f1' })).rejects.toMatchObject({
+      code: 'OperationFailed',
+      statusCode: 200,
+      requestId: 'R',
+    });
   });
 
   it('refuses a create answer without a FlowLogId', async () => {
@@ -186,7 +260,9 @@ describe('against a canned HTTP server', () => {
 
   it('gives a 5xx without a Code a retryable error', async () => {
     reply = { status: 503, body: JSON.stringify({ RequestId: 'R' }) };
-    const err = await api().describeFlowlogs({}).catch((e: unknown) => e as CenApiError);
+    const err = await api()
+      .describeFlowlogs({})
+      .catch((e: unknown) => e as CenApiError);
     expect(err).toMatchObject({ code: 'Http503', statusCode: 503, requestId: 'R' });
     expect(isRetryable(err)).toBe(true);
   });
@@ -200,16 +276,26 @@ describe('against a canned HTTP server', () => {
     reply = {
       status: 400,
       body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }),
-      headers: { 'x-ratelimit-user-api': 'Limit:20,Remain:0,TimeLeft:800,Reset:1735689601', 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:450,Reset:1735689601' },
+      headers: {
+        'x-ratelimit-user-api': 'Limit:20,Remain:0,TimeLeft:800,Reset:1735689601',
+        'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:450,Reset:1735689601',
+      },
     };
-    const err = await api().describeFlowlogs({}).catch((e: unknown) => e as CenApiError);
+    const err = await api()
+      .describeFlowlogs({})
+      .catch((e: unknown) => e as CenApiError);
     expect(err).toMatchObject({ code: 'Throttling.User', statusCode: 400, requestId: 'R', retryAfterMs: 800 });
     expect(isThrottling(err)).toBe(true);
   });
 
   it('leaves the wait unset when a throttled answer names none', async () => {
     reply = { status: 400, body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'denied' }) };
-    const err = await api().describeFlowlogs({}).then(() => undefined, (e: unknown) => e as CenApiError);
+    const err = await api()
+      .describeFlowlogs({})
+      .then(
+        () => undefined,
+        (e: unknown) => e as CenApiError,
+      );
     expect(err).toMatchObject({ code: 'Throttling.User' });
     expect(err?.retryAfterMs).toBeUndefined();
   });
@@ -221,8 +307,15 @@ describe('against a canned HTTP server', () => {
       body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'denied' }),
       headers: (action) => ({ 'x-ratelimit-user': `TimeLeft:${action === 'DescribeFlowlogs' ? 300 : 900}` }),
     };
-    const failed = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as CenApiError);
+    const failed = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e as CenApiError,
+      );
     const errs = await Promise.all([failed(client.describeFlowlogs({})), failed(client.deleteFlowlog({ RegionId: 'r', FlowLogId: 'f' }))]);
-    expect(errs.map((e) => [e?.action, e?.retryAfterMs])).toEqual([['DescribeFlowlogs', 300], ['DeleteFlowlog', 900]]);
+    expect(errs.map((e) => [e?.action, e?.retryAfterMs])).toEqual([
+      ['DescribeFlowlogs', 300],
+      ['DeleteFlowlog', 900],
+    ]);
   });
 });

@@ -7,9 +7,19 @@ import { CenApiError } from '../../src/errors';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
-const VARS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN',
-  'ALIBABA_CLOUD_PROFILE', 'ALIBABA_CLOUD_CREDENTIALS_FILE', 'ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN',
-  'ALIBABA_CLOUD_OIDC_TOKEN_FILE', 'ALIBABA_CLOUD_CREDENTIALS_URI', 'ALIBABA_CLOUD_ECS_METADATA', 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED'];
+const VARS = [
+  'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'ALIBABA_CLOUD_PROFILE',
+  'ALIBABA_CLOUD_CREDENTIALS_FILE',
+  'ALIBABA_CLOUD_ROLE_ARN',
+  'ALIBABA_CLOUD_OIDC_PROVIDER_ARN',
+  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+  'ALIBABA_CLOUD_CREDENTIALS_URI',
+  'ALIBABA_CLOUD_ECS_METADATA',
+  'ALIBABA_CLOUD_CLI_PROFILE_DISABLED',
+];
 let saved: Record<string, string | undefined>;
 let home: string;
 
@@ -50,29 +60,43 @@ describe('resolveCredentials', () => {
   it('falls back to the environment through the default chain', async () => {
     process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'env-id';
     process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'env-secret';
-    await expect(resolveCredentials({}).getCredential()).resolves.toEqual({ accessKeyId: 'env-id', accessKeySecret: 'env-secret', securityToken: undefined });
+    await expect(resolveCredentials({}).getCredential()).resolves.toEqual({
+      accessKeyId: 'env-id',
+      accessKeySecret: 'env-secret',
+      securityToken: undefined,
+    });
   });
 
   it('reads a named profile without touching ALIBABA_CLOUD_PROFILE', async () => {
-    writeIni('[default]\ntype = access_key\naccess_key_id = d-id\naccess_key_secret = d-secret\n\n[work]\ntype = access_key\naccess_key_id = w-id\naccess_key_secret = w-secret\n');
-    await expect(resolveCredentials({ profile: 'work' }).getCredential()).resolves.toMatchObject({ accessKeyId: 'w-id', accessKeySecret: 'w-secret' });
+    writeIni(
+      '[default]\ntype = access_key\naccess_key_id = d-id\naccess_key_secret = d-secret\n\n[work]\ntype = access_key\naccess_key_id = w-id\naccess_key_secret = w-secret\n',
+    );
+    await expect(resolveCredentials({ profile: 'work' }).getCredential()).resolves.toMatchObject({
+      accessKeyId: 'w-id',
+      accessKeySecret: 'w-secret',
+    });
     expect(process.env.ALIBABA_CLOUD_PROFILE).toBeUndefined();
   });
 
   it('prefers the aliyun CLI profile of that name', async () => {
     mkdirSync(join(home, '.aliyun'));
-    writeFileSync(join(home, '.aliyun', 'config.json'), JSON.stringify({
-      current: 'other',
-      profiles: [
-        { name: 'other', mode: 'AK', access_key_id: 'o-id', access_key_secret: 'o-secret' },
-        { name: 'work', mode: 'AK', access_key_id: 'cli-id', access_key_secret: 'cli-secret' },
-      ],
-    }));
+    writeFileSync(
+      join(home, '.aliyun', 'config.json'),
+      JSON.stringify({
+        current: 'other',
+        profiles: [
+          { name: 'other', mode: 'AK', access_key_id: 'o-id', access_key_secret: 'o-secret' },
+          { name: 'work', mode: 'AK', access_key_id: 'cli-id', access_key_secret: 'cli-secret' },
+        ],
+      }),
+    );
     await expect(resolveCredentials({ profile: 'work' }).getCredential()).resolves.toMatchObject({ accessKeyId: 'cli-id' });
   });
 
   it('says what was tried and how to set credentials when none are found', async () => {
-    const err = await resolveCredentials({}).getCredential().catch((e: unknown) => e);
+    const err = await resolveCredentials({})
+      .getCredential()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CenApiError);
     const e = err as CenApiError;
     expect(e.code).toBe('CredentialsNotFound');
@@ -82,7 +106,9 @@ describe('resolveCredentials', () => {
   });
 
   it('names a missing profile', async () => {
-    const err = await resolveCredentials({ profile: 'nope' }).getCredential().catch((e: unknown) => e as CenApiError);
+    const err = await resolveCredentials({ profile: 'nope' })
+      .getCredential()
+      .catch((e: unknown) => e as CenApiError);
     expect(err).toMatchObject({ code: 'CredentialsNotFound' });
     expect((err as Error).message).toContain('profile "nope"');
   });
@@ -97,7 +123,12 @@ describe('resolveCredentials', () => {
 
   it('never prints or serialises the secret', () => {
     const provider = resolveCredentials({ accessKey: 'AKID', secretKey: 'SUPERSECRET', securityToken: 'TOKEN' });
-    for (const text of [JSON.stringify(provider), String(provider), inspect(provider, { showHidden: true, depth: 5 }), JSON.stringify({ provider })]) {
+    for (const text of [
+      JSON.stringify(provider),
+      String(provider),
+      inspect(provider, { showHidden: true, depth: 5 }),
+      JSON.stringify({ provider }),
+    ]) {
       expect(text).not.toContain('SUPERSECRET');
       expect(text).not.toContain('TOKEN');
       expect(text).not.toContain('AKID');

@@ -116,13 +116,15 @@ describe('diff', () => {
   /** Tags as JSON.parse or the engine builds them: every key an own property, `__proto__` included. */
   const tagsOf = (...entries: [string, string][]) => Object.fromEntries(entries);
 
-  it.each(PROTO_KEYS.flatMap((k) => [
-    [k, 'added', tagsOf(['team', 'net']), tagsOf(['team', 'net'], [k, 'x'])],
-    [k, 'removed', tagsOf(['team', 'net'], [k, 'x']), tagsOf(['team', 'net'])],
-    [k, 'changed', tagsOf([k, 'x']), tagsOf([k, 'y'])],
-    [k, 'swapped for another key', tagsOf([k, 'x']), tagsOf(['other', 'x'])],
-    [k, 'the only tag, removed', tagsOf([k, 'x']), tagsOf()],
-  ]))('updates tags when a tag keyed %s is %s', (_key, _what, oldTags, newTags) => {
+  it.each(
+    PROTO_KEYS.flatMap((k) => [
+      [k, 'added', tagsOf(['team', 'net']), tagsOf(['team', 'net'], [k, 'x'])],
+      [k, 'removed', tagsOf(['team', 'net'], [k, 'x']), tagsOf(['team', 'net'])],
+      [k, 'changed', tagsOf([k, 'x']), tagsOf([k, 'y'])],
+      [k, 'swapped for another key', tagsOf([k, 'x']), tagsOf(['other', 'x'])],
+      [k, 'the only tag, removed', tagsOf([k, 'x']), tagsOf()],
+    ]),
+  )('updates tags when a tag keyed %s is %s', (_key, _what, oldTags, newTags) => {
     expect(diffFlowlog({ ...olds, tags: oldTags }, news({ tags: newTags }))).toMatchObject({ changes: true, updates: ['tags'] });
   });
 
@@ -149,7 +151,8 @@ describe('diff', () => {
   it('replaces when a flow log on the whole transit router moves to an attachment', () => {
     const { transitRouterAttachmentId: _a, ...wholeRouter } = olds;
     expect(diffFlowlog(wholeRouter, news({ transitRouterAttachmentId: 'tr-attach-1' }))).toMatchObject({
-      replaces: ['transitRouterAttachmentId'], deleteBeforeReplace: false,
+      replaces: ['transitRouterAttachmentId'],
+      deleteBeforeReplace: false,
     });
   });
 

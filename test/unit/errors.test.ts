@@ -4,23 +4,52 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
 /** The CreateFlowlog page's error table (seed 000), with the documented status codes. */
 const SEED_CODES: [string, number][] = [
-  ['ProjectOrLogstoreNotExist', 400], ['SourceProjectNotExist', 400], ['OperationUnsupported.action', 400],
-  ['RuleExist', 400], ['QuotaExceeded.FlowlogCount', 400], ['InvalidFlowlogId.exist', 400],
-  ['Flowlog.AlreayExist', 400], ['IllegalParam.TransitRouterAttachmentId', 400],
-  ['InvalidTransitRouterAttachmentId.NotFound', 400], ['IncorrectStatus.flowlog', 400],
-  ['InvalidOperation.TransitRouterNotExist', 400], ['IncorrectStatus.TransitRouterAttachmentId', 400],
-  ['ProjectExist', 400], ['InvalidParameter.ProjectName', 400], ['IncorrectStatus.TrFlowlog', 400],
-  ['OperationInvalid.IncompatibleFlowlogExist', 400], ['InvalidParameter.LogFormatString', 400],
-  ['InvalidParameter.LogStoreName', 400], ['OperationFailed.InvalidLogInfo', 400],
-  ['IncorrectStatus.TransitRouterInstance', 400], ['InvalidParameter', 400], ['Unauthorized', 400],
-  ['InvalidParameter.CenId', 400], ['NoPermission.AliyunServiceRoleForTRFlowLog', 403],
+  ['ProjectOrLogstoreNotExist', 400],
+  ['SourceProjectNotExist', 400],
+  ['OperationUnsupported.action', 400],
+  ['RuleExist', 400],
+  ['QuotaExceeded.FlowlogCount', 400],
+  ['InvalidFlowlogId.exist', 400],
+  ['Flowlog.AlreayExist', 400],
+  ['IllegalParam.TransitRouterAttachmentId', 400],
+  ['InvalidTransitRouterAttachmentId.NotFound', 400],
+  ['IncorrectStatus.flowlog', 400],
+  ['InvalidOperation.TransitRouterNotExist', 400],
+  ['IncorrectStatus.TransitRouterAttachmentId', 400],
+  ['ProjectExist', 400],
+  ['InvalidParameter.ProjectName', 400],
+  ['IncorrectStatus.TrFlowlog', 400],
+  ['OperationInvalid.IncompatibleFlowlogExist', 400],
+  ['InvalidParameter.LogFormatString', 400],
+  ['InvalidParameter.LogStoreName', 400],
+  ['OperationFailed.InvalidLogInfo', 400],
+  ['IncorrectStatus.TransitRouterInstance', 400],
+  ['InvalidParameter', 400],
+  ['Unauthorized', 400],
+  ['InvalidParameter.CenId', 400],
+  ['NoPermission.AliyunServiceRoleForTRFlowLog', 403],
 ];
 
 const OTHER_CODES = [
-  'InvalidFlowlogId.NotFound', 'Operation.Blocking', 'LOCK_ERROR', 'IdempotentParameterMismatch',
-  'Throttling', 'Throttling.User', 'Throttling.Api', 'ServiceUnavailable', 'InternalError',
-  'SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'InvalidTimeStamp.Expired', 'SignatureNonceUsed',
-  'InvalidAction.NotFound', 'MissingParameter', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'RequestTimeout',
+  'InvalidFlowlogId.NotFound',
+  'Operation.Blocking',
+  'LOCK_ERROR',
+  'IdempotentParameterMismatch',
+  'Throttling',
+  'Throttling.User',
+  'Throttling.Api',
+  'ServiceUnavailable',
+  'InternalError',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId.NotFound',
+  'InvalidTimeStamp.Expired',
+  'SignatureNonceUsed',
+  'InvalidAction.NotFound',
+  'MissingParameter',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'RequestTimeout',
   'CredentialsNotFound',
 ];
 
@@ -40,10 +69,13 @@ describe('ERROR_HELP', () => {
     expect(ERROR_HELP['InvalidFlowlogId.exist']!.fix).toContain('`adopt`');
   });
 
-  it.each(['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'CredentialsNotFound'])('tells how to set credentials for %s', (code) => {
-    expect(ERROR_HELP[code]!.fix).toContain('alicloud:accessKey');
-    expect(ERROR_HELP[code]!.fix).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
-  });
+  it.each(['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'CredentialsNotFound'])(
+    'tells how to set credentials for %s',
+    (code) => {
+      expect(ERROR_HELP[code]!.fix).toContain('alicloud:accessKey');
+      expect(ERROR_HELP[code]!.fix).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
+    },
+  );
 
   it('falls back to the code family, then to the status class', () => {
     expect(helpFor('InvalidParameter.Interval', 400)).toBe(ERROR_HELP.InvalidParameter);
@@ -55,8 +87,13 @@ describe('ERROR_HELP', () => {
 
 describe('CenApiError', () => {
   it('says what failed, the code, the status, the help and the request id', () => {
-    const e = new CenApiError({ action: 'CreateFlowlog', code: 'Flowlog.AlreayExist', statusCode: 400,
-      requestId: 'REQ-42', serverMessage: 'This attachment already has existed flowlog instance.' });
+    const e = new CenApiError({
+      action: 'CreateFlowlog',
+      code: 'Flowlog.AlreayExist',
+      statusCode: 400,
+      requestId: 'REQ-42',
+      serverMessage: 'This attachment already has existed flowlog instance.',
+    });
     expect(e.name).toBe('CenApiError');
     expect(e).toBeInstanceOf(Error);
     expect(e.message).toBe(
@@ -97,7 +134,12 @@ describe('wait errors', () => {
     expect(e.message).toContain('become Active');
   });
 
-  it.each([[400, '0.4s'], [9_960, '10s'], [42_000, '42s'], [185_000, '3m05s']])('formats %d ms as %s', (ms, text) => {
+  it.each([
+    [400, '0.4s'],
+    [9_960, '10s'],
+    [42_000, '42s'],
+    [185_000, '3m05s'],
+  ])('formats %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
 });

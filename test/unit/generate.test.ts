@@ -14,15 +14,28 @@ let seq = 0;
 function apiFlowLog(over: Partial<ApiFlowLog> = {}): ApiFlowLog {
   seq += 1;
   return {
-    FlowLogId: `flowlog-${String(seq).padStart(6, '0')}`, RegionId: 'cn-hangzhou', CenId: 'cen-1', TransitRouterId: 'tr-1',
-    TransitRouterAttachmentId: `tr-attach-${seq}`, ProjectName: 'proj', LogStoreName: 'store', Interval: 600,
-    LogFormatString: DEFAULT_LOG_FORMAT, FlowLogVersion: '3', Status: 'Active', CreationTime: '2025-01-01T00:00:00Z', Tags: [],
+    FlowLogId: `flowlog-${String(seq).padStart(6, '0')}`,
+    RegionId: 'cn-hangzhou',
+    CenId: 'cen-1',
+    TransitRouterId: 'tr-1',
+    TransitRouterAttachmentId: `tr-attach-${seq}`,
+    ProjectName: 'proj',
+    LogStoreName: 'store',
+    Interval: 600,
+    LogFormatString: DEFAULT_LOG_FORMAT,
+    FlowLogVersion: '3',
+    Status: 'Active',
+    CreationTime: '2025-01-01T00:00:00Z',
+    Tags: [],
     ...over,
   };
 }
 const found = (over: Partial<ApiFlowLog> = {}): FoundFlowlog => toFound(apiFlowLog(over));
 
-interface Declared { name: string; args: Record<string, unknown> }
+interface Declared {
+  name: string;
+  args: Record<string, unknown>;
+}
 
 /** Runs the generated program with a stand-in CenFlowlog that records what it was declared with. */
 function run(program: string): { declared: Declared[]; exports: Record<string, unknown> } {
@@ -34,7 +47,9 @@ function run(program: string): { declared: Declared[]; exports: Record<string, u
       this.flowLogId = String(args.adopt);
     }
   }
-  const js = ts.transpileModule(program, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(program, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const exports: Record<string, unknown> = {};
   const load = (m: string): unknown => {
     if (m !== 'cen-flowlog') throw new Error(`the program requires ${m}`);
@@ -46,28 +61,71 @@ function run(program: string): { declared: Declared[]; exports: Record<string, u
 
 describe('generateProgram', () => {
   const edge = apiFlowLog({
-    FlowLogName: 'edge', Description: 'all "VPC" traffic\nsecond line', Interval: 60, Status: 'Inactive',
-    LogFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}', Tags: [{ Key: 'team', Value: 'net' }, { Key: 'env', Value: '' }],
+    FlowLogName: 'edge',
+    Description: 'all "VPC" traffic\nsecond line',
+    Interval: 60,
+    Status: 'Inactive',
+    LogFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}',
+    Tags: [
+      { Key: 'team', Value: 'net' },
+      { Key: 'env', Value: '' },
+    ],
   });
   const core = apiFlowLog({ TransitRouterAttachmentId: undefined, LogFormatString: '${srcaddr}${dstaddr}${bytes}' });
 
   it('declares one CenFlowlog per flow log with every field as the service reports it, adopted by id', () => {
     const { declared } = run(generateProgram([toFound(edge), toFound(core)]));
     expect(declared).toEqual([
-      { name: 'edge', args: {
-        regionId: 'cn-hangzhou', cenId: 'cen-1', transitRouterId: 'tr-1', transitRouterAttachmentId: edge.TransitRouterAttachmentId,
-        projectName: 'proj', logStoreName: 'store', flowLogName: 'edge', description: 'all "VPC" traffic\nsecond line', interval: 60,
-        logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}', status: 'Inactive', tags: { env: '', team: 'net' }, adopt: edge.FlowLogId,
-      } },
-      { name: core.FlowLogId, args: {
-        regionId: 'cn-hangzhou', cenId: 'cen-1', transitRouterId: 'tr-1', projectName: 'proj', logStoreName: 'store', interval: 600,
-        logFormatString: '${srcaddr}${dstaddr}${bytes}', status: 'Active', tags: {}, adopt: core.FlowLogId,
-      } },
+      {
+        name: 'edge',
+        args: {
+          regionId: 'cn-hangzhou',
+          cenId: 'cen-1',
+          transitRouterId: 'tr-1',
+          transitRouterAttachmentId: edge.TransitRouterAttachmentId,
+          projectName: 'proj',
+          logStoreName: 'store',
+          flowLogName: 'edge',
+          description: 'all "VPC" traffic\nsecond line',
+          interval: 60,
+          logFormatString: '${srcaddr}${dstaddr}${bytes}${protocol}',
+          status: 'Inactive',
+          tags: { env: '', team: 'net' },
+          adopt: edge.FlowLogId,
+        },
+      },
+      {
+        name: core.FlowLogId,
+        args: {
+          regionId: 'cn-hangzhou',
+          cenId: 'cen-1',
+          transitRouterId: 'tr-1',
+          projectName: 'proj',
+          logStoreName: 'store',
+          interval: 600,
+          logFormatString: '${srcaddr}${dstaddr}${bytes}',
+          status: 'Active',
+          tags: {},
+          adopt: core.FlowLogId,
+        },
+      },
     ]);
   });
 
   it.each<[string, Partial<ApiFlowLog>]>([
-    ['a named, tagged, Inactive flow log on an attachment', { FlowLogName: 'edge', Description: 'd', Status: 'Inactive', Interval: 60, Tags: [{ Key: 'b', Value: '' }, { Key: 'a', Value: '1' }] }],
+    [
+      'a named, tagged, Inactive flow log on an attachment',
+      {
+        FlowLogName: 'edge',
+        Description: 'd',
+        Status: 'Inactive',
+        Interval: 60,
+        Tags: [
+          { Key: 'b', Value: '' },
+          { Key: 'a', Value: '1' },
+        ],
+      },
+    ],
     ['an unnamed flow log on the whole transit router', { TransitRouterAttachmentId: undefined }],
     ['a flow log with the default log format (every field)', { LogFormatString: DEFAULT_LOG_FORMAT }],
     ['a flow log whose log format the service reports empty', { LogFormatString: '' }],
@@ -114,8 +172,10 @@ describe('generateProgram', () => {
   it('leaves out a log format that check() would refuse (unset keeps what the service has), with the reason', () => {
     const text = generateProgram([found({ LogFormatString: '${srcaddr}${dstaddr}${bytes}${new-field}' })]);
     expect(run(text).declared[0]!.args).not.toHaveProperty('logFormatString');
-    expect(text).toContain(' * logFormatString is left unset where the service reports "${srcaddr}${dstaddr}${bytes}${new-field}":\n'
-      + ' * check() refuses it as a declared value (it names unknown field(s) "new-field"; known fields:');
+    expect(text).toContain(
+      ' * logFormatString is left unset where the service reports "${srcaddr}${dstaddr}${bytes}${new-field}":\n' +
+        ' * check() refuses it as a declared value (it names unknown field(s) "new-field"; known fields:',
+    );
     expect(text).toContain('  // logFormatString is left unset: see the note at the top.\n');
   });
 
@@ -141,7 +201,12 @@ describe('resource names', () => {
   it('uses the id for a flow log without a usable name', () => {
     const unnamed = found();
     const chinese = found({ FlowLogName: '流日志' });
-    expect(resourceNames([unnamed, chinese])).toEqual(new Map([[unnamed.flowLogId, unnamed.flowLogId], [chinese.flowLogId, chinese.flowLogId]]));
+    expect(resourceNames([unnamed, chinese])).toEqual(
+      new Map([
+        [unnamed.flowLogId, unnamed.flowLogId],
+        [chinese.flowLogId, chinese.flowLogId],
+      ]),
+    );
   });
 
   it('keeps the plain name for the oldest flow log of a name and suffixes the later ones with their id', () => {
@@ -176,23 +241,59 @@ describe('the cen-flowlog CLI', () => {
   });
 
   it('parses every option', () => {
-    expect(parseCli(['generate', '--cen-id', 'cen-1', '--transit-router-id', 'tr-1', '--region', 'cn-shanghai', '--out', 'a.ts', '--timeout', '30s']))
-      .toEqual({ cenId: 'cen-1', transitRouterId: 'tr-1', region: 'cn-shanghai', out: 'a.ts', timeout: '30s' });
+    expect(
+      parseCli([
+        'generate',
+        '--cen-id',
+        'cen-1',
+        '--transit-router-id',
+        'tr-1',
+        '--region',
+        'cn-shanghai',
+        '--out',
+        'a.ts',
+        '--timeout',
+        '30s',
+      ]),
+    ).toEqual({ cenId: 'cen-1', transitRouterId: 'tr-1', region: 'cn-shanghai', out: 'a.ts', timeout: '30s' });
     expect(parseCli(['--help'])).toBe('help');
   });
 
   function io(env: NodeJS.ProcessEnv, api = new FakeCenApi()) {
     const out: string[] = [];
     const err: string[] = [];
-    const sessions: SessionFactory = (_s, deadline) => ({ api, deadline } as Partial<Session> as Session);
-    return { out, err, api, io: { env, stdout: (t: string) => { out.push(t); }, stderr: (t: string) => { err.push(t); }, sessions } };
+    const sessions: SessionFactory = (_s, deadline) => ({ api, deadline }) as Partial<Session> as Session;
+    return {
+      out,
+      err,
+      api,
+      io: {
+        env,
+        stdout: (t: string) => {
+          out.push(t);
+        },
+        stderr: (t: string) => {
+          err.push(t);
+        },
+        sessions,
+      },
+    };
   }
 
   it('prints the program for the CEN in the given region to stdout', async () => {
     const t = io({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
-    t.api.add({ FlowLogId: 'flowlog-1', FlowLogName: 'edge', CenId: 'cen-1', TransitRouterId: 'tr-1', ProjectName: 'proj', LogStoreName: 'store' });
+    t.api.add({
+      FlowLogId: 'flowlog-1',
+      FlowLogName: 'edge',
+      CenId: 'cen-1',
+      TransitRouterId: 'tr-1',
+      ProjectName: 'proj',
+      LogStoreName: 'store',
+    });
     expect(await runCli(['generate', '--cen-id', 'cen-1', '--region', 'cn-hangzhou'], t.io)).toBe(0);
-    expect(run(t.out.join('')).declared).toEqual([expect.objectContaining({ name: 'edge', args: expect.objectContaining({ adopt: 'flowlog-1' }) })]);
+    expect(run(t.out.join('')).declared).toEqual([
+      expect.objectContaining({ name: 'edge', args: expect.objectContaining({ adopt: 'flowlog-1' }) }),
+    ]);
     expect(t.api.calls[0]!.req).toMatchObject({ RegionId: 'cn-hangzhou', CenId: 'cen-1' });
   });
 
@@ -206,7 +307,13 @@ describe('the cen-flowlog CLI', () => {
   it.each<[string, string[], NodeJS.ProcessEnv, number, RegExp]>([
     ['no region', ['generate', '--cen-id', 'cen-1'], {}, 2, /Expected --region <id>, or ALICLOUD_REGION/],
     ['a bad region', ['generate', '--cen-id', 'cen-1', '--region', 'Hangzhou'], {}, 1, /regionId must be a region id like "cn-hangzhou"/],
-    ['a plain-HTTP endpoint elsewhere', ['generate', '--cen-id', 'cen-1', '--region', 'cn-hangzhou'], { CEN_FLOWLOG_ENDPOINT: 'http://10.0.0.1' }, 1, /plain HTTP to a host that is not loopback/],
+    [
+      'a plain-HTTP endpoint elsewhere',
+      ['generate', '--cen-id', 'cen-1', '--region', 'cn-hangzhou'],
+      { CEN_FLOWLOG_ENDPOINT: 'http://10.0.0.1' },
+      1,
+      /plain HTTP to a host that is not loopback/,
+    ],
     ['an unknown flag', ['generate', '--cen', 'cen-1'], {}, 2, /Unknown option '--cen'[\s\S]*Usage: cen-flowlog generate/],
   ])('%s fails with a message and its exit status', async (_what, argv, env, status, message) => {
     const t = io(env);

@@ -23,7 +23,14 @@ function fakeSessions(api: Pick<CenApi, 'describeFlowlogs'>): { sessions: Sessio
 function seeded(count: number, more: (i: number) => Partial<ApiFlowLog> = () => ({})): FakeCenApi {
   const api = new FakeCenApi();
   for (let i = 0; i < count; i++) {
-    api.add({ FlowLogId: `flowlog-${String(i).padStart(4, '0')}`, FlowLogName: `fl-${i}`, TransitRouterId: 'tr-1', ProjectName: 'proj', LogStoreName: 'store', ...more(i) });
+    api.add({
+      FlowLogId: `flowlog-${String(i).padStart(4, '0')}`,
+      FlowLogName: `fl-${i}`,
+      TransitRouterId: 'tr-1',
+      ProjectName: 'proj',
+      LogStoreName: 'store',
+      ...more(i),
+    });
   }
   return api;
 }
@@ -70,8 +77,9 @@ describe('getFlowlogs filters', () => {
   });
 
   it('reports every bad filter at once', () => {
-    expect(() => checkFilters({ interval: 30, status: 'on', nameRegex: '[' }))
-      .toThrow(/interval must be 60 or 600.*status must be "Active" or "Inactive".*nameRegex is not a valid/);
+    expect(() => checkFilters({ interval: 30, status: 'on', nameRegex: '[' })).toThrow(
+      /interval must be 60 or 600.*status must be "Active" or "Inactive".*nameRegex is not a valid/,
+    );
   });
 
   it('does not ask for the arguments a resource requires', () => {
@@ -96,7 +104,16 @@ describe('getFlowlogs filters', () => {
     ['status', 'Inactive', { Status: 'Inactive' }],
     ['interval', 600, { Interval: 600 }],
     ['flowLogVersion', '3', { FlowLogVersion: '3' }],
-    ['tags', { team: 'net', env: '' }, { Tags: [{ Key: 'team', Value: 'net' }, { Key: 'env', Value: '' }] }],
+    [
+      'tags',
+      { team: 'net', env: '' },
+      {
+        Tags: [
+          { Key: 'team', Value: 'net' },
+          { Key: 'env', Value: '' },
+        ],
+      },
+    ],
     ['ids', ['flowlog-1'], { FlowLogId: 'flowlog-1' }],
     ['ids', ['flowlog-1', 'flowlog-2'], {}],
     ['nameRegex', '^edge', {}],
@@ -141,7 +158,10 @@ describe('getFlowlogs', () => {
         return page;
       },
     };
-    const result = await getFlowlogs({}, { env: { ...KEYS, ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' }, sessions: fakeSessions(shifting).sessions });
+    const result = await getFlowlogs(
+      {},
+      { env: { ...KEYS, ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' }, sessions: fakeSessions(shifting).sessions },
+    );
     expect(result.ids).toEqual(original);
   });
 
@@ -157,24 +177,58 @@ describe('getFlowlogs', () => {
   it('gives each flow log the field names of the resource outputs', async () => {
     const api = new FakeCenApi();
     const raw = api.add({
-      FlowLogId: 'flowlog-1', FlowLogName: 'edge', Description: 'd', TransitRouterId: 'tr-1', TransitRouterAttachmentId: 'tr-attach-1',
-      ProjectName: 'proj', LogStoreName: 'store', LogFormatString: '${srcaddr}${dstaddr}${bytes}', FlowLogVersion: '3',
-      CreationTime: '2025-01-01T00:00:00Z', Status: 'Inactive', Tags: [{ Key: 'b', Value: '2' }, { Key: 'a', Value: '1' }],
+      FlowLogId: 'flowlog-1',
+      FlowLogName: 'edge',
+      Description: 'd',
+      TransitRouterId: 'tr-1',
+      TransitRouterAttachmentId: 'tr-attach-1',
+      ProjectName: 'proj',
+      LogStoreName: 'store',
+      LogFormatString: '${srcaddr}${dstaddr}${bytes}',
+      FlowLogVersion: '3',
+      CreationTime: '2025-01-01T00:00:00Z',
+      Status: 'Inactive',
+      Tags: [
+        { Key: 'b', Value: '2' },
+        { Key: 'a', Value: '1' },
+      ],
     });
     const { flowlogs } = await getFlowlogs({}, { env: KEYS, sessions: fakeSessions(api).sessions });
-    const outputs = toOutputs(raw, { regionId: 'x', cenId: 'x', transitRouterId: 'x', projectName: 'x', logStoreName: 'x', tags: {}, status: 'Active' });
+    const outputs = toOutputs(raw, {
+      regionId: 'x',
+      cenId: 'x',
+      transitRouterId: 'x',
+      projectName: 'x',
+      logStoreName: 'x',
+      tags: {},
+      status: 'Active',
+    });
     expect(flowlogs).toEqual([outputs]);
     expect(flowlogs[0]).toMatchObject({ flowLogId: 'flowlog-1', status: 'Inactive', interval: 600, tags: { a: '1', b: '2' } });
   });
 
   it('takes endpoint, region and credentials from the stack config before the environment', async () => {
     const config: Record<string, string> = {
-      'cenFlowlog:endpoint': 'http://127.0.0.1:9', 'alicloud:region': 'cn-beijing', 'alicloud:accessKey': 'ak', 'alicloud:secretKey': 'sk',
+      'cenFlowlog:endpoint': 'http://127.0.0.1:9',
+      'alicloud:region': 'cn-beijing',
+      'alicloud:accessKey': 'ak',
+      'alicloud:secretKey': 'sk',
     };
     const api = new FakeCenApi();
     const seen = fakeSessions(api);
-    await getFlowlogs({}, { config: { get: (k) => config[k] }, env: { CEN_FLOWLOG_ENDPOINT: 'http://127.0.0.1:1', ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' }, sessions: seen.sessions });
-    expect(seen.settings[0]).toMatchObject({ endpoint: 'http://127.0.0.1:9', region: 'cn-beijing', credentials: { accessKey: 'ak', secretKey: 'sk' } });
+    await getFlowlogs(
+      {},
+      {
+        config: { get: (k) => config[k] },
+        env: { CEN_FLOWLOG_ENDPOINT: 'http://127.0.0.1:1', ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' },
+        sessions: seen.sessions,
+      },
+    );
+    expect(seen.settings[0]).toMatchObject({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'cn-beijing',
+      credentials: { accessKey: 'ak', secretKey: 'sk' },
+    });
     expect(api.calls[0]!.req).toMatchObject({ RegionId: 'cn-beijing' });
   });
 
@@ -186,13 +240,15 @@ describe('getFlowlogs', () => {
 
   it('fails on a plain-HTTP endpoint that is not loopback, as the provider does', async () => {
     const api = new FakeCenApi();
-    await expect(getFlowlogs({}, { env: { ...KEYS, CEN_FLOWLOG_ENDPOINT: 'http://cbn.example.com' }, sessions: fakeSessions(api).sessions }))
-      .rejects.toThrow(/plain HTTP to a host that is not loopback/);
+    await expect(
+      getFlowlogs({}, { env: { ...KEYS, CEN_FLOWLOG_ENDPOINT: 'http://cbn.example.com' }, sessions: fakeSessions(api).sessions }),
+    ).rejects.toThrow(/plain HTTP to a host that is not loopback/);
   });
 
   it('rejects a bad timeout, naming it', async () => {
-    await expect(getFlowlogs({}, { env: KEYS, timeout: 'soon', sessions: fakeSessions(new FakeCenApi()).sessions }))
-      .rejects.toThrow('Expected `timeout` to be a duration like "90s" or "5m", got "soon"');
+    await expect(getFlowlogs({}, { env: KEYS, timeout: 'soon', sessions: fakeSessions(new FakeCenApi()).sessions })).rejects.toThrow(
+      'Expected `timeout` to be a duration like "90s" or "5m", got "soon"',
+    );
   });
 });
 

@@ -11,27 +11,55 @@ const tagsOf = (...entries: [string, string][]): Record<string, string> => Objec
 const protoTags = tagsOf(...PROTO_KEYS.map((k): [string, string] => [k, `v-${k}`]));
 
 const inputs: NormalizedInputs = {
-  regionId: 'cn-hangzhou', cenId: 'cen-1', transitRouterId: 'tr-1', projectName: 'p-one', logStoreName: 's-one',
-  tags: protoTags, status: 'Active',
+  regionId: 'cn-hangzhou',
+  cenId: 'cen-1',
+  transitRouterId: 'tr-1',
+  projectName: 'p-one',
+  logStoreName: 's-one',
+  tags: protoTags,
+  status: 'Active',
 };
 const live: ApiFlowLog = {
-  FlowLogId: 'flowlog-1', RegionId: 'cn-hangzhou', CenId: 'cen-1', TransitRouterId: 'tr-1', ProjectName: 'p-one',
-  LogStoreName: 's-one', Status: 'Active', Interval: 600, LogFormatString: '${srcaddr}${dstaddr}${bytes}',
-  Tags: PROTO_KEYS.map((k) => ({ Key: k, Value: `v-${k}` })), CreationTime: '2026-01-01T00:00:00Z', FlowLogVersion: '3',
+  FlowLogId: 'flowlog-1',
+  RegionId: 'cn-hangzhou',
+  CenId: 'cen-1',
+  TransitRouterId: 'tr-1',
+  ProjectName: 'p-one',
+  LogStoreName: 's-one',
+  Status: 'Active',
+  Interval: 600,
+  LogFormatString: '${srcaddr}${dstaddr}${bytes}',
+  Tags: PROTO_KEYS.map((k) => ({ Key: k, Value: `v-${k}` })),
+  CreationTime: '2026-01-01T00:00:00Z',
+  FlowLogVersion: '3',
 };
 
 describe('mapping', () => {
   it.each(PROTO_KEYS)('sends a tag keyed %s to the API and reads it back as an own key', (k) => {
     const api = tagsToApi(tagsOf([k, 'x'], ['team', 'net']));
-    expect(api).toEqual(expect.arrayContaining([{ Key: k, Value: 'x' }, { Key: 'team', Value: 'net' }]));
+    expect(api).toEqual(
+      expect.arrayContaining([
+        { Key: k, Value: 'x' },
+        { Key: 'team', Value: 'net' },
+      ]),
+    );
     const back = tagsFromApi(api);
     expect(Object.hasOwn(back, k)).toBe(true);
-    expect(Object.entries(back)).toEqual([[k, 'x'], ['team', 'net']].sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(Object.entries(back)).toEqual(
+      [
+        [k, 'x'],
+        ['team', 'net'],
+      ].sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   });
 
-  it('reads the service\'s tags as own keys, sorted, with an empty value for a missing one', () => {
+  it("reads the service's tags as own keys, sorted, with an empty value for a missing one", () => {
     const back = tagsFromApi([{ Key: 'valueOf', Value: '' }, { Key: '__proto__', Value: 'p' }, { Key: 'a' } as never]);
-    expect(Object.entries(back)).toEqual([['__proto__', 'p'], ['a', ''], ['valueOf', '']]);
+    expect(Object.entries(back)).toEqual([
+      ['__proto__', 'p'],
+      ['a', ''],
+      ['valueOf', ''],
+    ]);
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
   });
 

@@ -30,12 +30,14 @@ function setup() {
   const clock = new FakeClock();
   const lines: string[] = [];
   const account = new Account(api, clock);
-  const provider = asEngine(new FlowlogProvider({
-    clock,
-    env: {},
-    log: (l) => lines.push(l),
-    sessions: (_settings, deadline) => account.session(deadline, (l) => lines.push(l)),
-  }));
+  const provider = asEngine(
+    new FlowlogProvider({
+      clock,
+      env: {},
+      log: (l) => lines.push(l),
+      sessions: (_settings, deadline) => account.session(deadline, (l) => lines.push(l)),
+    }),
+  );
   return { api, clock, provider, lines };
 }
 
@@ -70,7 +72,10 @@ describe('create', () => {
     let first = true;
     api.createFlowlog = async (req) => {
       const res = await real(req);
-      if (first) { first = false; throw networkError('ECONNRESET', 'CreateFlowlog'); }
+      if (first) {
+        first = false;
+        throw networkError('ECONNRESET', 'CreateFlowlog');
+      }
       return res;
     };
     const { id } = await provider.create(inputs);
@@ -87,7 +92,10 @@ describe('create', () => {
     let calls = 0;
     api.createFlowlog = async (req) => {
       calls++;
-      if (calls === 1) { await real(req); throw networkError('ECONNRESET', 'CreateFlowlog'); }
+      if (calls === 1) {
+        await real(req);
+        throw networkError('ECONNRESET', 'CreateFlowlog');
+      }
       throw apiError('ServiceUnavailable', 503, 'CreateFlowlog');
     };
     const err = await provider.create({ ...inputs, timeouts: { create: '20s' } }).catch((e) => e);
@@ -99,8 +107,13 @@ describe('create', () => {
 
   it('does not take over a flow log on the location that another tool made', async () => {
     const { api, provider } = setup();
-    api.add({ FlowLogId: 'flowlog-other', TransitRouterId: 'tr-1', TransitRouterAttachmentId: 'tr-attach-1',
-      ProjectName: 'someone-else', LogStoreName: 'theirs' });
+    api.add({
+      FlowLogId: 'flowlog-other',
+      TransitRouterId: 'tr-1',
+      TransitRouterAttachmentId: 'tr-attach-1',
+      ProjectName: 'someone-else',
+      LogStoreName: 'theirs',
+    });
     api.failNext('createFlowlog', ...Array.from({ length: 200 }, () => networkError('ETIMEDOUT', 'CreateFlowlog')));
     const err = await provider.create({ ...inputs, timeouts: { create: '10s' } }).catch((e) => e);
     expect(err.id).toBeUndefined();
@@ -172,11 +185,20 @@ describe('create', () => {
 
 describe('adoption', () => {
   const existing = {
-    FlowLogId: 'flowlog-old', CenId: 'cen-fake', TransitRouterId: 'tr-1', TransitRouterAttachmentId: 'tr-attach-1',
-    ProjectName: 'flowlog-project', LogStoreName: 'flowlog-logstore', FlowLogName: 'legacy', Tags: [{ Key: 'old', Value: '1' }],
+    FlowLogId: 'flowlog-old',
+    CenId: 'cen-fake',
+    TransitRouterId: 'tr-1',
+    TransitRouterAttachmentId: 'tr-attach-1',
+    ProjectName: 'flowlog-project',
+    LogStoreName: 'flowlog-logstore',
+    FlowLogName: 'legacy',
+    Tags: [{ Key: 'old', Value: '1' }],
   };
 
-  it.each([['by id', 'flowlog-old'], ['by location', true]])('takes over an existing flow log %s and converges it', async (_how, adopt) => {
+  it.each([
+    ['by id', 'flowlog-old'],
+    ['by location', true],
+  ])('takes over an existing flow log %s and converges it', async (_how, adopt) => {
     const { api, provider } = setup();
     api.add(existing);
     const { id, outs } = await provider.create({ ...inputs, adopt });
@@ -188,7 +210,9 @@ describe('adoption', () => {
   it('refuses when a replace-on-change field differs, naming it', async () => {
     const { api, provider } = setup();
     api.add({ ...existing, ProjectName: 'other-project' });
-    await expect(provider.create({ ...inputs, adopt: 'flowlog-old' })).rejects.toThrow(/projectName: declared "flowlog-project", flow log has "other-project"/);
+    await expect(provider.create({ ...inputs, adopt: 'flowlog-old' })).rejects.toThrow(
+      /projectName: declared "flowlog-project", flow log has "other-project"/,
+    );
   });
 
   it('says so when there is nothing to adopt', async () => {
@@ -245,7 +269,12 @@ describe('update', () => {
     const tagged = api.calls.filter((c) => c.method === 'tagResources').map((c) => (c.req as { Tags: unknown }).Tags);
     const untagged = api.calls.filter((c) => c.method === 'untagResources').map((c) => (c.req as { TagKeys: unknown }).TagKeys);
     expect(tagged).toHaveLength(1);
-    expect(tagged[0]).toEqual(expect.arrayContaining([{ Key: 'add', Value: 'n' }, { Key: 'change', Value: 'b' }]));
+    expect(tagged[0]).toEqual(
+      expect.arrayContaining([
+        { Key: 'add', Value: 'n' },
+        { Key: 'change', Value: 'b' },
+      ]),
+    );
     expect(tagged[0]).toHaveLength(2);
     expect(untagged).toEqual([['drop']]);
   });
@@ -275,13 +304,18 @@ describe('update', () => {
       const res = await realModify(req);
       const fl = api.flowLogs.get(id)!;
       fl.Status = 'Modifying';
-      void clock.sleep(2_000).then(() => { fl.Status = 'Active'; });
+      void clock.sleep(2_000).then(() => {
+        fl.Status = 'Active';
+      });
       return res;
     };
     const realDeactive = api.deactiveFlowLog.bind(api);
     let refused = 0;
     api.deactiveFlowLog = async (req) => {
-      if (api.flowLogs.get(id)?.Status === 'Modifying') { refused++; throw apiError('IncorrectStatus.flowlog', 400, 'DeactiveFlowLog'); }
+      if (api.flowLogs.get(id)?.Status === 'Modifying') {
+        refused++;
+        throw apiError('IncorrectStatus.flowlog', 400, 'DeactiveFlowLog');
+      }
       return realDeactive(req);
     };
     const res = await provider.update(id, outs, { ...inputs, flowLogName: 'renamed', status: 'Inactive' });

@@ -8,9 +8,17 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
 describe('isRetryable', () => {
   it.each([
-    ['Throttling', 400], ['Throttling.User', 400], ['Throttling.Api', 400], ['Throttling.Something', 400],
-    ['ServiceUnavailable', 503], ['InternalError', 500], ['Operation.Blocking', 400], ['LOCK_ERROR', 400],
-    ['IncorrectStatus.flowlog', 400], ['IncorrectStatus.TrFlowlog', 400], ['SomethingNew', 502],
+    ['Throttling', 400],
+    ['Throttling.User', 400],
+    ['Throttling.Api', 400],
+    ['Throttling.Something', 400],
+    ['ServiceUnavailable', 503],
+    ['InternalError', 500],
+    ['Operation.Blocking', 400],
+    ['LOCK_ERROR', 400],
+    ['IncorrectStatus.flowlog', 400],
+    ['IncorrectStatus.TrFlowlog', 400],
+    ['SomethingNew', 502],
   ])('retries %s (HTTP %d)', (code, status) => {
     expect(isRetryable(apiError(code, status))).toBe(true);
   });
@@ -20,11 +28,20 @@ describe('isRetryable', () => {
   });
 
   it.each([
-    ['SignatureDoesNotMatch', 400], ['InvalidAccessKeyId.NotFound', 404], ['InvalidTimeStamp.Expired', 400],
-    ['Unauthorized', 400], ['NoPermission.AliyunServiceRoleForTRFlowLog', 403], ['Forbidden.RAM', 403],
-    ['InvalidParameter', 400], ['InvalidParameter.CenId', 400], ['MissingParameter', 400],
-    ['Flowlog.AlreayExist', 400], ['InvalidFlowlogId.NotFound', 400], ['QuotaExceeded.FlowlogCount', 400],
-    ['IdempotentParameterMismatch', 400], ['CredentialsNotFound', undefined],
+    ['SignatureDoesNotMatch', 400],
+    ['InvalidAccessKeyId.NotFound', 404],
+    ['InvalidTimeStamp.Expired', 400],
+    ['Unauthorized', 400],
+    ['NoPermission.AliyunServiceRoleForTRFlowLog', 403],
+    ['Forbidden.RAM', 403],
+    ['InvalidParameter', 400],
+    ['InvalidParameter.CenId', 400],
+    ['MissingParameter', 400],
+    ['Flowlog.AlreayExist', 400],
+    ['InvalidFlowlogId.NotFound', 400],
+    ['QuotaExceeded.FlowlogCount', 400],
+    ['IdempotentParameterMismatch', 400],
+    ['CredentialsNotFound', undefined],
   ])('never retries %s', (code, status) => {
     expect(isRetryable(apiError(code, status as number))).toBe(false);
   });
@@ -42,10 +59,14 @@ describe('withRetry', () => {
   it.each([...RETRYABLE_CODES].map((c) => [c]))('retries %s until it succeeds', async (code) => {
     const clock = new FakeClock();
     let n = 0;
-    const result = await withRetry('Op', async () => {
-      if (++n < 3) throw apiError(code);
-      return 'ok';
-    }, { deadline: deadlineIn(clock, 60_000), clock });
+    const result = await withRetry(
+      'Op',
+      async () => {
+        if (++n < 3) throw apiError(code);
+        return 'ok';
+      },
+      { deadline: deadlineIn(clock, 60_000), clock },
+    );
     expect(result).toBe('ok');
     expect(n).toBe(3);
   });
@@ -53,10 +74,16 @@ describe('withRetry', () => {
   it('throws a non-retryable error at once, without sleeping', async () => {
     const clock = new FakeClock();
     let n = 0;
-    await expect(withRetry('Op', async () => {
-      n++;
-      throw apiError('InvalidParameter.CenId');
-    }, { deadline: deadlineIn(clock, 60_000), clock })).rejects.toMatchObject({ code: 'InvalidParameter.CenId' });
+    await expect(
+      withRetry(
+        'Op',
+        async () => {
+          n++;
+          throw apiError('InvalidParameter.CenId');
+        },
+        { deadline: deadlineIn(clock, 60_000), clock },
+      ),
+    ).rejects.toMatchObject({ code: 'InvalidParameter.CenId' });
     expect(n).toBe(1);
     expect(clock.sleeps).toEqual([]);
   });
@@ -64,10 +91,14 @@ describe('withRetry', () => {
   it('backs off exponentially with full jitter, capped', async () => {
     const clock = new FakeClock(undefined, () => 0.999);
     let n = 0;
-    await withRetry('Op', async () => {
-      if (++n <= 7) throw apiError('Throttling.User');
-      return n;
-    }, { deadline: deadlineIn(clock, 600_000), clock, minDelayMs: 200, maxDelayMs: 5000 });
+    await withRetry(
+      'Op',
+      async () => {
+        if (++n <= 7) throw apiError('Throttling.User');
+        return n;
+      },
+      { deadline: deadlineIn(clock, 600_000), clock, minDelayMs: 200, maxDelayMs: 5000 },
+    );
     expect(clock.sleeps).toEqual([200, 400, 799, 1598, 3197, 4995, 4995]);
   });
 
@@ -75,10 +106,14 @@ describe('withRetry', () => {
     const clock = new FakeClock();
     const deadline = deadlineIn(clock, 10_000);
     let n = 0;
-    const err = await withRetry('DeleteFlowlog', async () => {
-      n++;
-      throw apiError('ServiceUnavailable', 503, 'DeleteFlowlog', 'REQ-LAST');
-    }, { deadline, clock }).catch((e: unknown) => e);
+    const err = await withRetry(
+      'DeleteFlowlog',
+      async () => {
+        n++;
+        throw apiError('ServiceUnavailable', 503, 'DeleteFlowlog', 'REQ-LAST');
+      },
+      { deadline, clock },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CenApiError);
     const e = err as CenApiError;
     expect(clock.now()).toBeLessThanOrEqual(deadline);
@@ -115,9 +150,13 @@ describe('withRetry', () => {
     const clock = new FakeClock();
     const seen: string[] = [];
     let n = 0;
-    await withRetry('Op', async () => {
-      if (++n < 3) throw apiError('LOCK_ERROR');
-    }, { deadline: deadlineIn(clock, 60_000), clock, onRetry: (i) => seen.push(`${i.action}#${i.attempt}:${i.error.code}`) });
+    await withRetry(
+      'Op',
+      async () => {
+        if (++n < 3) throw apiError('LOCK_ERROR');
+      },
+      { deadline: deadlineIn(clock, 60_000), clock, onRetry: (i) => seen.push(`${i.action}#${i.attempt}:${i.error.code}`) },
+    );
     expect(seen).toEqual(['Op#1:LOCK_ERROR', 'Op#2:LOCK_ERROR']);
   });
 
@@ -129,7 +168,14 @@ describe('withRetry', () => {
 
 /** A throttled answer as the client builds it, with the wait the rate-limit headers named. */
 function throttled(retryAfterMs?: number, requestId = 'REQ-T'): CenApiError {
-  return new CenApiError({ action: 'Op', code: 'Throttling.User', statusCode: 400, requestId, serverMessage: 'user flow control', retryAfterMs });
+  return new CenApiError({
+    action: 'Op',
+    code: 'Throttling.User',
+    statusCode: 400,
+    requestId,
+    serverMessage: 'user flow control',
+    retryAfterMs,
+  });
 }
 
 describe('isThrottling', () => {
@@ -176,10 +222,12 @@ describe('metered', () => {
     const clock = new FakeClock();
     const budget = new AdaptiveBudget({}, clock);
     await clock.sleep(100);
-    await expect(metered(budget, 'write', async () => {
-      await clock.sleep(50);
-      throw throttled(2000);
-    })).rejects.toMatchObject({ code: 'Throttling.User' });
+    await expect(
+      metered(budget, 'write', async () => {
+        await clock.sleep(50);
+        throw throttled(2000);
+      }),
+    ).rejects.toMatchObject({ code: 'Throttling.User' });
     expect(budget.rate).toBeLessThan(20);
     const from = clock.elapsed();
     await budget.take('poll');
@@ -193,9 +241,11 @@ describe('metered', () => {
   ])('does not slow the budget on %s', async (_name, err) => {
     const clock = new FakeClock();
     const budget = new AdaptiveBudget({}, clock);
-    await expect(metered(budget, 'write', async () => {
-      throw err;
-    })).rejects.toBe(err);
+    await expect(
+      metered(budget, 'write', async () => {
+        throw err;
+      }),
+    ).rejects.toBe(err);
     expect(budget.rate).toBe(20);
     const from = clock.elapsed();
     await budget.take('write');
@@ -204,35 +254,45 @@ describe('metered', () => {
 });
 
 describe('withRetry with a budget and a deadline', () => {
-  it.each<[string, boolean]>([['with a budget', true], ['without a budget', false]])(
-    'waits at least the TimeLeft a throttled answer names before the next attempt (%s)', async (_name, withBudget) => {
-      const clock = new FakeClock(undefined, () => 0);
-      const budget = withBudget ? new AdaptiveBudget({}, clock) : undefined;
-      const attempts: number[] = [];
-      let failedAt = 0;
-      await withRetry('Op', async () => {
+  it.each<[string, boolean]>([
+    ['with a budget', true],
+    ['without a budget', false],
+  ])('waits at least the TimeLeft a throttled answer names before the next attempt (%s)', async (_name, withBudget) => {
+    const clock = new FakeClock(undefined, () => 0);
+    const budget = withBudget ? new AdaptiveBudget({}, clock) : undefined;
+    const attempts: number[] = [];
+    let failedAt = 0;
+    await withRetry(
+      'Op',
+      async () => {
         attempts.push(clock.elapsed());
         if (attempts.length === 1) {
           failedAt = clock.elapsed();
           throw throttled(1500);
         }
         return 'ok';
-      }, { deadline: clock.now() + 60_000, clock, budget });
-      expect(attempts).toHaveLength(2);
-      expect(attempts[1]! - failedAt).toBeGreaterThanOrEqual(1500);
-    });
+      },
+      { deadline: clock.now() + 60_000, clock, budget },
+    );
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - failedAt).toBeGreaterThanOrEqual(1500);
+  });
 
   it('with a budget, leaves the pacing of throttled attempts to it and reports the wait named', async () => {
     const clock = new FakeClock();
     const budget = new AdaptiveBudget({}, clock);
     const delays: number[] = [];
     let n = 0;
-    await withRetry('Op', async () => {
-      n++;
-      if (n === 1) throw throttled();
-      if (n === 2) throw throttled(700);
-      return n;
-    }, { deadline: clock.now() + 60_000, clock, budget, onRetry: (i) => delays.push(i.delayMs) });
+    await withRetry(
+      'Op',
+      async () => {
+        n++;
+        if (n === 1) throw throttled();
+        if (n === 2) throw throttled(700);
+        return n;
+      },
+      { deadline: clock.now() + 60_000, clock, budget, onRetry: (i) => delays.push(i.delayMs) },
+    );
     expect(delays).toEqual([0, 700]);
   });
 
@@ -240,9 +300,13 @@ describe('withRetry with a budget and a deadline', () => {
     const clock = new FakeClock();
     const budget = new AdaptiveBudget({ maxRate: 1 }, clock);
     let n = 0;
-    await withRetry('Op', async () => {
-      if (++n < 3) throw apiError('LOCK_ERROR');
-    }, { deadline: clock.now() + 60_000, clock, budget, minDelayMs: 0 });
+    await withRetry(
+      'Op',
+      async () => {
+        if (++n < 3) throw apiError('LOCK_ERROR');
+      },
+      { deadline: clock.now() + 60_000, clock, budget, minDelayMs: 0 },
+    );
     // Three attempts with a budget of one per second: at least 2 s of virtual time.
     expect(clock.elapsed()).toBeGreaterThanOrEqual(2000);
   });
@@ -251,11 +315,15 @@ describe('withRetry with a budget and a deadline', () => {
     const clock = new FakeClock();
     const deadline = clock.now() + 10_000;
     const attempts: { at: number; timeoutMs: number | undefined }[] = [];
-    await withRetry('Op', async (call) => {
-      attempts.push({ at: clock.now(), timeoutMs: call.timeoutMs });
-      await clock.sleep(700); // each attempt takes a while before it fails
-      throw networkError('ECONNRESET');
-    }, { deadline, clock, budget: new AdaptiveBudget({}, clock) }).catch(() => undefined);
+    await withRetry(
+      'Op',
+      async (call) => {
+        attempts.push({ at: clock.now(), timeoutMs: call.timeoutMs });
+        await clock.sleep(700); // each attempt takes a while before it fails
+        throw networkError('ECONNRESET');
+      },
+      { deadline, clock, budget: new AdaptiveBudget({}, clock) },
+    ).catch(() => undefined);
     expect(attempts.length).toBeGreaterThan(3);
     for (const a of attempts) {
       expect(a.at).toBeLessThan(deadline);
@@ -269,7 +337,9 @@ describe('withRetry with a budget and a deadline', () => {
     const api = new FakeCenApi().failNext('describeFlowlogs', networkError('ECONNRESET'));
     api.onCall = () => clock.sleep(400);
     await resilient(api, { deadline, clock }).describeFlowlogs({ RegionId: 'cn-hangzhou' });
-    await resilient(api, { deadline, clock }).deleteFlowlog({ RegionId: 'cn-hangzhou', FlowLogId: 'gone' }).catch(() => undefined);
+    await resilient(api, { deadline, clock })
+      .deleteFlowlog({ RegionId: 'cn-hangzhou', FlowLogId: 'gone' })
+      .catch(() => undefined);
     expect(api.calls).toHaveLength(3);
     for (const c of api.calls) {
       expect(c.opts?.timeoutMs).toBeGreaterThan(0);
@@ -286,7 +356,8 @@ describe('withRetry with a budget and a deadline', () => {
     const writes = Promise.all(Array.from({ length: 10 }, () => budget.take('write').then(() => clock.elapsed())));
     await clock.sleep(1);
     const api = new FakeCenApi();
-    const read = resilient(api, { deadline: clock.now() + 60_000, clock, budget }).describeFlowlogs({ RegionId: 'cn-hangzhou' })
+    const read = resilient(api, { deadline: clock.now() + 60_000, clock, budget })
+      .describeFlowlogs({ RegionId: 'cn-hangzhou' })
       .then(() => clock.elapsed());
     const [readAt, writeTimes] = await Promise.all([read, writes]);
     expect(readAt).toBeLessThanOrEqual(Math.min(...writeTimes));
@@ -297,11 +368,15 @@ describe('withRetry with a budget and a deadline', () => {
     const budget = new AdaptiveBudget({}, clock);
     const deadline = clock.now() + 5000;
     let n = 0;
-    const err = await withRetry('DeleteFlowlog', async () => {
-      n++;
-      budget.onThrottle(clock.now(), 60_000); // another request of the account is told to wait a minute
-      throw apiError('ServiceUnavailable', 503, 'DeleteFlowlog', 'REQ-LAST');
-    }, { deadline, clock, budget }).catch((e: unknown) => e);
+    const err = await withRetry(
+      'DeleteFlowlog',
+      async () => {
+        n++;
+        budget.onThrottle(clock.now(), 60_000); // another request of the account is told to wait a minute
+        throw apiError('ServiceUnavailable', 503, 'DeleteFlowlog', 'REQ-LAST');
+      },
+      { deadline, clock, budget },
+    ).catch((e: unknown) => e);
     expect(n).toBe(1);
     expect(err).toBeInstanceOf(CenApiError);
     expect(err).toMatchObject({ code: 'ServiceUnavailable', requestId: 'REQ-LAST' });
@@ -314,9 +389,13 @@ describe('withRetry with a budget and a deadline', () => {
     budget.onThrottle(clock.now(), 60_000);
     const deadline = clock.now() + 5000;
     let n = 0;
-    const err = await withRetry('CreateFlowlog', async () => {
-      n++;
-    }, { deadline, clock, budget }).catch((e: unknown) => e);
+    const err = await withRetry(
+      'CreateFlowlog',
+      async () => {
+        n++;
+      },
+      { deadline, clock, budget },
+    ).catch((e: unknown) => e);
     expect(n).toBe(0);
     expect(err).toBeInstanceOf(CenApiError);
     expect(clock.now()).toBeLessThanOrEqual(deadline);
@@ -326,8 +405,9 @@ describe('withRetry with a budget and a deadline', () => {
     const clock = new FakeClock();
     const budget = new AdaptiveBudget({}, clock);
     budget.onThrottle(clock.now(), 60_000);
-    const err = await withRetry('CreateFlowlog', async () => 'sent', { deadline: clock.now() + 5000, clock, budget })
-      .catch((e: unknown) => e);
+    const err = await withRetry('CreateFlowlog', async () => 'sent', { deadline: clock.now() + 5000, clock, budget }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CenApiError);
     expect(mayHaveCommitted(err)).toBe(false);
   });
@@ -337,10 +417,14 @@ describe('withRetry with a budget and a deadline', () => {
     const deadline = clock.now() + 5000;
     let n = 0;
     // The first answer is lost (the service may have created it); every retry is throttled until the deadline.
-    const err = await withRetry('CreateFlowlog', async () => {
-      n++;
-      throw n === 1 ? networkError('ECONNRESET', 'CreateFlowlog') : throttled(undefined, `REQ-${n}`);
-    }, { deadline, clock }).catch((e: unknown) => e);
+    const err = await withRetry(
+      'CreateFlowlog',
+      async () => {
+        n++;
+        throw n === 1 ? networkError('ECONNRESET', 'CreateFlowlog') : throttled(undefined, `REQ-${n}`);
+      },
+      { deadline, clock },
+    ).catch((e: unknown) => e);
     expect(n).toBeGreaterThan(1);
     expect(err).toBeInstanceOf(CenApiError);
     expect(mayHaveCommitted(err)).toBe(true);

@@ -39,7 +39,10 @@ describe('the serialized provider', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped package of @pulumi/pulumi's, not our dependency
     const requireFromString = require('require-from-string');
     const provider = requireFromString(text).handler();
-    const { failures } = await provider.check({}, { cenId: 'cen-1', transitRouterId: 'tr-1', projectName: 'p', logStoreName: 'sss', regionId: 'cn-hangzhou' });
+    const { failures } = await provider.check(
+      {},
+      { cenId: 'cen-1', transitRouterId: 'tr-1', projectName: 'p', logStoreName: 'sss', regionId: 'cn-hangzhou' },
+    );
     expect(failures).toEqual([{ property: 'projectName', reason: expect.stringContaining('3 to 63') }]);
   });
 });

@@ -104,7 +104,9 @@ describe('StatusLoop', () => {
     const before = describes().length;
     const later = observe(id(100), clock.now() + 60_000); // not due yet
     let laterServed = false;
-    void later.then(() => { laterServed = true; });
+    void later.then(() => {
+      laterServed = true;
+    });
     const seen = await Promise.all(Array.from({ length: due }, (_, i) => observe(id(10 + i), clock.now())));
     expect(seen.map((f) => f?.FlowLogId)).toEqual(Array.from({ length: due }, (_, i) => id(10 + i)));
     const made = describes().slice(before);
@@ -124,12 +126,17 @@ describe('StatusLoop', () => {
       if (method === 'describeFlowlogs' && (req as DescribeFlowlogsRequest).PageNumber === 2) api.flowLogs.delete(id(0));
     };
     const [moved, kept, gone] = await Promise.all([
-      observe(id(50), clock.now()), observe(id(10), clock.now()), observe('flowlog-gone', clock.now()),
+      observe(id(50), clock.now()),
+      observe(id(10), clock.now()),
+      observe('flowlog-gone', clock.now()),
     ]);
     expect(moved).toMatchObject({ FlowLogId: id(50), Status: 'Active' });
     expect(kept).toMatchObject({ FlowLogId: id(10) });
     expect(gone).toBeUndefined();
-    const byId = describes().filter((c) => c.FlowLogId !== undefined).map((c) => c.FlowLogId).sort();
+    const byId = describes()
+      .filter((c) => c.FlowLogId !== undefined)
+      .map((c) => c.FlowLogId)
+      .sort();
     expect(byId).toEqual([id(50), 'flowlog-gone']);
   });
 
@@ -202,7 +209,7 @@ describe('StatusLoop', () => {
       for (let i = 1; i < inWrites.length; i++) expect(inWrites[i]! - inWrites[i - 1]!).toBeLessThanOrEqual(1000);
     }
     const after = pollTimes.filter((t) => t > writesDoneAt && t <= writesDoneAt + 2000).length;
-    expect(after).toBeGreaterThan(((during / writesDoneAt) * 2000) * 1.5);
+    expect(after).toBeGreaterThan((during / writesDoneAt) * 2000 * 1.5);
   });
 
   it('rejects every ask a failed read served, and serves later asks', async () => {
@@ -232,8 +239,10 @@ describe('StatusLoop', () => {
     expect(scans[0]!.PageSize).toBe(50);
     expect(scans.slice(1).every((c) => c.PageSize === 20)).toBe(true);
     // The asks of the refused scan are answered too (by a scan of 20), not failed with InvalidParameter.PageSize.
-    expect(first.map((r) => (r.status === 'fulfilled' ? r.value?.FlowLogId : (r.reason as { code?: string }).code)))
-      .toEqual([id(0), id(25)]);
+    expect(first.map((r) => (r.status === 'fulfilled' ? r.value?.FlowLogId : (r.reason as { code?: string }).code))).toEqual([
+      id(0),
+      id(25),
+    ]);
   });
 
   it('does not fall back on another error of a scan', async () => {
@@ -241,13 +250,18 @@ describe('StatusLoop', () => {
     api.failNext('describeFlowlogs', networkError('ECONNRESET'));
     await Promise.allSettled([observe(id(0), clock.now()), observe(id(25), clock.now())]);
     await Promise.all([observe(id(1), clock.now()), observe(id(26), clock.now())]);
-    expect(describes().filter((c) => c.PageSize !== undefined).every((c) => c.PageSize === 50)).toBe(true);
+    expect(
+      describes()
+        .filter((c) => c.PageSize !== undefined)
+        .every((c) => c.PageSize === 50),
+    ).toBe(true);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects the page size %p with a message naming it', (pageSize) => {
     const clock = new FakeClock();
-    expect(() => new StatusLoop(new FakeCenApi(), new AdaptiveBudget({}, clock), REGION, clock, { pageSize }))
-      .toThrow(`Expected \`pageSize\` to be a positive integer, got ${String(pageSize)}`);
+    expect(() => new StatusLoop(new FakeCenApi(), new AdaptiveBudget({}, clock), REGION, clock, { pageSize })).toThrow(
+      `Expected \`pageSize\` to be a positive integer, got ${String(pageSize)}`,
+    );
   });
 
   it('learns the shortest recent transition of a kind once it has seen three, remembering the last 16', () => {
@@ -270,12 +284,14 @@ describe('waits on one CEN through its loop', () => {
     api.onCall = (method) => {
       if (method === 'describeFlowlogs' && clock.elapsed() >= activeAt) for (const f of api.flowLogs.values()) f.Status = 'Active';
     };
-    const doneAt = await Promise.all(Array.from({ length: n }, (_, i) =>
-      waitForStatus({ loop, flowLogId: id(i), transitRouterId: TR, want: 'Active', deadline: clock.now() + 60_000, clock })
-        .then((f) => {
+    const doneAt = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        waitForStatus({ loop, flowLogId: id(i), transitRouterId: TR, want: 'Active', deadline: clock.now() + 60_000, clock }).then((f) => {
           expect(f?.Status).toBe('Active');
           return clock.elapsed();
-        })));
+        }),
+      ),
+    );
     return { calls: describes().length, lastDone: Math.max(...doneAt) };
   }
 
@@ -381,12 +397,14 @@ describe('Account', () => {
     };
     const lines: string[] = [];
     const s = account.session(clock.now() + 60_000, (l) => lines.push(l));
-    await expect(s.waitFor({ regionId: REGION, cenId: CEN, transitRouterId: TR }, 'a', 'Active')).resolves.toMatchObject({ Status: 'Active' });
+    await expect(s.waitFor({ regionId: REGION, cenId: CEN, transitRouterId: TR }, 'a', 'Active')).resolves.toMatchObject({
+      Status: 'Active',
+    });
     expect(lines.some((l) => /^a: Creating \(\d+(\.\d)?s\)$/.test(l))).toBe(true);
     expect(clock.elapsed()).toBeLessThanOrEqual(12_000 + 1200);
   });
 
-  it('sends writes through the budget, with the deadline as each attempt\'s timeout', async () => {
+  it("sends writes through the budget, with the deadline as each attempt's timeout", async () => {
     const { clock, api, account } = setupAccount();
     api.failNext('createFlowlog', apiError('ServiceUnavailable', 503));
     const deadline = clock.now() + 30_000;

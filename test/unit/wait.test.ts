@@ -219,15 +219,18 @@ describe('waitForStatus', () => {
     api.onCall = undefined;
     api.maxPageSize = 20;
     const deadline = clock.now() + 60_000;
-    const both = await Promise.all([FL, 'flowlog-def'].map((flowLogId) => waitForStatus({ loop, flowLogId, want: 'Active', deadline, clock })));
+    const both = await Promise.all(
+      [FL, 'flowlog-def'].map((flowLogId) => waitForStatus({ loop, flowLogId, want: 'Active', deadline, clock })),
+    );
     expect(both.map((f) => f?.FlowLogId)).toEqual([FL, 'flowlog-def']);
   });
 
   it('reports progress at most every 5 s', async () => {
     const { clock, wait } = setup();
     const lines: { at: number; line: string }[] = [];
-    await wait('Active', { deadline: clock.now() + 30_000, onProgress: (line) => lines.push({ at: clock.elapsed(), line }) })
-      .catch(() => undefined);
+    await wait('Active', { deadline: clock.now() + 30_000, onProgress: (line) => lines.push({ at: clock.elapsed(), line }) }).catch(
+      () => undefined,
+    );
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines[0]!.line).toMatch(/^flowlog-abc: Creating \(\d+(\.\d)?s\)$/);
     for (let i = 1; i < lines.length; i++) expect(lines[i]!.at - lines[i - 1]!.at).toBeGreaterThanOrEqual(5000);
@@ -248,7 +251,7 @@ describe('waitForStatus', () => {
     expect(reads.length).toBeLessThanOrEqual(3);
   });
 
-  it('a wait the loop answers early (another wait\'s scan) still reads no sooner than it planned', async () => {
+  it("a wait the loop answers early (another wait's scan) still reads no sooner than it planned", async () => {
     // Three flow logs on one CEN; two waits at once make the loop scan, and a scan answers every waiting flow log.
     // `old` and `old2` are not of a learned kind and become Active at 3 s; `young` starts at 2 s, is of a kind
     // that takes 10 s, and is Active at 12.5 s.
@@ -267,7 +270,8 @@ describe('waitForStatus', () => {
       if (clock.elapsed() >= 12_500) api.flowLogs.get('flowlog-young')!.Status = 'Active';
     };
     for (let i = 0; i < 3; i++) loop.recordDuration('create', 10_000);
-    const wait = (id: string, kind?: string) => waitForStatus({ loop, flowLogId: id, cenId: 'cen-1', want: 'Active', deadline: clock.now() + 60_000, clock, kind });
+    const wait = (id: string, kind?: string) =>
+      waitForStatus({ loop, flowLogId: id, cenId: 'cen-1', want: 'Active', deadline: clock.now() + 60_000, clock, kind });
     const old = Promise.all([wait('flowlog-old'), wait('flowlog-old2')]);
     await clock.sleep(2000);
     const young = wait('flowlog-young', 'create');

@@ -3,9 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { FlowLogRecord } from '../store';
 import type { TransitRouter } from '../types';
 import { ApiError } from '../errors';
-import {
-  checkInterval, checkLogFormat, checkLogStoreName, checkProjectName, checkTags, checkText, required,
-} from '../validate';
+import { checkInterval, checkLogFormat, checkLogStoreName, checkProjectName, checkTags, checkText, required } from '../validate';
 import type { ActionContext, ActionResult } from './context';
 
 /** Flow-log version the emulator reports (transit-router flow logs). */
@@ -37,9 +35,16 @@ function placement(ctx: ActionContext, regionId: string, cenId: string): { tr: T
   }
   if (tr.cenId !== cenId) throw new ApiError('InvalidParameter.CenId', `Transit router ${trId} belongs to ${tr.cenId}, not ${cenId}.`);
   if (attachment && attachment.transitRouterId !== trId) {
-    throw new ApiError('IllegalParam.TransitRouterAttachmentId', `Attachment ${attachmentId} is on ${attachment.transitRouterId}, not ${trId}.`);
+    throw new ApiError(
+      'IllegalParam.TransitRouterAttachmentId',
+      `Attachment ${attachmentId} is on ${attachment.transitRouterId}, not ${trId}.`,
+    );
   }
-  if (tr.edition !== 'Enterprise') throw new ApiError('OperationUnsupported.action', `Transit router ${trId} is ${tr.edition} edition; only Enterprise Edition supports flow logs.`);
+  if (tr.edition !== 'Enterprise')
+    throw new ApiError(
+      'OperationUnsupported.action',
+      `Transit router ${trId} is ${tr.edition} edition; only Enterprise Edition supports flow logs.`,
+    );
   return { tr, attachmentId };
 }
 
@@ -83,10 +88,21 @@ export function createFlowlog(ctx: ActionContext): ActionResult {
   }
   store.addProject({ name: projectName, regionId, owner: 'self', logStores: [logStoreName] });
   const rec: FlowLogRecord = {
-    flowLogId: newFlowLogId(), flowLogName, description, cenId, regionId, projectName, logStoreName, interval,
-    logFormatString, flowLogVersion: FLOW_LOG_VERSION, transitRouterId: tr.transitRouterId,
-    transitRouterAttachmentId: attachmentId, creationTime: new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    tags, status: 'Active',
+    flowLogId: newFlowLogId(),
+    flowLogName,
+    description,
+    cenId,
+    regionId,
+    projectName,
+    logStoreName,
+    interval,
+    logFormatString,
+    flowLogVersion: FLOW_LOG_VERSION,
+    transitRouterId: tr.transitRouterId,
+    transitRouterAttachmentId: attachmentId,
+    creationTime: new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    tags,
+    status: 'Active',
   };
   store.insert(rec);
   store.transition(rec, 'Creating', ctx.delays.createMs, 'Active');

@@ -23,8 +23,9 @@ const FILTERS: Array<[string, (r: FlowLogRecord) => string | number | undefined]
 function matcher(params: Params): (r: FlowLogRecord) => boolean {
   const active = FILTERS.filter(([name]) => params[name] !== undefined && params[name] !== '');
   const tags = tagFilters(params);
-  return (r) => active.every(([name, field]) => String(field(r) ?? '') === params[name])
-    && tags.every((t) => r.tags.some((own) => own.Key === t.Key && (t.Value === '' || own.Value === t.Value)));
+  return (r) =>
+    active.every(([name, field]) => String(field(r) ?? '') === params[name]) &&
+    tags.every((t) => r.tags.some((own) => own.Key === t.Key && (t.Value === '' || own.Value === t.Value)));
 }
 
 export function describeFlowlogs(ctx: ActionContext): ActionResult {

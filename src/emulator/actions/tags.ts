@@ -26,14 +26,21 @@ function inRegion(ctx: ActionContext): (rec: FlowLogRecord) => boolean {
 
 function resources(ctx: ActionContext, needed: boolean): FlowLogRecord[] {
   const ids = list(ctx.params, 'ResourceId');
-  if (needed && ids.length === 0) throw new ApiError('MissingParameter', undefined, 400, 'The input parameter "ResourceId.1" that is mandatory for processing this request is not supplied.');
+  if (needed && ids.length === 0)
+    throw new ApiError(
+      'MissingParameter',
+      undefined,
+      400,
+      'The input parameter "ResourceId.1" that is mandatory for processing this request is not supplied.',
+    );
   if (ids.length > MAX_RESOURCE_IDS) {
     throw new ApiError('InvalidParameter.ResourceId', `At most ${MAX_RESOURCE_IDS} ResourceId per call, got ${ids.length}.`);
   }
   const visible = inRegion(ctx);
   return ids.map((id) => {
     const rec = ctx.store.get(id);
-    if (!rec || !visible(rec)) throw new ApiError('InvalidFlowlogId.NotFound', `No flow log ${id}${ctx.params.RegionId ? ` in ${ctx.params.RegionId}` : ''}.`);
+    if (!rec || !visible(rec))
+      throw new ApiError('InvalidFlowlogId.NotFound', `No flow log ${id}${ctx.params.RegionId ? ` in ${ctx.params.RegionId}` : ''}.`);
     return rec;
   });
 }
@@ -51,7 +58,13 @@ export function tagResources(ctx: ActionContext): ActionResult {
   checkResourceType(ctx.params);
   const targets = resources(ctx, true);
   const tags = checkTags(ctx.params);
-  if (tags.length === 0) throw new ApiError('MissingParameter', undefined, 400, 'The input parameter "Tag.1.Key" that is mandatory for processing this request is not supplied.');
+  if (tags.length === 0)
+    throw new ApiError(
+      'MissingParameter',
+      undefined,
+      400,
+      'The input parameter "Tag.1.Key" that is mandatory for processing this request is not supplied.',
+    );
   for (const rec of targets) {
     const merged = new Map(rec.tags.map((t) => [t.Key, t.Value]));
     for (const t of tags) merged.set(t.Key, t.Value);
@@ -84,7 +97,8 @@ export function listTagResources(ctx: ActionContext): ActionResult {
   const pageSize = checkPositiveInt(ctx.params, 'PageSize', 10, 50);
   const token = ctx.params.NextToken;
   const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-  if (!Number.isInteger(offset) || offset < 0) throw new ApiError('InvalidParameter.NextToken', `"${token}" was not issued by this service.`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ApiError('InvalidParameter.NextToken', `"${token}" was not issued by this service.`);
   const named = resources(ctx, false);
   const wanted = tagFilters(ctx.params);
   const pool = named.length > 0 ? named : ctx.store.all().filter(inRegion(ctx));
