@@ -3,13 +3,13 @@
  * transit-router flow logs. The local emulator of the CEN API is its own
  * entry point, `cen-flowlog/emulator`, so the provider process never loads it.
  */
-import { FlowlogProvider } from './provider/provider';
+import { FlowlogProvider } from './core/provider';
 
-export { CenFlowlog } from './provider/resource';
-export type { CenFlowlogArgs } from './provider/resource';
-export { cenFlowlogProvider } from './provider/shim';
-export { FlowlogProvider } from './provider/provider';
-export type { ProviderDeps } from './provider/provider';
+export { CenFlowlog } from './dynamic/resource';
+export type { CenFlowlogArgs } from './dynamic/resource';
+export { cenFlowlogProvider } from './dynamic/shim';
+export { FlowlogProvider } from './core/provider';
+export type { ProviderDeps } from './core/provider';
 export { REPLACE_FIELDS, UPDATE_FIELDS } from './model/model';
 export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model/model';
 export {
@@ -23,10 +23,10 @@ export {
   FlowlogStatusError,
   FlowlogWaitTimeoutError,
 } from './errors';
-export { getFlowlogs, getFlowlogsOutput } from './tools/get-flowlogs';
-export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './tools/get-flowlogs';
-export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './tools/lookup';
-export { generateProgram } from './tools/generate';
+export { getFlowlogs, getFlowlogsOutput } from './lookup/get-flowlogs';
+export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './lookup/get-flowlogs';
+export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './lookup/lookup';
+export { generateProgram } from './cli/generate';
 
 let implementation: FlowlogProvider | undefined;
 

@@ -33,8 +33,10 @@ async function probeModifyPhase(root, emulatorRoot) {
     quota: 10,
   });
   try {
-    // The client moved to dist/api/ with the layered layout; older checkouts (the baseline) have it at dist/.
-    const clientPath = ['api/client.js', 'client.js'].map((p) => path.join(root, 'dist', p)).find((p) => require('node:fs').existsSync(p));
+    // The client lives in dist/transport/; older checkouts (the baseline) have it at dist/api/ or dist/.
+    const clientPath = ['transport/client.js', 'api/client.js', 'client.js']
+      .map((p) => path.join(root, 'dist', p))
+      .find((p) => require('node:fs').existsSync(p));
     const { createCenClient } = require(clientPath);
     const api = createCenClient({
       endpoint: emu.endpoint,

@@ -67,8 +67,8 @@ function ours() {
 }
 
 function terraform() {
-  // The client moved to dist/api/ with the layered layout; older checkouts (the baseline) have it at dist/.
-  const clientPath = ['api/client.js', 'client.js']
+  // The client lives in dist/transport/; older checkouts (the baseline) have it at dist/api/ or dist/.
+  const clientPath = ['transport/client.js', 'api/client.js', 'client.js']
     .map((p) => path.join(job.root, 'dist', p))
     .find((p) => require('node:fs').existsSync(p));
   const { createCenClient } = require(clientPath);

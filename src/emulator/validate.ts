@@ -1,7 +1,7 @@
 /** Input rules of the CEN flow-log API (from the CreateFlowlog seed pages), as pure checks. */
 import type { ApiTag } from './types';
 import { ApiError, missing } from './errors';
-import { LOG_FIELDS, LOG_FORMAT_PREFIX as REQUIRED_LOG_PREFIX } from './facts';
+import { LOG_FIELDS, LOG_FORMAT_PREFIX as REQUIRED_LOG_PREFIX } from '../model/facts';
 
 export { LOG_FIELDS };
 

@@ -144,7 +144,7 @@ export const MAX_ID_CHARS = 128;
 export const MAX_REGION_CHARS = 64;
 
 // The service's facts (log fields, the required prefix) are the emulator's: it models the service.
-export { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../emulator/facts';
+export { LOG_FIELDS, LOG_FORMAT_PREFIX } from './facts';
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_STATUS: FlowlogStatus = 'Active';

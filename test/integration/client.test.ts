@@ -4,13 +4,13 @@
  * retry/idempotency/waiting stack on top of it.
  */
 import { createServer } from 'node:net';
-import { createCenClient, type CenApi } from '../../src/api/client';
-import { resolveCredentials } from '../../src/api/credentials';
+import { createCenClient, type CenApi } from '../../src/transport/client';
+import { resolveCredentials } from '../../src/transport/credentials';
 import { CenApiError } from '../../src/errors';
-import { isRetryable, isThrottling, resilient } from '../../src/api/retry';
-import { Account } from '../../src/provider/session';
-import { systemClock } from '../../src/api/clock';
-import { waitForStatus, type WantedState } from '../../src/api/wait';
+import { isRetryable, isThrottling, resilient } from '../../src/pacing/retry';
+import { Account } from '../../src/core/session';
+import { systemClock } from '../../src/pacing/clock';
+import { waitForStatus, type WantedState } from '../../src/waiting/wait';
 import { startEmulator, type Emulator } from '../../src/emulator';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';

@@ -3,12 +3,12 @@
  * @alicloud/openapi-client, the shared session (budget, retries) and paging.
  */
 import { asEngine, type EngineView } from '../fixtures/engine';
-import { runCli } from '../../src/tools/cli';
+import { runCli } from '../../src/cli/cli';
 import { CenApiError } from '../../src/errors';
 import { DEFAULT_TOPOLOGY, EMULATOR_IDS, Emulator, FlowLogView, startEmulator } from '../../src/emulator';
-import { getFlowlogs, type GetFlowlogsOptions } from '../../src/tools/get-flowlogs';
-import type { GetFlowlogsArgs } from '../../src/tools/lookup';
-import { FlowlogProvider } from '../../src/provider/provider';
+import { getFlowlogs, type GetFlowlogsOptions } from '../../src/lookup/get-flowlogs';
+import type { GetFlowlogsArgs } from '../../src/lookup/lookup';
+import { FlowlogProvider } from '../../src/core/provider';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

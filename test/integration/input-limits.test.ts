@@ -5,7 +5,7 @@
  */
 import { asEngine, type EngineView } from '../fixtures/engine';
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
-import { FlowlogProvider } from '../../src/provider/provider';
+import { FlowlogProvider } from '../../src/core/provider';
 import { diffFlowlog } from '../../src/model/diff';
 import { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../../src/model/model';
 

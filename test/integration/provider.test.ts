@@ -5,7 +5,7 @@
  */
 import { asEngine, type EngineView } from '../fixtures/engine';
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
-import { FlowlogProvider } from '../../src/provider/provider';
+import { FlowlogProvider } from '../../src/core/provider';
 import { diffFlowlog } from '../../src/model/diff';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';

@@ -3,7 +3,7 @@
  * notices is when each request may go out (the schedule) and the rate it
  * settles at after throttling — never wall time.
  */
-import { AdaptiveBudget, type BudgetOptions, type Lane } from '../../src/api/budget';
+import { AdaptiveBudget, type BudgetOptions, type Lane } from '../../src/pacing/budget';
 import { FakeClock } from '../fixtures/fake-clock';
 
 function setup(options: BudgetOptions = {}) {

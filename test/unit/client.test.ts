@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createCenClient, throttlingTimeLeft, toCenApiError } from '../../src/api/client';
-import { isLoopback } from '../../src/api/endpoint';
-import { resolveCredentials } from '../../src/api/credentials';
+import { createCenClient, throttlingTimeLeft, toCenApiError } from '../../src/transport/client';
+import { isLoopback } from '../../src/transport/endpoint';
+import { resolveCredentials } from '../../src/transport/credentials';
 import { CenApiError } from '../../src/errors';
-import { isRetryable, isThrottling } from '../../src/api/retry';
+import { isRetryable, isThrottling } from '../../src/pacing/retry';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

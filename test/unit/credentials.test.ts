@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { resolveCredentials } from '../../src/api/credentials';
+import { resolveCredentials } from '../../src/transport/credentials';
 import { CenApiError } from '../../src/errors';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as errors from '../../src/errors';
 import { CenApiError, ERROR_HELP } from '../../src/errors';
-import { RETRYABLE_CODES } from '../../src/api/retry';
-import { ERROR_CLASSES, ERROR_DOCS_PATH, isCodeRetried, renderErrorDocs } from '../../src/tools/error-docs';
+import { RETRYABLE_CODES } from '../../src/pacing/retry';
+import { ERROR_CLASSES, ERROR_DOCS_PATH, isCodeRetried, renderErrorDocs } from '../../scripts/error-docs';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

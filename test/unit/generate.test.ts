@@ -1,12 +1,12 @@
 import * as ts from 'typescript';
 import { checkInputs } from '../../src/model/check';
-import { parseCli, runCli, USAGE } from '../../src/tools/cli';
-import type { ApiFlowLog } from '../../src/api/client';
+import { parseCli, runCli, USAGE } from '../../src/cli/cli';
+import type { ApiFlowLog } from '../../src/transport/client';
 import { diffFlowlog } from '../../src/model/diff';
-import { generateProgram, resourceNames, sanitizeName } from '../../src/tools/generate';
-import { toFound, type FoundFlowlog } from '../../src/tools/lookup';
-import { toOutputs } from '../../src/model/mapping';
-import type { Session, SessionFactory } from '../../src/provider/session';
+import { generateProgram, resourceNames, sanitizeName } from '../../src/cli/generate';
+import { toFound, type FoundFlowlog } from '../../src/lookup/lookup';
+import { toOutputs } from '../../src/core/mapping';
+import type { Session, SessionFactory } from '../../src/core/session';
 import { DEFAULT_LOG_FORMAT } from '../../src/emulator';
 import { FakeCenApi } from '../fixtures/fake-api';
 

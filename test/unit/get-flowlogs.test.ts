@@ -1,11 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { checkInputs } from '../../src/model/check';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../../src/api/client';
-import { getFlowlogs, getFlowlogsOutput } from '../../src/tools/get-flowlogs';
-import { FlowlogFilterError, checkFilters, toDescribeRequest, type GetFlowlogsArgs } from '../../src/tools/lookup';
-import { toOutputs } from '../../src/model/mapping';
-import type { Session, SessionFactory } from '../../src/provider/session';
-import type { ProviderSettings } from '../../src/api/settings';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../../src/transport/client';
+import { getFlowlogs, getFlowlogsOutput } from '../../src/lookup/get-flowlogs';
+import { FlowlogFilterError, checkFilters, toDescribeRequest, type GetFlowlogsArgs } from '../../src/lookup/lookup';
+import { toOutputs } from '../../src/core/mapping';
+import type { Session, SessionFactory } from '../../src/core/session';
+import type { ProviderSettings } from '../../src/core/settings';
 import { FakeCenApi } from '../fixtures/fake-api';
 
 const KEYS = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret' };

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
-import type { ApiFlowLog } from '../../src/api/client';
-import { inputsFromOutputs, tagChanges, tagsFromApi, tagsToApi, toCreateRequest, toOutputs } from '../../src/model/mapping';
+import type { ApiFlowLog } from '../../src/transport/client';
+import { inputsFromOutputs, tagChanges, tagsFromApi, tagsToApi, toCreateRequest, toOutputs } from '../../src/core/mapping';
 import type { NormalizedInputs } from '../../src/model/model';
 
 /** Tag keys named like Object.prototype members: data, never lookups. */

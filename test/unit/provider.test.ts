@@ -4,8 +4,8 @@
  * recorded, the errors — not the order of calls.
  */
 import { asEngine } from '../fixtures/engine';
-import { FlowlogProvider } from '../../src/provider/provider';
-import { Account } from '../../src/provider/session';
+import { FlowlogProvider } from '../../src/core/provider';
+import { Account } from '../../src/core/session';
 import { FakeCenApi, apiError, networkError } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
 

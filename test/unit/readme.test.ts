@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ERROR_HELP } from '../../src/errors';
 import { REPLACE_FIELDS, UPDATE_FIELDS } from '../../src/model/model';
-import { isCodeRetried } from '../../src/tools/error-docs';
+import { isCodeRetried } from '../../scripts/error-docs';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

@@ -1,6 +1,6 @@
 import { CenApiError } from '../../src/errors';
-import { AdaptiveBudget } from '../../src/api/budget';
-import { isRetryable, isThrottling, mayHaveCommitted, metered, resilient, RETRYABLE_CODES, withRetry } from '../../src/api/retry';
+import { AdaptiveBudget } from '../../src/pacing/budget';
+import { isRetryable, isThrottling, mayHaveCommitted, metered, resilient, RETRYABLE_CODES, withRetry } from '../../src/pacing/retry';
 import { FakeClock } from '../fixtures/fake-clock';
 import { apiError, FakeCenApi, networkError } from '../fixtures/fake-api';
 

@@ -2,11 +2,11 @@
  * The per-CEN status loop on the fake clock, against the fake API: what it
  * costs in DescribeFlowlogs calls, what each ask is told, and when.
  */
-import { AdaptiveBudget } from '../../src/api/budget';
-import type { DescribeFlowlogsRequest } from '../../src/api/client';
-import { Account } from '../../src/provider/session';
-import { StatusLoop, type Observation } from '../../src/api/statusloop';
-import { waitForStatus } from '../../src/api/wait';
+import { AdaptiveBudget } from '../../src/pacing/budget';
+import type { DescribeFlowlogsRequest } from '../../src/transport/client';
+import { Account } from '../../src/core/session';
+import { StatusLoop, type Observation } from '../../src/waiting/statusloop';
+import { waitForStatus } from '../../src/waiting/wait';
 import { apiError, FakeCenApi, networkError } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
 

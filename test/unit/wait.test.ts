@@ -3,10 +3,10 @@
  * loop and budget over the fake API: when the wait reads, when it ends and
  * how it fails.
  */
-import { AdaptiveBudget } from '../../src/api/budget';
+import { AdaptiveBudget } from '../../src/pacing/budget';
 import { FlowlogStatusError, FlowlogWaitTimeoutError } from '../../src/errors';
-import { StatusLoop } from '../../src/api/statusloop';
-import { nextGapMs, statusOutcome, waitForStatus, type WaitOptions, type WantedState } from '../../src/api/wait';
+import { StatusLoop } from '../../src/waiting/statusloop';
+import { nextGapMs, statusOutcome, waitForStatus, type WaitOptions, type WantedState } from '../../src/waiting/wait';
 import { apiError, FakeCenApi, networkError } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
 

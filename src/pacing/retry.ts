@@ -7,7 +7,7 @@
 import pRetry from 'p-retry';
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveBudget, Lane } from './budget';
-import type { CallOptions, CenApi } from './client';
+import type { CallOptions, CenApi } from '../transport/client';
 import { systemClock, type Clock } from './clock';
 import { BudgetDeadlineError, CenApiError } from '../errors';
 

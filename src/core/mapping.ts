@@ -1,12 +1,12 @@
 /**
  * Mapping between our fields and the API's parameters. Pure: no I/O.
  */
-import { fieldOf } from './diff';
-import { dropUndefined } from './records';
+import { fieldOf } from '../model/diff';
+import { dropUndefined } from '../model/records';
 
 export { dropUndefined };
-import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../api/types';
-import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from './model';
+import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../transport/types';
+import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from '../model/model';
 
 // Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`
 // or `tags[k]`, so keys named `constructor`, `toString` or `__proto__` are ordinary keys.

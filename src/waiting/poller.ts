@@ -4,7 +4,7 @@
  * wait the cadence's gap, read again, until done, failed or the deadline.
  * It knows nothing of flow logs; wait.ts gives it the flow-log acceptor.
  */
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../pacing/clock';
 
 /** What the acceptor says of one state. */
 export type Verdict<R> = { state: 'done'; result: R } | { state: 'pending' } | { state: 'failed'; error: Error };

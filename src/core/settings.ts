@@ -3,8 +3,8 @@
  * config (the keys pulumi-alicloud users already set) and the environment.
  * Nothing here is ever serialized, written to state or logged.
  */
-import type { CredentialSettings } from './credentials';
-import { parseEndpoint } from './endpoint';
+import type { CredentialSettings } from '../transport/credentials';
+import { parseEndpoint } from '../transport/endpoint';
 import { parseDuration } from '../model/duration';
 
 export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';

@@ -8,9 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../model/duration';
 import { generateProgram } from './generate';
-import { getFlowlogs } from './get-flowlogs';
-import type { SessionFactory } from '../provider/session';
-import { readSettings } from '../api/settings';
+import { getFlowlogs } from '../lookup/get-flowlogs';
+import type { SessionFactory } from '../core/session';
+import { readSettings } from '../core/settings';
 
 export const USAGE = `Usage: cen-flowlog generate --cen-id <id> [options]
 

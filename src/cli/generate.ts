@@ -5,7 +5,7 @@
  * no clock; the same flow logs always give the same text.
  */
 import { checkInputs, checkLogFormat } from '../model/check';
-import type { FoundFlowlog } from './lookup';
+import type { FoundFlowlog } from '../lookup/lookup';
 
 export interface GenerateOptions {
   /** The command line that produced the program, quoted in its header comment. */

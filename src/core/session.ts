@@ -4,15 +4,15 @@
  * Clients, budgets and loops are per process (shared by every resource);
  * nothing here holds per-call data beyond the deadline.
  */
-import { AdaptiveBudget } from '../api/budget';
-import type { ApiFlowLog, CenApi } from '../api/client';
-import { createCenClient } from '../api/client';
-import type { Clock } from '../api/clock';
-import { resolveCredentials } from '../api/credentials';
-import { resilient, withRetry } from '../api/retry';
-import type { ProviderSettings } from '../api/settings';
-import { StatusLoop } from '../api/statusloop';
-import { WantedState, waitForStatus } from '../api/wait';
+import { AdaptiveBudget } from '../pacing/budget';
+import type { ApiFlowLog, CenApi } from '../transport/client';
+import { createCenClient } from '../transport/client';
+import type { Clock } from '../pacing/clock';
+import { resolveCredentials } from '../transport/credentials';
+import { resilient, withRetry } from '../pacing/retry';
+import type { ProviderSettings } from './settings';
+import { StatusLoop } from '../waiting/statusloop';
+import { WantedState, waitForStatus } from '../waiting/wait';
 
 export interface Where {
   regionId: string;

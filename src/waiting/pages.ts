@@ -2,7 +2,7 @@
  * Reading every match of a DescribeFlowlogs filter, page after page: one
  * place for the data source, adoption and the generator.
  */
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from './types';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../transport/types';
 
 /** The emulator's cap (the live service documents none); fewer calls than the default 20. */
 export const PAGE_SIZE = 50;

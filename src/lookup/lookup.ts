@@ -4,11 +4,11 @@
  * match, and the result in the resource's output field names. No settings,
  * no Pulumi: the API is injected (see get-flowlogs.ts for the data source).
  */
-import { describeAll } from '../api/pages';
+import { describeAll } from '../waiting/pages';
 import { FlowlogFilterError } from '../errors';
 import { checkInputs, type CheckFailure } from '../model/check';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../api/client';
-import { dropUndefined, tagsToApi, toOutputs } from '../model/mapping';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../transport/client';
+import { dropUndefined, tagsToApi, toOutputs } from '../core/mapping';
 import type { FlowlogOutputs, FlowlogStatus, NormalizedInputs } from '../model/model';
 
 /** Filters of {@link getFlowlogs}. Every one is optional; together they narrow the result (AND). */

@@ -3,12 +3,12 @@
  * an existing flow log, by id or by finding the one on the declared transit
  * router or attachment, after verifying that its replace-on-change fields match.
  */
-import type { ApiFlowLog } from '../api/client';
+import type { ApiFlowLog } from '../transport/client';
 import { fieldChanged, fieldOf } from '../model/diff';
 import { REPLACE_FIELDS, NormalizedInputs } from '../model/model';
-import { toOutputs } from '../model/mapping';
+import { toOutputs } from './mapping';
 import type { Session } from './session';
-import { describeAll } from '../api/pages';
+import { describeAll } from '../waiting/pages';
 import { FlowlogAdoptionError, FlowlogAlreadyExistsError } from '../errors';
 
 export { FlowlogAdoptionError, FlowlogAlreadyExistsError };

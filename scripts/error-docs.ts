@@ -6,8 +6,8 @@
  * file; a unit test fails when the committed file differs, so the page cannot
  * drift from the code. Pure: no I/O.
  */
-import { toCenApiError } from '../api/client';
-import { isRetryable, RETRYABLE_CODES } from '../api/retry';
+import { toCenApiError } from '../src/transport/client';
+import { isRetryable, RETRYABLE_CODES } from '../src/pacing/retry';
 import {
   BudgetDeadlineError,
   ERROR_HELP,
@@ -18,7 +18,7 @@ import {
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,
-} from '../errors';
+} from '../src/errors';
 
 /** Where the committed page lives, relative to the repository root. */
 export const ERROR_DOCS_PATH = 'docs/errors.md';

@@ -20,16 +20,16 @@
  */
 import type * as dynamic from '@pulumi/pulumi/dynamic';
 import { checkInputs } from '../model/check';
-import type { ApiFlowLog } from '../api/client';
+import type { ApiFlowLog } from '../transport/client';
 import { diffFlowlog } from '../model/diff';
 import { timeoutMs } from '../model/duration';
 import { FlowlogOutputs, NormalizedInputs } from '../model/model';
-import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from '../model/mapping';
-import { ConfigSource, ProviderSettings, readSettings } from '../api/settings';
-import { Clock, systemClock } from '../api/clock';
+import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
+import { ConfigSource, ProviderSettings, readSettings } from './settings';
+import { Clock, systemClock } from '../pacing/clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
 import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
-import { mayHaveCommitted } from '../api/retry';
+import { mayHaveCommitted } from '../pacing/retry';
 import { FlowlogGoneError, FlowlogPartialError } from '../errors';
 
 export { FlowlogPartialError };

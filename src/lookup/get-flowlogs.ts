@@ -6,11 +6,11 @@
  * as the resource's: same client, request budget and retries.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { systemClock, type Clock } from '../api/clock';
+import { systemClock, type Clock } from '../pacing/clock';
 import { parseDuration } from '../model/duration';
 import { checkFilters, findFlowlogs, type GetFlowlogsArgs, type GetFlowlogsResult } from './lookup';
-import { defaultSessionFactory, type SessionFactory } from '../provider/session';
-import { readSettings, type ConfigSource } from '../api/settings';
+import { defaultSessionFactory, type SessionFactory } from '../core/session';
+import { readSettings, type ConfigSource } from '../core/settings';
 
 export interface GetFlowlogsOptions {
   /**

@@ -6,10 +6,10 @@
  * a tenth of it), so it ends within ~10 % of the activation time whatever
  * that is, while the loop keeps the calls flat in the number of waiters.
  */
-import type { ApiFlowLog } from './client';
-import { systemClock, type Clock } from './clock';
+import type { ApiFlowLog } from '../transport/client';
+import { systemClock, type Clock } from '../pacing/clock';
 import { FlowlogStatusError, FlowlogWaitTimeoutError, formatDuration } from '../errors';
-import { isRetryable } from './retry';
+import { isRetryable } from '../pacing/retry';
 import type { StatusLoop } from './statusloop';
 import { pollUntil, type Verdict } from './poller';
 

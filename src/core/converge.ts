@@ -3,10 +3,10 @@
  * the difference needs, then waiting for the *desired* status (an Inactive
  * flow log is never waited on for Active).
  */
-import type { ApiFlowLog } from '../api/client';
+import type { ApiFlowLog } from '../transport/client';
 import { diffFlowlog } from '../model/diff';
 import { FlowlogOutputs, NormalizedInputs } from '../model/model';
-import { tagChanges, tagsToApi, toOutputs } from '../model/mapping';
+import { tagChanges, tagsToApi, toOutputs } from './mapping';
 import type { Session } from './session';
 
 const TRANSITIONAL = new Set(['Creating', 'Modifying', 'Deleting']);

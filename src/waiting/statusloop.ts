@@ -15,10 +15,10 @@
  * gone. The loop's share of the request budget is small while writes queue
  * (polls never starve, but neither do creates), larger when they do not.
  */
-import type { AdaptiveBudget } from './budget';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from './client';
-import { systemClock, type Clock } from './clock';
-import { metered } from './retry';
+import type { AdaptiveBudget } from '../pacing/budget';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/client';
+import { systemClock, type Clock } from '../pacing/clock';
+import { metered } from '../pacing/retry';
 
 export interface StatusLoopOptions {
   /**
