@@ -4,6 +4,7 @@
  * Clients, budgets and loops are per process (shared by every resource);
  * nothing here holds per-call data beyond the deadline.
  */
+import { createHash } from 'node:crypto';
 import { AdaptiveBudget } from '../pacing/budget';
 import type { ApiFlowLog, CenApi } from '../transport/client';
 import { createCenClient } from '../transport/client';
@@ -100,6 +101,24 @@ export class Account {
 }
 
 /**
+ * What tells two accounts apart: the endpoint, the key id or profile, and a sha256 of the secret and the STS
+ * token, never the secret itself (the map lives as long as the process and is reachable from the package).
+ */
+export function accountKey(settings: ProviderSettings): string {
+  const { accessKey, secretKey, securityToken, profile } = settings.credentials;
+  const digest = (value: string | undefined) => (value === undefined ? null : createHash('sha256').update(value).digest('hex'));
+  return JSON.stringify([
+    settings.endpoint,
+    accessKey ?? null,
+    digest(secretKey),
+    digest(securityToken),
+    profile ?? null,
+    settings.requestTimeoutMs,
+    settings.requestsPerSecond ?? null,
+  ]);
+}
+
+/**
  * Per process: one client, one adaptive budget and one status loop per region
  * for each endpoint and set of credential settings (the API limits per
  * account), shared by every resource. The engine runs up to `--parallel`
@@ -109,7 +128,7 @@ export class Account {
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
   const accounts = new Map<string, Account>();
   return (settings, deadline) => {
-    const key = JSON.stringify([settings.endpoint, settings.credentials, settings.requestTimeoutMs, settings.requestsPerSecond]);
+    const key = accountKey(settings);
     let account = accounts.get(key);
     if (!account) {
       const base = createCenClient({

@@ -1,0 +1,32 @@
+import { accountKey, defaultSessionFactory } from '../../src/core/session';
+import type { ProviderSettings } from '../../src/core/settings';
+import { systemClock } from '../../src/pacing/clock';
+
+const SECRET = 'sEcReT-0123456789abcdef';
+const TOKEN = 'sts-token-fedcba9876543210';
+
+const settings = (secretKey = SECRET, securityToken = TOKEN): ProviderSettings => ({
+  endpoint: 'http://127.0.0.1:1',
+  requestTimeoutMs: 1000,
+  credentials: { accessKey: 'LTAI-key-id', secretKey, securityToken },
+});
+
+describe('the per-process account map', () => {
+  it('never keeps the AccessKey secret or the STS token in a key', () => {
+    const set = jest.spyOn(Map.prototype, 'set');
+    try {
+      defaultSessionFactory(systemClock, () => undefined)(settings(), Date.now() + 1000);
+      const keys = set.mock.calls.map(([key]) => String(key));
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.filter((k) => k.includes(SECRET) || k.includes(TOKEN))).toEqual([]);
+    } finally {
+      set.mockRestore();
+    }
+  });
+
+  it('tells accounts apart by their secret, and shares one account for the same credentials', () => {
+    expect(accountKey(settings())).toBe(accountKey(settings()));
+    expect(accountKey(settings('another-secret'))).not.toBe(accountKey(settings()));
+    expect(accountKey(settings(SECRET, 'another-token'))).not.toBe(accountKey(settings()));
+  });
+});
