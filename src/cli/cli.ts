@@ -10,7 +10,7 @@ import { parseDuration } from '../model/duration';
 import { generateProgram } from './generate';
 import { getFlowlogs } from '../lookup/get-flowlogs';
 import type { SessionFactory } from '../core/session';
-import { readSettings } from '../core/settings';
+import { defaultRegion } from '../core/settings';
 
 export const USAGE = `Usage: cen-flowlog generate --cen-id <id> [options]
 
@@ -112,7 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    const region = cmd.region ?? readSettings(undefined, io.env).region;
+    const region = cmd.region ?? defaultRegion(undefined, io.env);
     if (!region) throw new UsageError('Expected --region <id>, or ALICLOUD_REGION / ALIBABA_CLOUD_REGION_ID in the environment');
     const { flowlogs } = await getFlowlogs(
       { regionId: region, cenId: cmd.cenId, transitRouterId: cmd.transitRouterId },

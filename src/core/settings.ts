@@ -3,6 +3,7 @@
  * config (the keys pulumi-alicloud users already set) and the environment.
  * Nothing here is ever serialized, written to state or logged.
  */
+import * as pulumi from '@pulumi/pulumi';
 import type { CredentialSettings } from '../transport/credentials';
 import { parseEndpoint } from '../transport/endpoint';
 import { parseDuration } from '../model/duration';
@@ -35,6 +36,9 @@ export interface ProviderSettings {
   requestsPerSecond?: number;
 }
 
+/** The running program's stack config; outside a Pulumi program it is empty and the environment decides. */
+export const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
+
 const nonEmpty = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v.trim() !== '')?.trim();
 
 /** Stack config first, then the environment (pulumi-alicloud's ALICLOUD_* and the SDK's ALIBABA_CLOUD_*). */
@@ -44,7 +48,7 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
     endpoint: normalizeEndpoint(nonEmpty(get(ENDPOINT_CONFIG_KEY), env[ENDPOINT_ENV]) ?? DEFAULT_ENDPOINT),
     requestTimeoutMs: requestTimeout(nonEmpty(get(REQUEST_TIMEOUT_CONFIG_KEY), env[REQUEST_TIMEOUT_ENV])),
     requestsPerSecond: requestRate(nonEmpty(get(RATE_CONFIG_KEY), env[RATE_ENV])),
-    region: nonEmpty(get('alicloud:region'), env.ALICLOUD_REGION, env.ALIBABA_CLOUD_REGION_ID),
+    region: defaultRegion(config, env),
     credentials: {
       accessKey: nonEmpty(get('alicloud:accessKey'), env.ALICLOUD_ACCESS_KEY),
       secretKey: nonEmpty(get('alicloud:secretKey'), env.ALICLOUD_SECRET_KEY),
@@ -52,6 +56,14 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
       profile: nonEmpty(get('alicloud:profile'), env.ALICLOUD_PROFILE),
     },
   };
+}
+
+/**
+ * The region of a flow log that does not name one, for the resource, the provider, `getFlowlogs` and the
+ * command alike: `alicloud:region`, then ALICLOUD_REGION (pulumi-alicloud's), then ALIBABA_CLOUD_REGION_ID (the SDK's).
+ */
+export function defaultRegion(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return nonEmpty(config?.get('alicloud:region'), env.ALICLOUD_REGION, env.ALIBABA_CLOUD_REGION_ID);
 }
 
 /**

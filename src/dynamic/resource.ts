@@ -5,13 +5,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import { FlowlogInputs, FlowlogOutputs } from '../model/model';
 import { cenFlowlogProvider } from './shim';
+import { defaultRegion, programConfig } from '../core/settings';
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 /**
  * Arguments of {@link CenFlowlog}: every field of {@link FlowlogInputs}, each a
  * `pulumi.Input`. `regionId` may be left out: it then defaults to the stack config
- * `alicloud:region`, then `ALIBABA_CLOUD_REGION_ID`.
+ * `alicloud:region`, then `ALICLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`.
  */
 export type CenFlowlogArgs = Inputs<Omit<FlowlogInputs, 'regionId'>> & { regionId?: pulumi.Input<string> };
 
@@ -40,7 +41,7 @@ export interface CenFlowlog extends OutputProperties {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CenFlowlog extends pulumi.dynamic.Resource {
   constructor(name: string, args: CenFlowlogArgs, opts?: pulumi.CustomResourceOptions) {
-    const regionId = args.regionId ?? new pulumi.Config('alicloud').get('region') ?? process.env.ALIBABA_CLOUD_REGION_ID;
+    const regionId = args.regionId ?? defaultRegion(programConfig);
     super(
       cenFlowlogProvider,
       name,

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../pacing/clock';
 import { parseDuration } from '../model/duration';
 import { checkFilters, findFlowlogs, type GetFlowlogsArgs, type GetFlowlogsResult } from './lookup';
 import { defaultSessionFactory, type SessionFactory } from '../core/session';
-import { readSettings, type ConfigSource } from '../core/settings';
+import { programConfig, readSettings, type ConfigSource } from '../core/settings';
 
 export interface GetFlowlogsOptions {
   /**
@@ -43,9 +43,6 @@ function sharedSessions(): SessionFactory {
   shared ??= defaultSessionFactory(systemClock, logLine);
   return shared;
 }
-
-/** The running program's stack config; outside a Pulumi program it is empty and the environment decides. */
-const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
 function timeoutMs(timeout: string | undefined): number {
   if (timeout === undefined) return DEFAULT_TIMEOUT_MS;
