@@ -19,6 +19,7 @@ import type { AdaptiveBudget } from '../pacing/budget';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/client';
 import { systemClock, type Clock } from '../pacing/clock';
 import { metered } from '../pacing/retry';
+import { describeAll } from './pages';
 
 export interface StatusLoopOptions {
   /**
@@ -249,13 +250,11 @@ export class StatusLoop {
   }
 
   private async pages(filter: ScanFilter, read: Reader): Promise<Map<string, ApiFlowLog>> {
-    const found = new Map<string, ApiFlowLog>();
-    for (let page = 1; ; page++) {
-      const res = await read.describe({ ...filter, PageNumber: page, PageSize: this.pageSize });
-      for (const f of res.flowLogs) found.set(f.FlowLogId, f);
-      this.counts.set(filterKey(filter), res.totalCount);
-      if (res.flowLogs.length === 0 || page * this.pageSize >= res.totalCount) return found;
-    }
+    const listed = await describeAll({ describeFlowlogs: read.describe }, filter, {
+      pageSize: this.pageSize,
+      onTotal: (total) => this.counts.set(filterKey(filter), total),
+    });
+    return new Map(listed.map((f) => [f.FlowLogId, f]));
   }
 
   private settle(served: Ask[], fn: (a: Ask) => void): void {
