@@ -16,7 +16,10 @@
  * small, see statusloop.ts).
  */
 import { systemClock, type Clock } from './clock';
+import { numberOption, type NumberRule } from '../model/options';
 import { BudgetDeadlineError } from '../errors';
+
+const RATE: NumberRule = { sign: 'positive', unit: 'requests per second' };
 
 export type Lane = 'poll' | 'write';
 
@@ -75,9 +78,9 @@ export class AdaptiveBudget {
     options: BudgetOptions = {},
     private readonly clock: Clock = systemClock,
   ) {
-    this.maxRate = rateOption('maxRate', options.maxRate, 100);
-    this.minRate = rateOption('minRate', options.minRate, 0.5);
-    this.initialRate = Math.min(this.maxRate, Math.max(this.minRate, rateOption('initialRate', options.initialRate, 20)));
+    this.maxRate = numberOption('maxRate', options.maxRate, 100, RATE);
+    this.minRate = numberOption('minRate', options.minRate, 0.5, RATE);
+    this.initialRate = Math.min(this.maxRate, Math.max(this.minRate, numberOption('initialRate', options.initialRate, 20, RATE)));
     this.fillRate = this.initialRate;
     this.capacity = Math.max(1, this.fillRate);
     this.tokens = this.capacity;
@@ -242,12 +245,4 @@ export class AdaptiveBudget {
       this.pumping = false;
     }
   }
-}
-
-function rateOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`Expected \`${name}\` to be a positive number of requests per second, got ${String(value)}`);
-  }
-  return value;
 }

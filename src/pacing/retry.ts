@@ -9,7 +9,10 @@ import { randomUUID } from 'node:crypto';
 import type { AdaptiveBudget, Lane } from './budget';
 import type { CallOptions, CenApi } from '../transport/client';
 import { systemClock, type Clock } from './clock';
+import { numberOption, type NumberRule } from '../model/options';
 import { BudgetDeadlineError, CenApiError } from '../errors';
+
+const NON_NEGATIVE: NumberRule = { sign: 'non-negative' };
 
 export interface RetryOptions {
   /** Epoch ms (from `clock.now()`) after which no new attempt starts and no attempt or backoff runs past. */
@@ -97,8 +100,8 @@ export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane,
  */
 export async function withRetry<T>(action: string, fn: (call: CallOptions) => Promise<T>, opts: RetryOptions): Promise<T> {
   const clock = opts.clock ?? systemClock;
-  const minDelay = delayOption('minDelayMs', opts.minDelayMs, 200);
-  const maxDelay = delayOption('maxDelayMs', opts.maxDelayMs, 5000);
+  const minDelay = numberOption('minDelayMs', opts.minDelayMs, 200, NON_NEGATIVE);
+  const maxDelay = numberOption('maxDelayMs', opts.maxDelayMs, 5000, NON_NEGATIVE);
   if (typeof opts.deadline !== 'number' || Number.isNaN(opts.deadline)) {
     throw new TypeError(`Expected \`deadline\` to be an epoch time in ms, got ${String(opts.deadline)}`);
   }
@@ -163,14 +166,6 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
     error.outcomeUnknown = uncertain;
     throw error.annotateAttempts(sent, clock.now() - start);
   }
-}
-
-function delayOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`Expected \`${name}\` to be a non-negative number, got ${String(value)}`);
-  }
-  return value;
 }
 
 type WriteRef = { ClientToken?: string };

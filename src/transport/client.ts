@@ -12,8 +12,11 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:h
 import type { CredentialProvider } from './credentials';
 import { CenApiError } from '../errors';
 import { parseEndpoint } from './endpoint';
+import { numberOption, type NumberRule } from '../model/options';
 import { dropUndefined } from '../model/records';
 import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef } from './types';
+
+const MILLISECONDS: NumberRule = { sign: 'positive', unit: 'milliseconds' };
 
 export type * from './types';
 
@@ -58,8 +61,8 @@ type Runtime = Parameters<OpenApiClient['callApi']>[2];
 
 export function createCenClient(opts: ClientOptions): CenApi {
   const { protocol, host } = parseEndpoint(opts.endpoint);
-  const connectTimeout = timeoutOption('connectTimeoutMs', opts.connectTimeoutMs, 10_000);
-  const readTimeout = timeoutOption('readTimeoutMs', opts.readTimeoutMs, 30_000);
+  const connectTimeout = numberOption('connectTimeoutMs', opts.connectTimeoutMs, 10_000, MILLISECONDS);
+  const readTimeout = numberOption('readTimeoutMs', opts.readTimeoutMs, 30_000, MILLISECONDS);
   if (opts.signatureAlgorithm !== undefined && opts.signatureAlgorithm !== 'v2' && opts.signatureAlgorithm !== 'v3') {
     throw new TypeError(`Expected \`signatureAlgorithm\` to be 'v2' or 'v3', got ${JSON.stringify(opts.signatureAlgorithm)}`);
   }
@@ -244,14 +247,6 @@ export function toCenApiError(action: string, err: unknown, flowLogId?: string, 
   }
   const code = typeof e.code === 'string' && e.code !== '' ? e.code : 'ClientError';
   return new CenApiError({ action, code, serverMessage: message, flowLogId, originalError: err });
-}
-
-function timeoutOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`Expected \`${name}\` to be a positive number of milliseconds, got ${String(value)}`);
-  }
-  return value;
 }
 
 function normaliseFlowLog(raw: unknown): ApiFlowLog {

@@ -20,6 +20,7 @@ import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsRespo
 import { systemClock, type Clock } from '../pacing/clock';
 import { metered } from '../pacing/retry';
 import { describeAll } from './pages';
+import { numberOption } from '../model/options';
 
 export interface StatusLoopOptions {
   /**
@@ -85,10 +86,7 @@ export class StatusLoop {
     private readonly clock: Clock = systemClock,
     options: StatusLoopOptions = {},
   ) {
-    this.pageSize = options.pageSize ?? 50;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
-      throw new TypeError(`Expected \`pageSize\` to be a positive integer, got ${String(options.pageSize)}`);
-    }
+    this.pageSize = numberOption('pageSize', options.pageSize, 50, { sign: 'positive', integer: true });
   }
 
   /** Recent transition times on this CEN, per kind of wait, most recent last. */
