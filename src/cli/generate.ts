@@ -6,6 +6,7 @@
  */
 import { checkInputs, checkLogFormat } from '../model/check';
 import type { FoundFlowlog } from '../lookup/lookup';
+import { sortedByKey } from '../model/records';
 
 export interface GenerateOptions {
   /** The command line that produced the program, quoted in its header comment. */
@@ -100,7 +101,7 @@ const FIELD_ORDER = [
 ];
 
 function renderTags(tags: Record<string, string>, indent: string): string {
-  const entries = Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(sortedByKey(Object.entries(tags)));
   if (entries.length === 0) return '{}';
   return `{\n${entries.map(([k, v]) => `${indent}  ${lit(k)}: ${lit(v)},`).join('\n')}\n${indent}}`;
 }

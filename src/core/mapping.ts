@@ -2,7 +2,7 @@
  * Mapping between our fields and the API's parameters. Pure: no I/O.
  */
 import { fieldOf } from '../model/diff';
-import { dropUndefined } from '../model/records';
+import { dropUndefined, sortedByKey } from '../model/records';
 
 export { dropUndefined };
 import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../transport/types';
@@ -13,10 +13,9 @@ import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from '.
 
 export const tagsToApi = (tags: Record<string, string>): ApiTag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-/** Sorted by key; Object.fromEntries defines own properties, so a `__proto__` key stays a key. */
+/** Sorted by key, as checked inputs are. */
 export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string, string> {
-  const sorted = [...(tags ?? [])].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
-  return Object.fromEntries(sorted.map((t) => [t.Key, t.Value ?? '']));
+  return sortedByKey((tags ?? []).map((t) => [t.Key, t.Value ?? ''] as const));
 }
 
 /** What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or change. */

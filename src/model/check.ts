@@ -21,6 +21,7 @@ import {
   NormalizedInputs,
 } from './model';
 import { parseDuration } from './duration';
+import { sortedByKey } from './records';
 import { charCount, QUOTE_CHARS, quote, wellFormed } from './text';
 
 /** The engine's placeholder for a value not known until apply. */
@@ -185,8 +186,7 @@ function normalizeNumber(v: unknown): unknown {
 function sortedTags(tags: unknown): Record<string, string> {
   if (!isSet(tags)) return {};
   if (!isMap(tags)) return tags as Record<string, string>;
-  // Object.fromEntries defines own properties: a `__proto__` key stays a key.
-  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedByKey(Object.entries(tags));
 }
 
 function unknownArguments(raw: Record<string, unknown>): CheckFailure[] {
