@@ -7,6 +7,7 @@
 import { checkInputs, checkLogFormat } from '../model/check';
 import type { FoundFlowlog } from '../lookup/lookup';
 import { sortedByKey } from '../model/records';
+import type { FlowlogInputs, ListsAll } from '../model/model';
 
 export interface GenerateOptions {
   /** The command line that produced the program, quoted in its header comment. */
@@ -54,7 +55,7 @@ const lit = (v: unknown): string => JSON.stringify(v);
 /** The arguments as declared in the program, and comments for what could not be declared as reported. */
 function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: string[]; refusedFormat?: string } {
   const notes: string[] = [];
-  const args: Record<string, unknown> = {
+  const args: Record<GeneratedField, unknown> = {
     regionId: f.regionId,
     cenId: f.cenId,
     transitRouterId: f.transitRouterId,
@@ -98,7 +99,10 @@ const FIELD_ORDER = [
   'status',
   'tags',
   'adopt',
-];
+] as const satisfies readonly (keyof FlowlogInputs)[];
+type GeneratedField = (typeof FIELD_ORDER)[number];
+/** Every input but the timeouts is declared (a generated program takes the default timeouts). */
+const _complete: ListsAll<Exclude<keyof FlowlogInputs, 'timeouts'>, GeneratedField> = true;
 
 function renderTags(tags: Record<string, string>, indent: string): string {
   const entries = Object.entries(sortedByKey(Object.entries(tags)));

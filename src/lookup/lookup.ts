@@ -9,7 +9,7 @@ import { FlowlogFilterError } from '../errors';
 import { checkInputs, type CheckFailure } from '../model/check';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../transport/client';
 import { dropUndefined, tagsToApi, toOutputs } from '../core/mapping';
-import type { FlowlogOutputs, FlowlogStatus, NormalizedInputs } from '../model/model';
+import type { FlowlogInputs, FlowlogOutputs, FlowlogStatus, ListsAll, NormalizedInputs } from '../model/model';
 
 /** Filters of {@link getFlowlogs}. Every one is optional; together they narrow the result (AND). */
 export interface GetFlowlogsArgs {
@@ -74,8 +74,10 @@ const CHECKED = [
   'status',
   'interval',
   'tags',
-] as const;
-const OWN = ['flowLogId', 'flowLogVersion', 'ids', 'nameRegex'] as const;
+] as const satisfies readonly (keyof FlowlogInputs & keyof GetFlowlogsArgs)[];
+const OWN = ['flowLogId', 'flowLogVersion', 'ids', 'nameRegex'] as const satisfies readonly (keyof GetFlowlogsArgs)[];
+/** Every filter is either checked as the resource's argument or by its own rule. */
+const _complete: ListsAll<keyof GetFlowlogsArgs, (typeof CHECKED)[number] | (typeof OWN)[number]> = true;
 const KNOWN = new Set<string>([...CHECKED, ...OWN]);
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);

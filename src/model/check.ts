@@ -98,7 +98,8 @@ export function checkLogFormat(v: unknown): string | undefined {
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
-const RULES: Partial<Record<keyof FlowlogInputs, Rule>> = {
+/** One rule per input field; tags and timeouts have their own checks (checkTags, checkTimeouts). */
+const RULES = {
   regionId: (v) => {
     if (typeof v === 'string' && charCount(v) > MAX_REGION_CHARS)
       return `must be a region id of at most ${MAX_REGION_CHARS} characters, got ${charCount(v)} characters (${quote(v)})`;
@@ -127,7 +128,7 @@ const RULES: Partial<Record<keyof FlowlogInputs, Rule>> = {
     const n = charCount(v);
     return n > MAX_ID_CHARS ? `${why} of at most ${MAX_ID_CHARS} characters, got ${n} characters (${quote(v)})` : undefined;
   },
-};
+} satisfies Record<Exclude<keyof FlowlogInputs, 'tags' | 'timeouts'>, Rule>;
 
 const TAG_PREFIX = /^(aliyun|acs:)/i;
 const TAG_URL = /https?:\/\//i;

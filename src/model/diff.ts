@@ -4,7 +4,7 @@
  * never differs; an unknown value (preview) counts as a change.
  */
 import { isUnknown } from './check';
-import { REPLACE_FIELDS, SERVICE_DEFAULTED_FIELDS, UPDATE_FIELDS } from './model';
+import { REPLACE_FIELDS, SERVICE_DEFAULTED_FIELDS, UPDATE_FIELDS, type FlowlogInputs, type FlowlogOutputs } from './model';
 
 export interface FlowlogDiff {
   changes: boolean;
@@ -57,7 +57,9 @@ export function fieldChanged(field: string, oldValues: object, newValues: object
  * safe order is then delete-before-replace.
  */
 function mayBeSameLocation(olds: object, news: object): boolean {
-  return ['transitRouterId', 'transitRouterAttachmentId'].every((f) => hasUnknown(fieldOf(news, f)) || !fieldChanged(f, olds, news));
+  return (['transitRouterId', 'transitRouterAttachmentId'] as const satisfies readonly (keyof FlowlogInputs)[]).every(
+    (f) => hasUnknown(fieldOf(news, f)) || !fieldChanged(f, olds, news),
+  );
 }
 
 export function diffFlowlog(olds: object, news: object): FlowlogDiff {
@@ -65,7 +67,13 @@ export function diffFlowlog(olds: object, news: object): FlowlogDiff {
   const updates = UPDATE_FIELDS.filter((f) => fieldChanged(f, olds, news));
   const changed = new Set<string>([...replaces, ...updates]);
   const stables =
-    replaces.length > 0 ? [] : ['flowLogId', 'creationTime', ...REPLACE_FIELDS, ...UPDATE_FIELDS.filter((f) => !changed.has(f))];
+    replaces.length > 0
+      ? []
+      : [
+          ...(['flowLogId', 'creationTime'] as const satisfies readonly (keyof FlowlogOutputs)[]),
+          ...REPLACE_FIELDS,
+          ...UPDATE_FIELDS.filter((f) => !changed.has(f)),
+        ];
   return {
     changes: changed.size > 0,
     replaces,

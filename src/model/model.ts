@@ -19,7 +19,7 @@ export type FlowlogStatus = 'Active' | 'Inactive';
 export interface FlowlogInputs {
   /**
    * Region of the flow log (the transit router's region), e.g. `cn-hangzhou`.
-   * @default the stack config `alicloud:region`, then `ALIBABA_CLOUD_REGION_ID`.
+   * @default the stack config `alicloud:region`, then `ALICLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`.
    * Replaces on change.
    */
   regionId: string;
@@ -120,13 +120,22 @@ export const UPDATE_FIELDS = [
 ] as const satisfies readonly (keyof FlowlogInputs)[];
 
 /** Fields that the service fills in when they are left unset: unset means "keep whatever it has". */
-export const SERVICE_DEFAULTED_FIELDS: readonly (keyof FlowlogInputs)[] = ['interval', 'logFormatString'];
+export const SERVICE_DEFAULTED_FIELDS = ['interval', 'logFormatString'] as const satisfies readonly (keyof FlowlogInputs)[];
 
 /** Fields that exist only on our side and never reach the API. */
 export const LOCAL_FIELDS = ['timeouts', 'adopt'] as const satisfies readonly (keyof FlowlogInputs)[];
 
 /** Every input field: anything else given to the resource is an unknown argument. */
 export const INPUT_FIELDS: readonly (keyof FlowlogInputs)[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
+
+/**
+ * `true` when `Listed` names every one of `All`, else the missing names: a list declared as
+ * `const _complete: ListsAll<keyof FlowlogInputs, (typeof LIST)[number]> = true` stops compiling when a field
+ * is added to the model and not to the list, and the error names the field.
+ */
+export type ListsAll<All extends PropertyKey, Listed extends PropertyKey> = [Exclude<All, Listed>] extends [never]
+  ? true
+  : { missing: Exclude<All, Listed> };
 
 /** Optional text fields where `""` means unset, as the service treats an empty parameter. */
 export const BLANK_MEANS_UNSET = [
@@ -143,7 +152,7 @@ export const MAX_ID_CHARS = 128;
 /** Longest region id we accept (the service's are at most about 20 characters). */
 export const MAX_REGION_CHARS = 64;
 
-// The service's facts (log fields, the required prefix) are the emulator's: it models the service.
+// The service's facts (log fields, the required prefix): the emulator reads them from the model's facts.ts too.
 export { LOG_FIELDS, LOG_FORMAT_PREFIX } from './facts';
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
