@@ -13,10 +13,8 @@ const common = {
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   transform: {
-    // p-retry 7 and is-network-error are ESM-only; ts-jest turns them into CommonJS for jest.
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(p-retry|is-network-error)/)'],
 };
 
 const project = (name) => ({ ...common, displayName: name, roots: [`<rootDir>/test/${name}`] });

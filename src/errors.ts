@@ -230,6 +230,12 @@ export interface CenApiErrorInit {
   originalError?: unknown;
   /** The wait the service named for a throttled call (rate-limit headers' `TimeLeft`), in ms. */
   retryAfterMs?: number;
+  /** When retrying gave up: how many attempts were made. */
+  attempts?: number;
+  /** When retrying gave up: time from the first attempt, in ms. */
+  elapsedMs?: number;
+  /** When retrying gave up: true when some attempt got no answer (or a 5xx), so a write may have happened. */
+  outcomeUnknown?: boolean;
 }
 
 /** Any failed CEN API call, whether the service answered with an error or the network failed. */
@@ -248,15 +254,15 @@ export class CenApiError extends Error {
   readonly fix: string;
   /** The wait the service named for a throttled call (rate-limit headers' `TimeLeft`), in ms. */
   readonly retryAfterMs?: number;
-  /** Set by withRetry when it gives up: how many attempts were made. */
-  attempts?: number;
-  /** Set by withRetry when it gives up: time from the first attempt, in ms. */
-  elapsedMs?: number;
+  /** Set when retrying gave up: how many attempts were made. */
+  readonly attempts?: number;
+  /** Set when retrying gave up: time from the first attempt, in ms. */
+  readonly elapsedMs?: number;
   /**
-   * Set by withRetry when it gives up: true when some attempt got no answer
+   * Set when retrying gave up: true when some attempt got no answer
    * (or a 5xx), so a write may have happened even though this, the last error, says otherwise.
    */
-  outcomeUnknown?: boolean;
+  readonly outcomeUnknown?: boolean;
 
   constructor(init: CenApiErrorInit) {
     super('', init.originalError === undefined ? undefined : { cause: init.originalError });
@@ -268,18 +274,30 @@ export class CenApiError extends Error {
     this.network = init.network ?? false;
     this.flowLogId = init.flowLogId;
     this.retryAfterMs = init.retryAfterMs;
+    this.attempts = init.attempts;
+    this.elapsedMs = init.elapsedMs;
+    this.outcomeUnknown = init.outcomeUnknown;
     const help = helpFor(init.code, init.statusCode, this.network);
     this.why = help.why;
     this.fix = help.fix;
     this.message = this.describe();
   }
 
-  /** Record that retrying gave up, and say so in the message. */
-  annotateAttempts(attempts: number, elapsedMs: number): this {
-    this.attempts = attempts;
-    this.elapsedMs = elapsedMs;
-    this.message = this.describe();
-    return this;
+  /** This failure as retrying gives up on it: the same facts and `cause`, and the attempts said in the message. */
+  gaveUp(retried: Required<Pick<CenApiErrorInit, 'attempts' | 'elapsedMs' | 'outcomeUnknown'>>): CenApiError {
+    const { action, code, statusCode, requestId, serverMessage, network, flowLogId, retryAfterMs, cause } = this;
+    return new CenApiError({
+      action,
+      code,
+      statusCode,
+      requestId,
+      serverMessage,
+      network,
+      flowLogId,
+      retryAfterMs,
+      originalError: cause,
+      ...retried,
+    });
   }
 
   private describe(): string {
@@ -394,12 +412,6 @@ export class FlowlogGoneError extends Error {
         'Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.',
     );
   }
-}
-
-/** The request budget did not let a request go before the operation's deadline. */
-export class BudgetDeadlineError extends Error {
-  override readonly name = 'BudgetDeadlineError';
-  readonly code = 'DeadlineExceeded';
 }
 
 /** One check failure: the field and why (the engine's CheckFailure shape). */

@@ -13,7 +13,6 @@ export type { ProviderDeps } from './core/provider';
 export { REPLACE_FIELDS, UPDATE_FIELDS } from './model/model';
 export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model/model';
 export {
-  BudgetDeadlineError,
   CenApiError,
   FlowlogAdoptionError,
   FlowlogAlreadyExistsError,

@@ -17,7 +17,6 @@
  */
 import { systemClock, type Clock } from './clock';
 import { numberOption, type NumberRule } from '../model/options';
-import { BudgetDeadlineError } from '../errors';
 
 const RATE: NumberRule = { sign: 'positive', unit: 'requests per second' };
 
@@ -102,10 +101,12 @@ export class AdaptiveBudget {
 
   /**
    * Resolves with the send time when one request may be sent; polls go first.
-   * With a `deadline` (epoch ms), rejects with BudgetDeadlineError when it comes first.
+   * With a `deadline` (epoch ms), resolves undefined when it comes first: the request is not to be sent.
    */
-  take(lane: Lane = 'write', deadline?: number): Promise<number> {
-    return new Promise((resolve, reject) => {
+  take(lane?: Lane): Promise<number>;
+  take(lane: Lane, deadline: number): Promise<number | undefined>;
+  take(lane: Lane = 'write', deadline?: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
       const stop = new AbortController();
       const waiter: Waiter = {
         resolve: (at) => {
@@ -120,7 +121,7 @@ export class AdaptiveBudget {
             const queue = this.lanes[lane];
             const i = queue.indexOf(waiter);
             if (i >= 0) queue.splice(i, 1);
-            reject(new BudgetDeadlineError('The deadline came before the request budget let the request go'));
+            resolve(undefined);
           },
           () => undefined,
         );

@@ -1,16 +1,15 @@
 /**
  * Retrying: the one list of retryable codes, and exponential backoff with full
- * jitter (p-retry) bounded by a deadline. Every attempt takes a token from the
+ * jitter bounded by a deadline, on the injected clock. Every attempt takes a token from the
  * account's adaptive budget (budget.ts) and tells it how the answer went; no
  * attempt outlives the deadline (its HTTP timeout is what is left of it).
  */
-import pRetry from 'p-retry';
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveBudget, Lane } from './budget';
 import type { CallOptions, CenApi } from '../transport/client';
 import { systemClock, type Clock } from './clock';
 import { numberOption, type NumberRule } from '../model/options';
-import { BudgetDeadlineError, CenApiError } from '../errors';
+import { CenApiError } from '../errors';
 
 const NON_NEGATIVE: NumberRule = { sign: 'non-negative' };
 
@@ -73,12 +72,25 @@ function unanswered(err: CenApiError): boolean {
   return err.network || err.code === 'RequestTimeout' || (err.statusCode !== undefined && err.statusCode >= 500);
 }
 
+/** The one error for "the operation's deadline came": before a send, or while the budget held the request back. */
+export const deadlineExceeded = (action: string): CenApiError => new CenApiError({ action, code: 'DeadlineExceeded' });
+
 /**
- * One request through the budget: wait for a token (until `deadline` at the
+ * One request through the budget: wait for a token (until `until.deadline` at the
  * latest: then it rejects with DeadlineExceeded, nothing sent), send, report the answer.
  */
-export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane, fn: () => Promise<T>, deadline?: number): Promise<T> {
-  const sentAt = budget ? await budget.take(lane, deadline) : 0;
+export async function metered<T>(
+  budget: AdaptiveBudget | undefined,
+  lane: Lane,
+  fn: () => Promise<T>,
+  until?: { deadline: number; action: string },
+): Promise<T> {
+  let sentAt = 0;
+  if (budget) {
+    const granted = until ? await budget.take(lane, until.deadline) : await budget.take(lane);
+    if (granted === undefined) throw deadlineExceeded(until?.action ?? '');
+    sentAt = granted;
+  }
   try {
     const result = await fn();
     budget?.onSuccess();
@@ -94,9 +106,15 @@ export async function metered<T>(budget: AdaptiveBudget | undefined, lane: Lane,
 
 /**
  * Run `fn` until it succeeds, a non-retryable error occurs, or the deadline
- * comes; then throw the last error, annotated with the number of attempts and
- * the time spent. `fn` must send the same request (same ClientToken) every
- * time, with the per-attempt timeout it is given.
+ * comes; then throw the last error, with the number of attempts and the time
+ * spent. `fn` must send the same request (same ClientToken) every time, with
+ * the per-attempt timeout it is given.
+ *
+ * The loop is ours rather than a library's: every backoff sleeps on the
+ * injected clock (the budget and the waits share it, and tests run minutes of
+ * retries in virtual time), a throttled attempt waits what the service named,
+ * and no sleep runs past the deadline. p-retry's timers are real ones and its
+ * backoff knows neither the budget nor the deadline, so it only ever counted.
  */
 export async function withRetry<T>(action: string, fn: (call: CallOptions) => Promise<T>, opts: RetryOptions): Promise<T> {
   const clock = opts.clock ?? systemClock;
@@ -105,66 +123,49 @@ export async function withRetry<T>(action: string, fn: (call: CallOptions) => Pr
   if (typeof opts.deadline !== 'number' || Number.isNaN(opts.deadline)) {
     throw new TypeError(`Expected \`deadline\` to be an epoch time in ms, got ${String(opts.deadline)}`);
   }
+  const { deadline } = opts;
   const start = clock.now();
   let lastSent: CenApiError | undefined;
   let uncertain = false;
   let sent = 0;
-  let backoffMs = 0;
-  const expired = () => new CenApiError({ action, code: 'DeadlineExceeded' });
-
-  const attempt = async (): Promise<T> => {
-    if (backoffMs > 0) await clock.sleep(backoffMs);
+  for (let attempt = 1; ; attempt++) {
+    let error: unknown;
     try {
       return await metered(
         opts.budget,
         opts.lane ?? 'write',
         () => {
-          const left = opts.deadline - clock.now();
-          if (left <= 0) throw expired(); // never send what cannot finish in time
+          const left = deadline - clock.now();
+          if (left <= 0) throw deadlineExceeded(action); // never send what cannot finish in time
           return fn({ timeoutMs: left });
         },
-        opts.deadline,
+        { deadline, action },
       );
     } catch (err) {
-      throw err instanceof BudgetDeadlineError ? expired() : err;
+      error = err;
     }
-  };
-  const retryable = (error: unknown, attemptNumber: number): boolean => {
-    if (!(error instanceof CenApiError) || error.code === 'DeadlineExceeded' || !isRetryable(error)) return false;
-    // A throttled attempt waits what the service named (the budget has already slowed down); others back off with full jitter.
-    const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attemptNumber - 1, 30));
-    backoffMs =
-      isThrottling(error) && opts.budget
-        ? Math.round(error.retryAfterMs ?? 0)
-        : Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
-    if (clock.now() + backoffMs >= opts.deadline) return false;
-    opts.onRetry?.({ action, attempt: attemptNumber, error, delayMs: backoffMs });
-    return true;
-  };
+    if (!(error instanceof CenApiError)) throw error;
+    const expired = error.code === 'DeadlineExceeded';
+    if (!expired) {
+      lastSent = error;
+      sent++;
+      uncertain ||= unanswered(error);
+    }
+    const delayMs = expired || !isRetryable(error) ? undefined : backoff(error, attempt);
+    if (delayMs === undefined || clock.now() + delayMs >= deadline) {
+      // Deadline before sending: the last answer the service gave is the useful error, when there is one.
+      const last = expired && lastSent ? lastSent : error;
+      throw last.gaveUp({ attempts: sent, elapsedMs: clock.now() - start, outcomeUnknown: uncertain });
+    }
+    opts.onRetry?.({ action, attempt, error, delayMs });
+    await clock.sleep(delayMs);
+  }
 
-  try {
-    return await pRetry(attempt, {
-      retries: Number.POSITIVE_INFINITY,
-      // p-retry decides (shouldRetry) and counts; it cannot take an injected clock, so its own
-      // timers are off (0 ms) and the backoff is slept at the start of the next attempt instead.
-      minTimeout: 0,
-      maxTimeout: 0,
-      randomize: false,
-      onFailedAttempt: ({ error }) => {
-        if (error instanceof CenApiError && error.code !== 'DeadlineExceeded') {
-          lastSent = error;
-          sent++;
-          uncertain ||= unanswered(error);
-        }
-      },
-      shouldRetry: ({ error, attemptNumber }) => retryable(error, attemptNumber),
-    });
-  } catch (thrown) {
-    if (!(thrown instanceof CenApiError)) throw thrown;
-    // Deadline before sending: the last answer the service gave is the useful error, when there is one.
-    const error = thrown.code === 'DeadlineExceeded' && lastSent ? lastSent : thrown;
-    error.outcomeUnknown = uncertain;
-    throw error.annotateAttempts(sent, clock.now() - start);
+  /** A throttled attempt waits what the service named (the budget has already slowed down); others back off with full jitter. */
+  function backoff(error: CenApiError, attempt: number): number {
+    if (isThrottling(error) && opts.budget) return Math.round(error.retryAfterMs ?? 0);
+    const cap = Math.min(maxDelay, minDelay * 2 ** Math.min(attempt - 1, 30));
+    return Math.max(Math.round(clock.random() * cap), error.retryAfterMs ?? 0);
   }
 }
 

@@ -110,8 +110,11 @@ describe('CenApiError', () => {
   });
 
   it('adds attempts and time when retrying gave up', () => {
-    const e = new CenApiError({ action: 'DescribeFlowlogs', code: 'Throttling.User', statusCode: 400, requestId: 'R' });
-    e.annotateAttempts(7, 65_000);
+    const e = new CenApiError({ action: 'DescribeFlowlogs', code: 'Throttling.User', statusCode: 400, requestId: 'R' }).gaveUp({
+      attempts: 7,
+      elapsedMs: 65_000,
+      outcomeUnknown: false,
+    });
     expect(e.message).toContain('Gave up after 7 attempts over 1m05s.');
     expect(e.message).toMatch(/\(request id: R\)$/);
   });

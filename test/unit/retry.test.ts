@@ -123,6 +123,58 @@ describe('withRetry', () => {
     expect(e.message).toContain('REQ-LAST');
   });
 
+  it("leaves every attempt's error as it was built, and gives up with a new one that keeps its cause", async () => {
+    const clock = new FakeClock();
+    const thrown: CenApiError[] = [];
+    const cause = new Error('socket hang up');
+    const err = await withRetry(
+      'DeleteFlowlog',
+      async () => {
+        const e = new CenApiError({ action: 'DeleteFlowlog', code: 'ECONNRESET', network: true, originalError: cause });
+        thrown.push(e);
+        throw e;
+      },
+      { deadline: deadlineIn(clock, 5_000), clock },
+    ).catch((e: unknown) => e as CenApiError);
+    expect(thrown.length).toBeGreaterThan(1);
+    for (const e of thrown)
+      expect({ attempts: e.attempts, outcomeUnknown: e.outcomeUnknown, gaveUp: e.message.includes('Gave up') }).toEqual({
+        attempts: undefined,
+        outcomeUnknown: undefined,
+        gaveUp: false,
+      });
+    expect(err).toBeInstanceOf(CenApiError);
+    expect({ code: err.code, attempts: err.attempts, outcomeUnknown: err.outcomeUnknown, cause: err.cause }).toEqual({
+      code: 'ECONNRESET',
+      attempts: thrown.length,
+      outcomeUnknown: true,
+      cause,
+    });
+    expect(err.message).toContain(`Gave up after ${thrown.length} attempts`);
+  });
+
+  it('reports a deadline that came while the budget held the request back as one CenApiError DeadlineExceeded, nothing sent', async () => {
+    const clock = new FakeClock();
+    const budget = new AdaptiveBudget({ maxRate: 1, minRate: 1, initialRate: 1 }, clock);
+    await budget.take('write');
+    let sent = 0;
+    const err = (await withRetry(
+      'CreateFlowlog',
+      async () => {
+        sent++;
+        return 'never';
+      },
+      { deadline: deadlineIn(clock, 100), clock, budget },
+    ).catch((e: unknown) => e)) as CenApiError;
+    expect(err).toBeInstanceOf(CenApiError);
+    expect({ name: err.name, code: err.code, action: err.action, sent }).toEqual({
+      name: 'CenApiError',
+      code: 'DeadlineExceeded',
+      action: 'CreateFlowlog',
+      sent: 0,
+    });
+  });
+
   it('sends the same ClientToken on every attempt', async () => {
     const clock = new FakeClock();
     const api = new FakeCenApi().failNext('createFlowlog', networkError('ECONNRESET'), apiError('Throttling.User'));
