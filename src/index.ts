@@ -9,7 +9,6 @@ export { CenFlowlog } from './dynamic/resource';
 export type { CenFlowlogArgs } from './dynamic/resource';
 export { cenFlowlogProvider } from './dynamic/shim';
 export { FlowlogProvider } from './core/provider';
-export type { ProviderDeps } from './core/provider';
 export { REPLACE_FIELDS, UPDATE_FIELDS } from './model/model';
 export type { FlowlogInputs, FlowlogOutputs, FlowlogTimeouts, FlowlogStatus } from './model/model';
 export {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../model/duration';
 import { generateProgram } from './generate';
-import { getFlowlogs } from '../lookup/get-flowlogs';
+import { lookupFlowlogs } from '../lookup/get-flowlogs';
 import type { SessionFactory } from '../core/session';
 import { defaultRegion } from '../core/settings';
 
@@ -114,7 +114,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const region = cmd.region ?? defaultRegion(undefined, io.env);
     if (!region) throw new UsageError('Expected --region <id>, or ALICLOUD_REGION / ALIBABA_CLOUD_REGION_ID in the environment');
-    const { flowlogs } = await getFlowlogs(
+    const { flowlogs } = await lookupFlowlogs(
       { regionId: region, cenId: cmd.cenId, transitRouterId: cmd.transitRouterId },
       { config: { get: () => undefined }, env: io.env, timeout: cmd.timeout, sessions: io.sessions },
     );

@@ -3,15 +3,13 @@
  * an existing flow log, by id or by finding the one on the declared transit
  * router or attachment, after verifying that its replace-on-change fields match.
  */
-import type { ApiFlowLog } from '../transport/client';
+import type { ApiFlowLog } from '../transport/types';
 import { fieldChanged, fieldOf } from '../model/diff';
 import { REPLACE_FIELDS, NormalizedInputs } from '../model/model';
 import { toOutputs } from './mapping';
 import type { Session } from './session';
 import { describeAll } from '../waiting/pages';
 import { FlowlogAdoptionError, FlowlogAlreadyExistsError } from '../errors';
-
-export { FlowlogAdoptionError, FlowlogAlreadyExistsError };
 
 const where = (inputs: NormalizedInputs): string =>
   inputs.transitRouterAttachmentId

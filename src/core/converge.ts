@@ -3,7 +3,7 @@
  * the difference needs, then waiting for the *desired* status (an Inactive
  * flow log is never waited on for Active).
  */
-import type { ApiFlowLog } from '../transport/client';
+import type { ApiFlowLog } from '../transport/types';
 import { diffFlowlog } from '../model/diff';
 import { FlowlogOutputs, NormalizedInputs } from '../model/model';
 import { tagChanges, tagsToApi, toOutputs } from './mapping';

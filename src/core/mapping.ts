@@ -2,9 +2,8 @@
  * Mapping between our fields and the API's parameters. Pure: no I/O.
  */
 import { fieldOf } from '../model/diff';
-import { dropUndefined, sortedByKey } from '../model/records';
+import { withoutUnset, sortedByKey } from '../model/records';
 
-export { dropUndefined };
 import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../transport/types';
 import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from '../model/model';
 
@@ -37,7 +36,7 @@ export function tagChanges(
  */
 export function toCreateRequest(inputs: NormalizedInputs): CreateFlowlogRequest {
   const tags = tagsToApi(inputs.tags);
-  return dropUndefined({
+  return withoutUnset({
     RegionId: inputs.regionId,
     CenId: inputs.cenId,
     TransitRouterId: inputs.transitRouterId,
@@ -75,7 +74,7 @@ export function toOutputs(flowLog: ApiFlowLog, inputs: NormalizedInputs): Flowlo
     creationTime: flowLog.CreationTime ?? '',
     flowLogVersion: flowLog.FlowLogVersion ?? '',
   } satisfies FlowlogOutputs;
-  return dropUndefined(outputs);
+  return withoutUnset(outputs);
 }
 
 /**
@@ -83,5 +82,5 @@ export function toOutputs(flowLog: ApiFlowLog, inputs: NormalizedInputs): Flowlo
  * next preview shows real drift and nothing else.
  */
 export function inputsFromOutputs(outputs: FlowlogOutputs): Record<string, unknown> {
-  return dropUndefined(Object.fromEntries(INPUT_FIELDS.map((f) => [f, fieldOf(outputs, f)])));
+  return withoutUnset(Object.fromEntries(INPUT_FIELDS.map((f) => [f, fieldOf(outputs, f)])));
 }

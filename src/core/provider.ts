@@ -20,11 +20,12 @@
  */
 import type * as dynamic from '@pulumi/pulumi/dynamic';
 import { checkInputs } from '../model/check';
-import type { ApiFlowLog } from '../transport/client';
+import type { ApiFlowLog } from '../transport/types';
 import { diffFlowlog } from '../model/diff';
 import { timeoutMs } from '../model/duration';
 import { FlowlogOutputs, NormalizedInputs } from '../model/model';
-import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
+import { inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
+import { withoutUnset } from '../model/records';
 import { ConfigSource, ProviderSettings, readSettings } from './settings';
 import { Clock, systemClock } from '../pacing/clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
@@ -32,7 +33,6 @@ import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt
 import { mayHaveCommitted } from '../pacing/retry';
 import { FlowlogGoneError, FlowlogPartialError } from '../errors';
 
-export { FlowlogPartialError };
 import { applyInPlace, settle } from './converge';
 
 /** The engine keeps the serialized provider under this key, beside every resource's inputs and outputs. */
@@ -199,7 +199,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     try {
       return await steps();
     } catch (err) {
-      const base = known ? toOutputs(known, props) : { ...dropUndefined(props), flowLogId: id };
+      const base = known ? toOutputs(known, props) : { ...withoutUnset(props), flowLogId: id };
       const properties = { ...base, [PROVIDER_KEY]: props[PROVIDER_KEY] };
       const reason = err instanceof Error ? err.message : String(err);
       throw new FlowlogPartialError(id, properties, [`Flow log ${id} exists but the operation did not finish: ${reason}`], err);

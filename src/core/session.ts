@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AdaptiveBudget } from '../pacing/budget';
-import type { ApiFlowLog, CenApi } from '../transport/client';
+import type { ApiFlowLog, CenApi } from '../transport/types';
 import { createCenClient } from '../transport/client';
 import type { Clock } from '../pacing/clock';
 import { resolveCredentials } from '../transport/credentials';
@@ -28,11 +28,12 @@ export interface Session {
   /** The flow log by id, read through the CEN's status loop; undefined when it is gone. A transient error is thrown, never "gone". */
   describe(regionId: string, cenId: string | undefined, flowLogId: string): Promise<ApiFlowLog | undefined>;
   /**
-   * Waits until the flow log reaches `want`; resolves with it (undefined for Gone).
+   * Waits until the flow log reaches `want`; resolves with it, or with undefined when `want` is Gone.
    * `kind` names the transition (`create`, `modify`, `status`, `delete`) so the
    * CEN's loop can learn how long such transitions take.
    */
-  waitFor(where: Where, flowLogId: string, want: WantedState, kind?: string): Promise<ApiFlowLog>;
+  waitFor(where: Where, flowLogId: string, want: 'Gone', kind?: string): Promise<undefined>;
+  waitFor(where: Where, flowLogId: string, want: Exclude<WantedState, 'Gone'>, kind?: string): Promise<ApiFlowLog>;
 }
 
 export type SessionFactory = (settings: ProviderSettings, deadline: number) => Session;
@@ -67,6 +68,19 @@ export class Account {
 
   session(deadline: number, log: (line: string) => void): Session {
     const { clock } = this;
+    const waitFor: Session['waitFor'] = (where: Where, flowLogId: string, want: WantedState, kind?: string) =>
+      // A wait for anything but Gone ends only with the flow log in hand (not found fails it); for Gone, with undefined.
+      waitForStatus({
+        loop: this.loop(where.regionId),
+        flowLogId,
+        cenId: where.cenId,
+        transitRouterId: where.transitRouterId,
+        want,
+        kind,
+        deadline,
+        clock,
+        onProgress: log,
+      }) as Promise<ApiFlowLog> & Promise<undefined>;
     const api = resilient(this.base, {
       deadline,
       clock,
@@ -81,21 +95,7 @@ export class Account {
       // deadline like any call (the loop's own reads already went through the budget).
       describe: (regionId, cenId, flowLogId) =>
         withRetry('DescribeFlowlogs', () => this.loop(regionId).observe(flowLogId, clock.now(), undefined, cenId), { deadline, clock }),
-      waitFor: async (where, flowLogId, want, kind) => {
-        const loop = this.loop(where.regionId);
-        const found = await waitForStatus({
-          loop,
-          flowLogId,
-          cenId: where.cenId,
-          transitRouterId: where.transitRouterId,
-          want,
-          kind,
-          deadline,
-          clock,
-          onProgress: log,
-        });
-        return found as ApiFlowLog;
-      },
+      waitFor,
     };
   }
 }

@@ -22,7 +22,11 @@ export interface GetFlowlogsOptions {
   env?: NodeJS.ProcessEnv;
   /** How long the whole lookup may take, every page and retry included; Go-style duration. @default "2m" */
   timeout?: string;
-  /** The API sessions; tests inject a fake. @default one shared factory per process */
+}
+
+/** What the command and the tests inject besides a user's options; not part of the package's API. */
+export interface LookupSeams {
+  /** The API sessions. @default one shared factory per process */
   sessions?: SessionFactory;
   /** @default the system clock */
   clock?: Clock;
@@ -59,7 +63,12 @@ function timeoutMs(timeout: string | undefined): number {
  * @example
  * const { flowlogs } = await getFlowlogs({ cenId: 'cen-…', status: 'Active', nameRegex: '^prod-' });
  */
-export async function getFlowlogs(args: GetFlowlogsArgs = {}, opts: GetFlowlogsOptions = {}): Promise<GetFlowlogsResult> {
+export function getFlowlogs(args: GetFlowlogsArgs = {}, opts: GetFlowlogsOptions = {}): Promise<GetFlowlogsResult> {
+  return lookupFlowlogs(args, opts);
+}
+
+/** {@link getFlowlogs} with the sessions and clock injected. */
+export async function lookupFlowlogs(args: GetFlowlogsArgs = {}, opts: GetFlowlogsOptions & LookupSeams = {}): Promise<GetFlowlogsResult> {
   const clock = opts.clock ?? systemClock;
   const deadline = clock.now() + timeoutMs(opts.timeout);
   const given = checkFilters(args);
@@ -79,5 +88,13 @@ export type GetFlowlogsOutputArgs = {
 
 /** {@link getFlowlogs} for `pulumi.Input` filters (e.g. another resource's id); the result is an Output. */
 export function getFlowlogsOutput(args: GetFlowlogsOutputArgs = {}, opts: GetFlowlogsOptions = {}): pulumi.Output<GetFlowlogsResult> {
-  return pulumi.output(args).apply((resolved) => getFlowlogs(resolved as GetFlowlogsArgs, opts));
+  return lookupFlowlogsOutput(args, opts);
+}
+
+/** {@link getFlowlogsOutput} with the sessions and clock injected. */
+export function lookupFlowlogsOutput(
+  args: GetFlowlogsOutputArgs = {},
+  opts: GetFlowlogsOptions & LookupSeams = {},
+): pulumi.Output<GetFlowlogsResult> {
+  return pulumi.output(args).apply((resolved) => lookupFlowlogs(resolved as GetFlowlogsArgs, opts));
 }

@@ -7,8 +7,9 @@
 import { describeAll } from '../waiting/pages';
 import { FlowlogFilterError } from '../errors';
 import { checkInputs, type CheckFailure } from '../model/check';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../transport/client';
-import { dropUndefined, tagsToApi, toOutputs } from '../core/mapping';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../transport/types';
+import { tagsToApi, toOutputs } from '../core/mapping';
+import { withoutUnset } from '../model/records';
 import type { FlowlogInputs, FlowlogOutputs, FlowlogStatus, ListsAll, NormalizedInputs } from '../model/model';
 
 /** Filters of {@link getFlowlogs}. Every one is optional; together they narrow the result (AND). */
@@ -58,8 +59,6 @@ export interface GetFlowlogsResult {
   /** Every flow log found, with the same field names as `CenFlowlog`'s outputs. */
   flowlogs: FoundFlowlog[];
 }
-
-export { FlowlogFilterError };
 
 /** The filters that share their rule with a resource argument; check() states it. */
 const CHECKED = [
@@ -117,7 +116,7 @@ export function checkFilters(args: unknown): GetFlowlogsArgs {
   if (isSet(args) && (typeof args !== 'object' || Array.isArray(args))) {
     throw new FlowlogFilterError([{ property: 'args', reason: `getFlowlogs expects an object of filters, got ${show(args)}` }]);
   }
-  const given = dropUndefined({ ...(args as Record<string, unknown> | undefined) });
+  const given = withoutUnset({ ...(args as Record<string, unknown> | undefined) });
   const failures: CheckFailure[] = Object.keys(given)
     .filter((k) => !KNOWN.has(k))
     .map((k) => ({ property: k, reason: `${k} is not a getFlowlogs filter (known: ${[...KNOWN].join(', ')})` }));
@@ -135,7 +134,7 @@ export function checkFilters(args: unknown): GetFlowlogsArgs {
 export function toDescribeRequest(f: GetFlowlogsArgs): DescribeFlowlogsRequest {
   const single = f.flowLogId ?? (f.ids?.length === 1 ? f.ids[0] : undefined);
   const tags = tagsToApi(f.tags ?? {});
-  return dropUndefined({
+  return withoutUnset({
     RegionId: f.regionId,
     CenId: f.cenId,
     TransitRouterId: f.transitRouterId,

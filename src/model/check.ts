@@ -9,20 +9,11 @@
  * bounded prefix of a value.
  */
 import type { FieldFailure } from '../errors';
-import {
-  BLANK_MEANS_UNSET,
-  DEFAULT_STATUS,
-  FlowlogInputs,
-  INPUT_FIELDS,
-  LOG_FIELDS,
-  LOG_FORMAT_PREFIX,
-  MAX_ID_CHARS,
-  MAX_REGION_CHARS,
-  NormalizedInputs,
-} from './model';
+import { BLANK_MEANS_UNSET, DEFAULT_STATUS, FlowlogInputs, INPUT_FIELDS, MAX_ID_CHARS, MAX_REGION_CHARS, NormalizedInputs } from './model';
+import { LOG_FIELDS, LOG_FORMAT_PREFIX } from './facts';
 import { parseDuration } from './duration';
 import { sortedByKey } from './records';
-import { charCount, QUOTE_CHARS, quote, wellFormed } from './text';
+import { charCount, QUOTE_CHARS, quote, unicodeProblem } from './text';
 
 /** The engine's placeholder for a value not known until apply. */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -136,7 +127,7 @@ const TAG_URL = /https?:\/\//i;
 function tagProblems(key: string, value: unknown): string[] {
   const k = quote(key);
   const problems: string[] = [];
-  const keyText = wellFormed(key);
+  const keyText = unicodeProblem(key);
   if (keyText) problems.push(`key ${k} ${keyText}`);
   const n = charCount(key);
   if (n === 0 || n > 64) problems.push(`key ${k} must be 1 to 64 characters, got ${n}`);
@@ -144,7 +135,7 @@ function tagProblems(key: string, value: unknown): string[] {
   if (TAG_URL.test(key)) problems.push(`key ${k} must not contain "http://" or "https://"`);
   if (isUnknown(value)) return problems;
   if (typeof value !== 'string') return [...problems, `value of ${k} must be a string, got ${quote(value)}`];
-  const valueText = wellFormed(value);
+  const valueText = unicodeProblem(value);
   if (valueText) problems.push(`value of ${k} ${valueText}`);
   const m = charCount(value);
   if (m > 128) problems.push(`value of ${k} must be at most 128 characters, got ${m}`);
@@ -193,7 +184,7 @@ function sortedTags(tags: unknown): Record<string, string> {
 function unknownArguments(raw: Record<string, unknown>): CheckFailure[] {
   const unknown = Object.keys(raw).filter((k) => !KNOWN_KEYS.has(k));
   // A short plain key is named as is; a long or odd one by its bounded quote.
-  const name = (key: string): string => (charCount(key) <= QUOTE_CHARS && !wellFormed(key) ? key : quote(key));
+  const name = (key: string): string => (charCount(key) <= QUOTE_CHARS && !unicodeProblem(key) ? key : quote(key));
   const failures = unknown.slice(0, MAX_LISTED).map((key) => ({
     property: name(key),
     reason: `${name(key)} is not a CenFlowlog argument (known: ${[...KNOWN_KEYS].join(', ')})`,
@@ -222,7 +213,7 @@ export function checkInputs(news: Record<string, unknown>, defaultRegion?: strin
   for (const [key, rule] of Object.entries(RULES) as [keyof FlowlogInputs, Rule][]) {
     const value = raw[key];
     if (isUnknown(value)) continue;
-    const reason = (typeof value === 'string' ? wellFormed(value) : undefined) ?? rule(value);
+    const reason = (typeof value === 'string' ? unicodeProblem(value) : undefined) ?? rule(value);
     if (reason) failures.push({ property: key, reason: `${key} ${reason}` });
   }
   const tagList = checkTags(raw.tags);

@@ -152,8 +152,5 @@ export const MAX_ID_CHARS = 128;
 /** Longest region id we accept (the service's are at most about 20 characters). */
 export const MAX_REGION_CHARS = 64;
 
-// The service's facts (log fields, the required prefix): the emulator reads them from the model's facts.ts too.
-export { LOG_FIELDS, LOG_FORMAT_PREFIX } from './facts';
-
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_STATUS: FlowlogStatus = 'Active';

@@ -29,7 +29,7 @@ function head(s: string, max: number): { head: string; total: number } {
  * Why `s` cannot be sent, or undefined: a lone UTF-16 surrogate has no UTF-8 form,
  * so no request can carry it (encodeURIComponent throws "URI malformed").
  */
-export function wellFormed(s: string): string | undefined {
+export function unicodeProblem(s: string): string | undefined {
   let at = 0;
   for (const c of s) {
     const unit = c.charCodeAt(0);

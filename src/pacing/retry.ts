@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveBudget, Lane } from './budget';
-import type { CallOptions, CenApi } from '../transport/client';
+import type { CallOptions, CenApi } from '../transport/types';
 import { systemClock, type Clock } from './clock';
 import { numberOption, type NumberRule } from '../model/options';
 import { CenApiError } from '../errors';

@@ -13,12 +13,10 @@ import type { CredentialProvider } from './credentials';
 import { CenApiError } from '../errors';
 import { parseEndpoint } from './endpoint';
 import { numberOption, type NumberRule } from '../model/options';
-import { dropUndefined } from '../model/records';
+import { withoutUnset } from '../model/records';
 import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef } from './types';
 
 const MILLISECONDS: NumberRule = { sign: 'positive', unit: 'milliseconds' };
-
-export type * from './types';
 
 export interface ClientOptions {
   /** Full URL: `https://cbn.aliyuncs.com`, or `http://127.0.0.1:PORT` (plain HTTP only to loopback). */
@@ -98,7 +96,7 @@ export function createCenClient(opts: ClientOptions): CenApi {
       bodyType: 'json',
     });
     const callId = randomUUID();
-    const request = new OpenApiRequest({ query: OpenApiUtil.query(dropUndefined(query)), headers: { [CALL_HEADER]: callId } });
+    const request = new OpenApiRequest({ query: OpenApiUtil.query(withoutUnset(query)), headers: { [CALL_HEADER]: callId } });
     const timeout = opts.timeoutMs === undefined ? undefined : Math.max(1, Math.min(readTimeout, Math.ceil(opts.timeoutMs)));
     const runtime = (timeout === undefined ? {} : { readTimeout: timeout, connectTimeout: Math.min(connectTimeout, timeout) }) as Runtime;
     let body: unknown;

@@ -16,7 +16,7 @@
  * (polls never starve, but neither do creates), larger when they do not.
  */
 import type { AdaptiveBudget } from '../pacing/budget';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/client';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/types';
 import { systemClock, type Clock } from '../pacing/clock';
 import { metered } from '../pacing/retry';
 import { describeAll } from './pages';

@@ -6,7 +6,7 @@
  * a tenth of it), so it ends within ~10 % of the activation time whatever
  * that is, while the loop keeps the calls flat in the number of waiters.
  */
-import type { ApiFlowLog } from '../transport/client';
+import type { ApiFlowLog } from '../transport/types';
 import { systemClock, type Clock } from '../pacing/clock';
 import { FlowlogStatusError, FlowlogWaitTimeoutError, formatDuration } from '../errors';
 import { isRetryable } from '../pacing/retry';

@@ -4,7 +4,8 @@
  * retry/idempotency/waiting stack on top of it.
  */
 import { createServer } from 'node:net';
-import { createCenClient, type CenApi } from '../../src/transport/client';
+import { createCenClient } from '../../src/transport/client';
+import type { CenApi } from '../../src/transport/types';
 import { resolveCredentials } from '../../src/transport/credentials';
 import { CenApiError } from '../../src/errors';
 import { isRetryable, isThrottling, resilient } from '../../src/pacing/retry';

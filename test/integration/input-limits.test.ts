@@ -7,7 +7,7 @@ import { asEngine, type EngineView } from '../fixtures/engine';
 import { DEFAULT_TOPOLOGY, Emulator, startEmulator } from '../../src/emulator';
 import { FlowlogProvider } from '../../src/core/provider';
 import { diffFlowlog } from '../../src/model/diff';
-import { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../../src/model/model';
+import { LOG_FIELDS, LOG_FORMAT_PREFIX } from '../../src/model/facts';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 

@@ -1,7 +1,7 @@
 import * as ts from 'typescript';
 import { checkInputs } from '../../src/model/check';
 import { parseCli, runCli, USAGE } from '../../src/cli/cli';
-import type { ApiFlowLog } from '../../src/transport/client';
+import type { ApiFlowLog } from '../../src/transport/types';
 import { diffFlowlog } from '../../src/model/diff';
 import { generateProgram, resourceNames, sanitizeName } from '../../src/cli/generate';
 import { toFound, type FoundFlowlog } from '../../src/lookup/lookup';

@@ -1,8 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { checkInputs } from '../../src/model/check';
-import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../../src/transport/client';
-import { getFlowlogs, getFlowlogsOutput } from '../../src/lookup/get-flowlogs';
-import { FlowlogFilterError, checkFilters, toDescribeRequest, type GetFlowlogsArgs } from '../../src/lookup/lookup';
+import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../../src/transport/types';
+import { lookupFlowlogs, lookupFlowlogsOutput } from '../../src/lookup/get-flowlogs';
+import { checkFilters, toDescribeRequest, type GetFlowlogsArgs } from '../../src/lookup/lookup';
+import { FlowlogFilterError } from '../../src/errors';
 import { toOutputs } from '../../src/core/mapping';
 import type { Session, SessionFactory } from '../../src/core/session';
 import type { ProviderSettings } from '../../src/core/settings';
@@ -126,7 +127,7 @@ describe('getFlowlogs', () => {
   it('returns every match across pages, beyond the first page of 20', async () => {
     const api = seeded(137);
     const { sessions } = fakeSessions(api);
-    const result = await getFlowlogs({ regionId: 'cn-hangzhou' }, { env: KEYS, sessions });
+    const result = await lookupFlowlogs({ regionId: 'cn-hangzhou' }, { env: KEYS, sessions });
     expect(result.ids).toHaveLength(137);
     expect(new Set(result.ids).size).toBe(137);
     expect(result.names[136]).toBe('fl-136');
@@ -137,7 +138,7 @@ describe('getFlowlogs', () => {
     const capped: Pick<CenApi, 'describeFlowlogs'> = {
       describeFlowlogs: (req) => api.describeFlowlogs({ ...req, PageSize: Math.min(req.PageSize ?? 20, 20) }),
     };
-    const result = await getFlowlogs({ regionId: 'cn-hangzhou' }, { env: KEYS, sessions: fakeSessions(capped).sessions });
+    const result = await lookupFlowlogs({ regionId: 'cn-hangzhou' }, { env: KEYS, sessions: fakeSessions(capped).sessions });
     expect(result.ids).toEqual([...api.flowLogs.keys()]);
   });
 
@@ -158,7 +159,7 @@ describe('getFlowlogs', () => {
         return page;
       },
     };
-    const result = await getFlowlogs(
+    const result = await lookupFlowlogs(
       {},
       { env: { ...KEYS, ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' }, sessions: fakeSessions(shifting).sessions },
     );
@@ -168,9 +169,9 @@ describe('getFlowlogs', () => {
   it('applies ids and nameRegex to every page', async () => {
     const api = seeded(80, (i) => ({ FlowLogName: i % 2 === 0 ? `prod-${i}` : `dev-${i}` }));
     const { sessions } = fakeSessions(api);
-    const byRegex = await getFlowlogs({ nameRegex: '^prod-7' }, { env: KEYS, sessions });
+    const byRegex = await lookupFlowlogs({ nameRegex: '^prod-7' }, { env: KEYS, sessions });
     expect(byRegex.names).toEqual(['prod-70', 'prod-72', 'prod-74', 'prod-76', 'prod-78']);
-    const byIds = await getFlowlogs({ ids: ['flowlog-0003', 'flowlog-0077', 'flowlog-missing'] }, { env: KEYS, sessions });
+    const byIds = await lookupFlowlogs({ ids: ['flowlog-0003', 'flowlog-0077', 'flowlog-missing'] }, { env: KEYS, sessions });
     expect(byIds.ids).toEqual(['flowlog-0003', 'flowlog-0077']);
   });
 
@@ -193,7 +194,7 @@ describe('getFlowlogs', () => {
         { Key: 'a', Value: '1' },
       ],
     });
-    const { flowlogs } = await getFlowlogs({}, { env: KEYS, sessions: fakeSessions(api).sessions });
+    const { flowlogs } = await lookupFlowlogs({}, { env: KEYS, sessions: fakeSessions(api).sessions });
     const outputs = toOutputs(raw, {
       regionId: 'x',
       cenId: 'x',
@@ -216,7 +217,7 @@ describe('getFlowlogs', () => {
     };
     const api = new FakeCenApi();
     const seen = fakeSessions(api);
-    await getFlowlogs(
+    await lookupFlowlogs(
       {},
       {
         config: { get: (k) => config[k] },
@@ -234,19 +235,19 @@ describe('getFlowlogs', () => {
 
   it('fails on a bad filter before any API call', async () => {
     const api = new FakeCenApi();
-    await expect(getFlowlogs({ interval: 30 }, { env: KEYS, sessions: fakeSessions(api).sessions })).rejects.toThrow(FlowlogFilterError);
+    await expect(lookupFlowlogs({ interval: 30 }, { env: KEYS, sessions: fakeSessions(api).sessions })).rejects.toThrow(FlowlogFilterError);
     expect(api.calls).toEqual([]);
   });
 
   it('fails on a plain-HTTP endpoint that is not loopback, as the provider does', async () => {
     const api = new FakeCenApi();
     await expect(
-      getFlowlogs({}, { env: { ...KEYS, CEN_FLOWLOG_ENDPOINT: 'http://cbn.example.com' }, sessions: fakeSessions(api).sessions }),
+      lookupFlowlogs({}, { env: { ...KEYS, CEN_FLOWLOG_ENDPOINT: 'http://cbn.example.com' }, sessions: fakeSessions(api).sessions }),
     ).rejects.toThrow(/plain HTTP to a host that is not loopback/);
   });
 
   it('rejects a bad timeout, naming it', async () => {
-    await expect(getFlowlogs({}, { env: KEYS, timeout: 'soon', sessions: fakeSessions(new FakeCenApi()).sessions })).rejects.toThrow(
+    await expect(lookupFlowlogs({}, { env: KEYS, timeout: 'soon', sessions: fakeSessions(new FakeCenApi()).sessions })).rejects.toThrow(
       'Expected `timeout` to be a duration like "90s" or "5m", got "soon"',
     );
   });
@@ -255,7 +256,7 @@ describe('getFlowlogs', () => {
 describe('getFlowlogsOutput', () => {
   it('resolves Input filters and gives the result as an Output', async () => {
     const api = seeded(3, (i) => ({ Tags: [{ Key: 'team', Value: i === 1 ? 'sec' : 'net' }] }));
-    const out = getFlowlogsOutput(
+    const out = lookupFlowlogsOutput(
       { flowLogName: pulumi.output('fl-1'), tags: { team: pulumi.output('sec') } },
       { env: KEYS, sessions: fakeSessions(api).sessions },
     );

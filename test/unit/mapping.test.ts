@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
-import type { ApiFlowLog } from '../../src/transport/client';
+import type { ApiFlowLog } from '../../src/transport/types';
 import { inputsFromOutputs, tagChanges, tagsFromApi, tagsToApi, toCreateRequest, toOutputs } from '../../src/core/mapping';
 import type { NormalizedInputs } from '../../src/model/model';
 

@@ -3,7 +3,7 @@
  * costs in DescribeFlowlogs calls, what each ask is told, and when.
  */
 import { AdaptiveBudget } from '../../src/pacing/budget';
-import type { DescribeFlowlogsRequest } from '../../src/transport/client';
+import type { DescribeFlowlogsRequest } from '../../src/transport/types';
 import { Account } from '../../src/core/session';
 import { StatusLoop, type Observation } from '../../src/waiting/statusloop';
 import { waitForStatus } from '../../src/waiting/wait';
