@@ -1,7 +1,7 @@
 /**
- * Facts of the CEN flow-log service that both the emulator models and the
- * provider's input checks rely on. The emulator owns them; this file imports
- * nothing, so the provider can read it without loading the emulator.
+ * Facts of the CEN flow-log service that the provider's input checks rely on
+ * and the emulator models. They belong to the model; this file imports
+ * nothing, so the emulator reads them without loading any of the provider.
  */
 
 /**

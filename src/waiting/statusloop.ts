@@ -8,9 +8,9 @@
  * Each tick picks the cheapest query: by FlowLogId for the asks that are due
  * when they are fewer than the pages a scan would take; otherwise a scan of
  * the CEN (and transit router) when every ask shares one, else of the whole
- * region, paged with the largest page size. (The issue asked for a loop per
- * CEN; one per region costs the same for one CEN and one scan instead of one
- * per CEN when a stack spans many.) A scan can shift when a flow log disappears between
+ * region, paged with the largest page size. One loop per region rather than
+ * per CEN: it costs the same for one CEN, and one scan instead of one per CEN
+ * when a stack spans many. A scan can shift when a flow log disappears between
  * pages, so an id a scan did not see is confirmed by id before it counts as
  * gone. The loop's share of the request budget is small while writes queue
  * (polls never starve, but neither do creates), larger when they do not.
