@@ -17,7 +17,7 @@ import { E2eContext, ROOT, inlineStack, stackName, useSuiteContext, writeCalls }
 jest.setTimeout(300_000);
 
 const run = promisify(execFile);
-const CLI = path.join(ROOT, 'dist', 'tools', 'cli.js');
+const CLI = path.join(ROOT, 'dist', 'cli', 'cli.js');
 
 /** A Pulumi project folder inside the repository, so `cen-flowlog` and `@pulumi/pulumi` resolve from its node_modules. */
 function projectDir(): string {
