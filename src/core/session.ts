@@ -68,10 +68,13 @@ export class Account {
 
   session(deadline: number, log: (line: string) => void): Session {
     const { clock } = this;
-    const waitFor: Session['waitFor'] = (where: Where, flowLogId: string, want: WantedState, kind?: string) =>
-      // A wait for anything but Gone ends only with the flow log in hand (not found fails it); for Gone, with undefined.
-      waitForStatus({
-        loop: this.loop(where.regionId),
+    const loopOf = (regionId: string) => this.loop(regionId);
+    // A wait for anything but Gone ends only with the flow log in hand (not found fails it); for Gone, with undefined.
+    function waitFor(where: Where, flowLogId: string, want: 'Gone', kind?: string): Promise<undefined>;
+    function waitFor(where: Where, flowLogId: string, want: Exclude<WantedState, 'Gone'>, kind?: string): Promise<ApiFlowLog>;
+    function waitFor(where: Where, flowLogId: string, want: WantedState, kind?: string): Promise<ApiFlowLog | undefined> {
+      return waitForStatus({
+        loop: loopOf(where.regionId),
         flowLogId,
         cenId: where.cenId,
         transitRouterId: where.transitRouterId,
@@ -80,7 +83,8 @@ export class Account {
         deadline,
         clock,
         onProgress: log,
-      }) as Promise<ApiFlowLog> & Promise<undefined>;
+      });
+    }
     const api = resilient(this.base, {
       deadline,
       clock,
