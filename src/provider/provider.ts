@@ -23,7 +23,7 @@ import { checkInputs } from '../model/check';
 import type { ApiFlowLog } from '../api/client';
 import { diffFlowlog } from '../model/diff';
 import { timeoutMs } from '../model/duration';
-import { DEFAULT_STATUS, FlowlogOutputs, NormalizedInputs } from '../model/model';
+import { DEFAULT_STATUS, FlowlogOutputs, NormalizedInputs, SERVICE_DEFAULTED_FIELDS } from '../model/model';
 import { dropUndefined, inputsFromOutputs, toCreateRequest, toOutputs } from '../model/mapping';
 import { ConfigSource, ProviderSettings, readSettings } from '../api/settings';
 import { Clock, systemClock } from '../api/clock';
@@ -202,7 +202,12 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     if (!flowLog) throw new FlowlogNotFoundError(id, regionId);
     const known = { regionId, cenId: '', transitRouterId: '', projectName: '', logStoreName: '', tags: {}, status: DEFAULT_STATUS };
     const outs = toOutputs(flowLog, known);
-    return { id, props: outs, inputs: inputsFromOutputs(outs) as unknown as Outputs };
+    // A service-filled value the declared rules refuse (the service's default log format lists the required
+    // fields later) is left unset: unset keeps whatever the service has, so the next preview shows no change.
+    const inputs = inputsFromOutputs(outs);
+    const refused = new Set(checkInputs(inputs).failures.map((f) => f.property));
+    for (const field of SERVICE_DEFAULTED_FIELDS) if (refused.has(field)) delete inputs[field];
+    return { id, props: outs, inputs: inputs as unknown as Outputs };
   }
 
   /** getFlowlogs with this provider's settings: its region is the default filter, its budget paces the pages. */
