@@ -84,9 +84,9 @@ export function tagResources(ctx: ActionContext): ActionResult {
 
 export function untagResources(ctx: ActionContext): ActionResult {
   checkResourceType(ctx.params);
+  const all = checkBoolean(ctx.params, 'All', false);
   const targets = resources(ctx, true);
   const keys = new Set(list(ctx.params, 'TagKey'));
-  const all = checkBoolean(ctx.params, 'All', false);
   for (const rec of targets) rec.tags = all ? [] : rec.tags.filter((t) => !keys.has(t.Key));
   return {};
 }
