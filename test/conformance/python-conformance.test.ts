@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EMULATOR_IDS, startEmulator, type Emulator } from '../../src/emulator';
 import type { Exists } from './go-toolchain';
-import { findPython, pinnedRequirements, preparedVenv, PYTHON_DIR, PYTHON_INSTALL_HELP, run, type Run } from './python-toolchain';
+import { findPython, pinnedRequirements, preparedVenv, PYTHON_DIR, PYTHON_INSTALL_HELP } from './python-toolchain';
+import { parseResults, run, type Run, type TestReport } from './subprocess';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -30,46 +31,27 @@ const PY_TESTS: Array<[string, string]> = [
   ['test_runs_the_pinned_sdk_versions', 'the venv holds exactly the versions of requirements.txt'],
 ];
 
-interface PyResult {
-  test: string;
-  status: string;
-  output: string;
-}
-
-function parseResults(stdout: string): { results: Map<string, PyResult>; other: string } {
-  const results = new Map<string, PyResult>();
-  let other = '';
-  for (const line of stdout.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as PyResult;
-      if (typeof r.test === 'string') {
-        results.set(r.test, r);
-        continue;
-      }
-    } catch {
-      // not a result line: kept for the report
-    }
-    other += `${line}\n`;
-  }
-  return { results, other };
-}
-
 describe("Alibaba's Python SDK against the emulator", () => {
   let main: Emulator | undefined;
   let throttled: Emulator | undefined;
+  let faults: Emulator | undefined;
   let py: Run;
-  let parsed: ReturnType<typeof parseResults>;
+  let parsed: TestReport;
 
   beforeAll(
     async () => {
       const venvPython = await preparedVenv(findPython(process.env), PIP_TIMEOUT_MS);
-      main = await startEmulator({ delays: { createMs: TRANSITION_MS, modifyMs: TRANSITION_MS, deleteMs: TRANSITION_MS } });
+      main = await startEmulator({
+        delays: { createMs: TRANSITION_MS, modifyMs: TRANSITION_MS, deleteMs: TRANSITION_MS },
+        ratePerSecond: 0,
+      });
       throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
+      faults = await startEmulator({ ratePerSecond: 0 });
       const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
       const config = {
         main: endpoint(main),
         throttled: endpoint(throttled),
+        faults: endpoint(faults),
         ids: EMULATOR_IDS,
         throttledRate: THROTTLED_RATE,
         requirements: pinnedRequirements(readFileSync(path.join(PYTHON_DIR, 'requirements.txt'), 'utf8')),
@@ -87,6 +69,7 @@ describe("Alibaba's Python SDK against the emulator", () => {
   afterAll(async () => {
     await main?.close();
     await throttled?.close();
+    await faults?.close();
   });
 
   const report = (name?: string): string =>

@@ -3,11 +3,11 @@
  * (gitignored) holding exactly the packages of requirements.txt, made on the first run and again
  * whenever requirements.txt changes. Without Python, its venv module or PyPI it fails, saying what is missing.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isExecutable, type Exists } from './go-toolchain';
+import { run } from './subprocess';
 
 export const PYTHON_DIR = path.join(__dirname, 'python');
 export const VENV_DIR = path.join(PYTHON_DIR, '.venv');
@@ -45,26 +45,6 @@ export function pinnedRequirements(text: string): Record<string, string> {
     out[m[1]!] = m[2]!;
   }
   return out;
-}
-
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { cwd: opts.cwd, env: opts.env ?? process.env, timeout: opts.timeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr: err && code === -1 ? `${stderr}\n${err.message}` : stderr });
-      },
-    );
-  });
 }
 
 /** The venv's interpreter, with requirements.txt installed. */

@@ -349,7 +349,8 @@ def test_tags_including_untag_all_true():
 def error_cases():
     ids = CONFIG["ids"]
     region = ids["region"]
-    main = CONFIG["main"]
+    # Its own emulator: an injected fault must not be taken by another test's call.
+    main = CONFIG["faults"]
 
     def fail_next(action, code, status):
         admin(main, "POST", "/__admin/faults", {"failNext": {"action": action, "count": 1, "code": code, "statusCode": status}})
@@ -393,7 +394,7 @@ def test_errors_decode_as_sdk_exceptions():
     problems = []
     for signature in ("v3", "v2"):
         for name, opts, call, code, status, cls in error_cases():
-            sdk = Sdk(CONFIG["main"], signature, **opts)
+            sdk = Sdk(CONFIG["faults"], signature, **opts)
             err = failure(lambda: call(sdk))
             got = (type(err).__name__, getattr(err, "code", None), getattr(err, "status_code", None))
             if got != (cls.__name__, code, status):
