@@ -50,7 +50,8 @@ export function pinnedRequirements(text: string): Record<string, string> {
 /** The venv's interpreter, with requirements.txt installed. */
 export async function preparedVenv(python: string, timeoutMs: number): Promise<string> {
   const requirements = path.join(PYTHON_DIR, 'requirements.txt');
-  const hash = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+  // A venv belongs to the interpreter that made it: another one (an upgrade, $PYTHON) makes a new venv.
+  const hash = createHash('sha256').update(python).update('\0').update(readFileSync(requirements)).digest('hex');
   const venvPython = path.join(VENV_DIR, 'bin', 'python');
   if (existsSync(venvPython) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) return venvPython;
   rmSync(VENV_DIR, { recursive: true, force: true });
