@@ -271,6 +271,8 @@ def lifecycle(signature: str, attachment: str):
     )), cbn.CreateFlowlogResponseBody)
     fid = created.flow_log_id
     expect(bool(fid) and created.success == "true", f"CreateFlowlog answered {created.to_map()}")
+    method = wire()[-1]["query"].get("SignatureMethod")
+    expect(method == ("HMAC-SHA1" if signature == "v2" else None), f"{signature}: the SDK signed with SignatureMethod={method!r}")
     seen = wait_status(sdk, fid, "Active")
     expect(seen[0] in ("Creating", "Active"), f"statuses after create: {seen}")
 
