@@ -46,6 +46,7 @@ const CATALOG: Record<string, [number, string]> = {
   'InvalidParameter.FlowLogName': [400, 'The specified FlowLogName is invalid.'],
   'InvalidParameter.Description': [400, 'The specified Description is invalid.'],
   'InvalidParameter.Interval': [400, 'The specified Interval is invalid.'],
+  'InvalidParameter.All': [400, 'The specified All is invalid.'],
   'InvalidParameter.PageNumber': [400, 'The specified PageNumber is invalid.'],
   'InvalidParameter.PageSize': [400, 'The specified PageSize is invalid.'],
   'InvalidParameter.NextToken': [400, 'The specified NextToken is invalid.'],

@@ -2,7 +2,7 @@
 import type { FlowLogRecord } from '../store';
 import type { ApiTag } from '../types';
 import { ApiError } from '../errors';
-import { checkPositiveInt, checkTags, list, required, type Params } from '../validate';
+import { checkBoolean, checkPositiveInt, checkTags, list, required, type Params } from '../validate';
 import type { ActionContext, ActionResult } from './context';
 
 const MAX_TAGS = 20;
@@ -84,9 +84,9 @@ export function tagResources(ctx: ActionContext): ActionResult {
 
 export function untagResources(ctx: ActionContext): ActionResult {
   checkResourceType(ctx.params);
+  const all = checkBoolean(ctx.params, 'All', false);
   const targets = resources(ctx, true);
   const keys = new Set(list(ctx.params, 'TagKey'));
-  const all = ctx.params.All === 'true';
   for (const rec of targets) rec.tags = all ? [] : rec.tags.filter((t) => !keys.has(t.Key));
   return {};
 }
