@@ -67,6 +67,12 @@ function applyFaults(faults: Faults, body: Record<string, unknown>): void {
 
 async function route(deps: AdminDeps, method: string, path: string, req: IncomingMessage): Promise<unknown> {
   const { service, faults, log } = deps;
+  const systemTags = /^\/__admin\/flowlogs\/([^/]+)\/system-tags$/.exec(path);
+  if (systemTags && method === 'PUT') {
+    const id = decodePathPart(systemTags[1]!);
+    if (!service.store.get(id)) throw new ApiError('InvalidFlowlogId.NotFound', undefined, 404, `No flow log ${id}.`);
+    return service.setSystemTags(id, (await readJson(req)).Tags);
+  }
   const flowLog = /^\/__admin\/flowlogs\/([^/]+)$/.exec(path);
   if (flowLog) {
     const id = decodePathPart(flowLog[1]!);

@@ -112,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     callCounts: () => log.callCounts(),
     resetRequestLog: () => log.reset(),
     updateFlowLog: (id, patch) => service.update(id, patch),
+    setSystemTags: (id, tags) => service.setSystemTags(id, tags),
     deleteFlowLog: (id) => service.remove(id),
     seedFlowLogs: (count) => service.seed(count),
     close: () =>

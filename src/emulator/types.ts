@@ -193,6 +193,13 @@ export interface Emulator {
   resetRequestLog(): void;
   /** Make an out-of-band change (drift); throws if the id is unknown. */
   updateFlowLog(flowLogId: string, patch: FlowLogPatch): FlowLogView;
+  /**
+   * Set the flow log's system tags (keys starting with `aliyun`, `acs:`, `http://` or `https://`)
+   * to exactly `tags`, as the platform puts them: past the rules that refuse such keys in
+   * TagResources and UntagResources. User tags stay. Throws if the id is unknown or a key is not
+   * a system tag's.
+   */
+  setSystemTags(flowLogId: string, tags: ApiTag[]): FlowLogView;
   /** Delete out of band; returns false if the id was unknown. */
   deleteFlowLog(flowLogId: string): boolean;
   /** Store `count` Active flow logs directly (no API calls, no quota); returns their ids. */

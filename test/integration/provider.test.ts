@@ -164,6 +164,36 @@ describe('provider against the emulator', () => {
     expect(emu.flowLogs()).toHaveLength(1);
   });
 
+  it('adopts and updates a flow log carrying system tags: never untags them, outputs and refresh leave them out', async () => {
+    const other = providerFor(emu);
+    const existing = await other.create(await checked(other, { ...base(), tags: { legacy: 'yes', team: 'net' } }));
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-acfm2' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    emu.setSystemTags(existing.id, system);
+    emu.resetRequestLog();
+
+    // Adoption drops `legacy`, keeps `team`, adds `env`: the system tags are nobody's to change.
+    const adopted = await provider.create(await checked(provider, { ...base(), adopt: existing.id }));
+    expect(adopted.outs.tags).toEqual({ env: 'test', team: 'net' });
+    const untagged = () => emu.requests().filter((r) => r.action === 'UntagResources');
+    expect(untagged().map((r) => r.params)).toEqual([expect.objectContaining({ 'TagKey.1': 'legacy' })]);
+    expect(untagged().every((r) => r.statusCode === 200 && !('TagKey.2' in r.params))).toBe(true);
+
+    const read = await provider.read(adopted.id, adopted.outs);
+    expect(read.props).toEqual(adopted.outs);
+    expect(diffFlowlog(read.props, await checked(provider, base())).changes).toBe(false);
+
+    emu.resetRequestLog();
+    const updated = await provider.update(adopted.id, read.props, await checked(provider, { ...base(), tags: { env: 'prod' } }));
+    expect(updated.outs?.tags).toEqual({ env: 'prod' });
+    expect(untagged().map((r) => r.params)).toEqual([expect.objectContaining({ 'TagKey.1': 'team' })]);
+    expect(untagged().every((r) => r.statusCode === 200 && !('TagKey.2' in r.params))).toBe(true);
+    expect(emu.flowLogs()[0]!.Tags.Tag).toEqual(expect.arrayContaining(system));
+    expect(emu.flowLogs()[0]!.Tags.Tag).toHaveLength(3);
+  });
+
   it('refuses to adopt a flow log whose replace-on-change fields differ', async () => {
     const existing = await provider.create(await checked(provider, base()));
     await expect(

@@ -140,6 +140,22 @@ describe('generateProgram', () => {
     expect(diffFlowlog(current as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>).changes).toBe(false);
   });
 
+  it('leaves the system tags out: the program passes check() and adoption leaves them on the flow log', () => {
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-1' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    const read = found({ Tags: [...system, { Key: 'team', Value: 'net' }] });
+    // Also a flow log handed over with them (e.g. by an older lookup): the generator decides for itself.
+    const handed: FoundFlowlog = { ...found(), tags: { 'acs:rm:rgId': 'rg-1', 'https://x': 'y', env: 'prod' } };
+    const program = generateProgram([read, handed]);
+    expect(program).not.toMatch(/acs:|aliyun|https:/);
+    expect(program).not.toContain('check() will refuse');
+    const { declared } = run(program);
+    expect(declared.map((d) => d.args.tags)).toEqual([{ team: 'net' }, { env: 'prod' }]);
+    for (const d of declared) expect(checkInputs(d.args).failures).toEqual([]);
+  });
+
   it('exports the flow-log id of every resource, by resource name', () => {
     const { exports } = run(generateProgram([toFound(edge), toFound(core)]));
     expect(exports.flowLogIds).toEqual({ edge: edge.FlowLogId, [core.FlowLogId]: core.FlowLogId });
@@ -180,8 +196,8 @@ describe('generateProgram', () => {
   });
 
   it('flags a value check() will refuse above the resource', () => {
-    const text = generateProgram([found({ Tags: [{ Key: 'acs:system', Value: 'x' }] })]);
-    expect(text).toContain('// check() will refuse this: tags: key "acs:system" must not start with "aliyun" or "acs:"');
+    const text = generateProgram([found({ Tags: [{ Key: 'docs', Value: 'see https://x' }] })]);
+    expect(text).toContain('// check() will refuse this: tags: value of "docs" must not contain "http://" or "https://"');
   });
 });
 

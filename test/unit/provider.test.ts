@@ -207,6 +207,19 @@ describe('adoption', () => {
     expect(outs).toMatchObject({ flowLogName: 'edge', tags: { team: 'net' } });
   });
 
+  it('adopts a flow log carrying system tags without untagging them, and leaves them out of the outputs', async () => {
+    const { api, provider } = setup();
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-1' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    api.add({ ...existing, Tags: [...system, { Key: 'team', Value: 'net' }] });
+    const { outs } = await provider.create({ ...inputs, adopt: 'flowlog-old' });
+    expect(outs.tags).toEqual({ team: 'net' });
+    expect(api.count('untagResources') + api.count('tagResources')).toBe(0);
+    expect(api.flowLogs.get('flowlog-old')!.Tags).toEqual(expect.arrayContaining(system));
+  });
+
   it('refuses when a replace-on-change field differs, naming it', async () => {
     const { api, provider } = setup();
     api.add({ ...existing, ProjectName: 'other-project' });
@@ -277,6 +290,17 @@ describe('update', () => {
     );
     expect(tagged[0]).toHaveLength(2);
     expect(untagged).toEqual([['drop']]);
+  });
+
+  it('untags only the removed user tag, never the system tags the platform put on the flow log', async () => {
+    const { api, provider, id, outs } = await created({ tags: { team: 'net', drop: 'x' } });
+    const system = [{ Key: 'acs:rm:rgId', Value: 'rg-1' }];
+    api.flowLogs.get(id)!.Tags.push(...system);
+    const res = await provider.update(id, outs, { ...inputs, tags: { team: 'net' } });
+    expect(res.outs?.tags).toEqual({ team: 'net' });
+    const untagged = api.calls.filter((c) => c.method === 'untagResources').map((c) => (c.req as { TagKeys: unknown }).TagKeys);
+    expect(untagged).toEqual([['drop']]);
+    expect(api.flowLogs.get(id)!.Tags).toEqual(expect.arrayContaining(system));
   });
 
   it('deactivates and reactivates', async () => {
