@@ -73,6 +73,14 @@ async function route(deps: AdminDeps, method: string, path: string, req: Incomin
     if (!service.store.get(id)) throw new ApiError('InvalidFlowlogId.NotFound', undefined, 404, `No flow log ${id}.`);
     return service.setSystemTags(id, (await readJson(req)).Tags);
   }
+  const project = /^\/__admin\/projects\/([^/]+)(?:\/logstores\/([^/]+))?$/.exec(path);
+  if (project && method === 'DELETE') {
+    const name = decodePathPart(project[1]!);
+    const logStore = project[2] === undefined ? undefined : decodePathPart(project[2]);
+    const removed = logStore === undefined ? service.removeProject(name) : service.removeLogStore(name, logStore);
+    if (!removed) throw new ApiError('InvalidPath', undefined, 404, `No project ${name}${logStore ? ` with Logstore ${logStore}` : ''}.`);
+    return { removed: logStore === undefined ? { project: name } : { project: name, logStore } };
+  }
   const flowLog = /^\/__admin\/flowlogs\/([^/]+)$/.exec(path);
   if (flowLog) {
     const id = decodePathPart(flowLog[1]!);

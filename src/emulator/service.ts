@@ -18,6 +18,7 @@ export interface ServiceOptions {
   topology: Topology;
   delays: ActionContext['delays'];
   defaultLogFormat?: ActionContext['defaultLogFormat'];
+  deleteWithoutLogStore?: ActionContext['deleteWithoutLogStore'];
   stateFile?: string;
   now?: () => number;
 }
@@ -68,6 +69,10 @@ export class Service {
     try {
       result = change();
     } catch (err) {
+      if (err instanceof ApiError && err.committed) {
+        this.persist();
+        throw err;
+      }
       this.store.restore(before);
       undo();
       throw err;
@@ -90,6 +95,7 @@ export class Service {
       delays: this.options.delays,
       now: this.now,
       defaultLogFormat: this.options.defaultLogFormat ?? 'fill',
+      deleteWithoutLogStore: this.options.deleteWithoutLogStore ?? 'remove',
     };
   }
 
@@ -183,6 +189,16 @@ export class Service {
       rec.tags = [...rec.tags.filter((t) => !isSystemTagKey(t.Key)), ...system];
       return toView(rec);
     });
+  }
+
+  /** Removes a Log Service project (every Logstore in it) out of band; its flow logs stay. */
+  removeProject(projectName: string): boolean {
+    return this.transact(() => this.store.removeProject(projectName));
+  }
+
+  /** Removes one Logstore out of band; its flow logs stay. */
+  removeLogStore(projectName: string, logStoreName: string): boolean {
+    return this.transact(() => this.store.removeLogStore(projectName, logStoreName));
   }
 
   remove(flowLogId: string): boolean {

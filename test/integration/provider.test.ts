@@ -214,6 +214,44 @@ describe('provider against the emulator', () => {
   });
 });
 
+describe('a destroy after the Log Service project or Logstore went first', () => {
+  let emu: Emulator | undefined;
+  afterEach(async () => emu?.close());
+
+  async function withFlowLog(deleteWithoutLogStore: 'remove' | 'keep') {
+    emu = await startEmulator({ delays: { createMs: 100, modifyMs: 100, deleteMs: 100 }, deleteWithoutLogStore });
+    const provider = providerFor(emu);
+    const { id, outs } = await provider.create(await checked(provider, base()));
+    return { emu, provider, id, outs };
+  }
+
+  it('succeeds when the refused delete removed the flow log (no longer listed)', async () => {
+    const { emu, provider, id, outs } = await withFlowLog('remove');
+    emu.removeLogProject('integration-project');
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    expect(emu.flowLogs()).toEqual([]);
+    expect(emu.requests().find((r) => r.action === 'DeleteFlowlog')).toMatchObject({ code: 'SourceProjectNotExist', statusCode: 400 });
+  });
+
+  it('fails at once, naming the project, Logstore and ways out, when the service still lists it; recreated, the next destroy works', async () => {
+    const { emu, provider, id, outs } = await withFlowLog('keep');
+    emu.removeLogStore('integration-project', 'integration-logstore');
+    const start = Date.now();
+    const err = await provider.delete(id, outs).catch((e: unknown) => e);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    expect(err).toMatchObject({ code: 'FlowlogLogDestinationGone', flowLogId: id });
+    expect((err as Error).message).toMatch(
+      /"integration-project" or Logstore "integration-logstore" no longer exists.*pulumi state delete/,
+    );
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([id]);
+    // The first way out: the Logstore exists again (a flow log created into it makes it), and destroy runs again.
+    const other = providerFor(emu);
+    const second = await other.create(await checked(other, base(VPCS[1]!)));
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([second.id]);
+  });
+});
+
 describe('provider under injected faults', () => {
   let emu: Emulator;
   let provider: EngineView;

@@ -371,6 +371,45 @@ describe('delete', () => {
     await expect(provider.delete(id, outs)).resolves.toBeUndefined();
   });
 
+  it.each(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist'])(
+    'counts a delete refused with %s as done when the service no longer lists the flow log',
+    async (code) => {
+      const { api, provider } = setup();
+      const { id, outs } = await provider.create(inputs);
+      api.onCall = (method) => {
+        if (method === 'deleteFlowlog') api.flowLogs.delete(id);
+      };
+      api.failNext('deleteFlowlog', apiError(code, 400, 'DeleteFlowlog'));
+      await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist'])(
+    'fails a delete refused with %s at once, naming the project, Logstore and ways out, while the service still lists it',
+    async (code) => {
+      const { api, clock, provider } = setup();
+      const { id, outs } = await provider.create(inputs);
+      api.failNext('deleteFlowlog', apiError(code, 400, 'DeleteFlowlog'));
+      const start = clock.now();
+      const err = await provider.delete(id, outs).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'FlowlogLogDestinationGoneError', code: 'FlowlogLogDestinationGone', flowLogId: id });
+      expect((err as Error).message).toMatch(
+        /"flowlog-project" or Logstore "flowlog-logstore" no longer exists.*recreate that project and Logstore and run `pulumi destroy`.*`pulumi state delete <urn>`/,
+      );
+      expect((err as Error & { cause: { code: string } }).cause.code).toBe(code);
+      expect(clock.now() - start).toBeLessThan(5_000);
+      expect(api.flowLogs.has(id)).toBe(true);
+    },
+  );
+
+  it('waits out a flow log the service shows Deleting after such a refusal (the delete took effect)', async () => {
+    const { api, provider } = setup();
+    const { id, outs } = await provider.create(inputs);
+    api.failNext('deleteFlowlog', apiError('ProjectOrLogstoreNotExist', 400, 'DeleteFlowlog'));
+    api.scriptStatuses(id, ['Deleting', 'Deleting', undefined]);
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+  });
+
   it('keeps one ClientToken across the retries of one delete', async () => {
     const { api, provider } = setup();
     const { id, outs } = await provider.create(inputs);
