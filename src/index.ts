@@ -19,6 +19,7 @@ export {
   FlowlogAlreadyExistsError,
   FlowlogFilterError,
   FlowlogGoneError,
+  FlowlogLogDestinationGoneError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,

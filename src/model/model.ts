@@ -60,7 +60,9 @@ export interface FlowlogInputs {
   /**
    * Tags: at most 20; keys 1–64 and values 0–128 characters, neither starting with
    * `aliyun` or `acs:` nor containing `http://` or `https://`. @default {} . Updates in place
-   * (only the difference is tagged or untagged).
+   * (only the difference is tagged or untagged). System tags the platform puts on the flow log
+   * (keys starting with `aliyun`, `acs:`, `http://` or `https://`) are left out of the outputs
+   * and never tagged or untagged.
    */
   tags?: Record<string, string>;
   /** `"Active"` or `"Inactive"`. @default "Active". Updates in place (ActiveFlowLog / DeactiveFlowLog). */
@@ -98,6 +100,21 @@ export interface FlowlogOutputs extends NormalizedInputs {
   /** The flow log's version as the service reports it. */
   flowLogVersion: string;
 }
+
+/**
+ * System tags: keys the platform puts on a flow log itself (`acs:…`, `aliyun…`), which users
+ * can neither set nor remove. They are matched as the Terraform provider matches them
+ * (`^aliyun`, `^acs:`, `^http://`, `^https://`), without regard to case, as check() refuses
+ * them: a key a program can never declare is a key it must never untag.
+ */
+const SYSTEM_TAG_KEY = /^(aliyun|acs:|https?:\/\/)/i;
+
+/** Whether `key` is a system tag's: never read into outputs, never diffed, never tagged or untagged. */
+export const isSystemTagKey = (key: string): boolean => SYSTEM_TAG_KEY.test(key);
+
+/** `tags` without the system tags, in the same order (own entries only). */
+export const withoutSystemTags = (tags: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(tags).filter(([key]) => !isSystemTagKey(key)));
 
 /** Changing any of these replaces the flow log: the API cannot modify them. */
 export const REPLACE_FIELDS = [

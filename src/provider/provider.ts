@@ -13,7 +13,9 @@
  *   update → settle, ModifyFlowLogAttribute (asynchronous: wait while Modifying before
  *            a status call), UntagResources/TagResources (the difference),
  *            ActiveFlowLog/DeactiveFlowLog, wait for the desired status
- *   delete → DeleteFlowlog, wait until gone; already gone is success
+ *   delete → DeleteFlowlog, wait until gone; already gone is success; refused because the
+ *            SLS project or Logstore is gone → DescribeFlowlogs: not listed is success,
+ *            still listed fails at once (never recorded gone while the service lists it)
  *
  * Once a flow log exists, any later failure throws a partial-failure error
  * (id, properties with __provider, reasons) so the engine records it.
@@ -30,7 +32,7 @@ import { Clock, systemClock } from '../api/clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
 import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
 import { mayHaveCommitted } from '../api/retry';
-import { FlowlogGoneError, FlowlogPartialError } from '../errors';
+import { FlowlogGoneError, FlowlogLogDestinationGoneError, FlowlogPartialError } from '../errors';
 
 export { FlowlogPartialError };
 import { applyInPlace, settle } from './converge';
@@ -45,6 +47,12 @@ type Outputs = WithProvider<FlowlogOutputs>;
 const LANDED_LOOKUP_MS = 15_000;
 /** CreationTime comes from the service's clock: allow this much skew against ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * DeleteFlowlog's answers when the flow log's Log Service project or Logstore was removed
+ * first. Terraform takes them as "already deleted"; what the service lists afterwards is
+ * undocumented, so the provider asks before it believes it.
+ */
+const LOG_DESTINATION_GONE = new Set(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist']);
 
 export interface ProviderDeps {
   /** Builds the API session (client, retries, poller) for one operation; tests inject a fake. */
@@ -185,8 +193,13 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     try {
       await s.api.deleteFlowlog(ref);
     } catch (err) {
-      if ((err as { code?: string }).code === 'InvalidFlowlogId.NotFound') return;
-      throw err;
+      const code = (err as { code?: string }).code;
+      if (code === 'InvalidFlowlogId.NotFound') return;
+      if (code === undefined || !LOG_DESTINATION_GONE.has(code)) throw err;
+      const listed = await s.describe(previous.regionId, previous.cenId, id);
+      if (!listed) return;
+      // Deleting: the delete took effect despite the answer; wait it out like any other.
+      if (listed.Status !== 'Deleting') throw new FlowlogLogDestinationGoneError(id, previous.projectName, previous.logStoreName, err);
     }
     await s.waitFor(previous, id, 'Gone', 'delete');
   }
