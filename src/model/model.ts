@@ -145,6 +145,22 @@ export const LOCAL_FIELDS = ['timeouts', 'adopt'] as const satisfies readonly (k
 /** Every input field: anything else given to the resource is an unknown argument. */
 export const INPUT_FIELDS: readonly (keyof FlowlogInputs)[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
 
+/** Fields only the service sets: outputs, never arguments. */
+export const COMPUTED_FIELDS = ['flowLogId', 'creationTime', 'flowLogVersion'] as const satisfies readonly Exclude<
+  keyof FlowlogOutputs,
+  keyof FlowlogInputs
+>[];
+
+/** Every field of {@link FlowlogOutputs}: each one is an output of the resource. */
+export const OUTPUT_FIELDS = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS, ...COMPUTED_FIELDS] as const;
+
+/**
+ * Compiles only while the lists above name every field of the model: a field added to
+ * {@link FlowlogInputs} or {@link FlowlogOutputs} and to no list is reported here by name,
+ * instead of being refused by check() or missing from the resource's outputs at run time.
+ */
+export type EveryFieldListed<Unlisted extends never = Exclude<keyof FlowlogOutputs, (typeof OUTPUT_FIELDS)[number]>> = Unlisted;
+
 /** Optional text fields where `""` means unset, as the service treats an empty parameter. */
 export const BLANK_MEANS_UNSET = [
   'flowLogName',
