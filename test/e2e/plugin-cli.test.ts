@@ -8,7 +8,7 @@
  * diffs, `pulumi import`, `customTimeouts`; then refresh and destroy. Each
  * step asserts the emulator's request log.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -261,7 +261,7 @@ describe('the provider plugin through the CLI', () => {
   });
 });
 
-describe('the provider plugin: get-schema and import --generate-code', () => {
+describe('the provider plugin in YAML projects: get-schema, import --generate-code, Ctrl-C', () => {
   let emu: Emulator;
   let backendDir: string;
   let projectDir: string;
@@ -322,5 +322,75 @@ describe('the provider plugin: get-schema and import --generate-code', () => {
     expect(preview.code).toBe(0);
     expect(emu.requests().filter((r) => !/^(Describe|List)/.test(r.action))).toEqual([]);
     expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([made.id]);
+  });
+
+  it('Ctrl-C during a create wait ends the up at once with the flow log recorded; the next up finishes it without a second create', async () => {
+    // A separate project (and stack) of one flow log; its status reads hang, so only a cancel ends the wait soon.
+    const cancelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-cancel-'));
+    fs.writeFileSync(
+      path.join(cancelDir, 'Pulumi.yaml'),
+      [
+        'name: cen-flowlog-cancel',
+        'runtime: yaml',
+        'plugins:',
+        '  providers:',
+        '    - name: cen-flowlog',
+        `      path: ${PLUGIN_DIR}`,
+        'resources:',
+        '  slow:',
+        '    type: cen-flowlog:index:Flowlog',
+        '    properties:',
+        `      cenId: ${I.cenId}`,
+        `      transitRouterId: ${I.transitRouterId}`,
+        `      transitRouterAttachmentId: ${I.vpcAttachmentId2}`,
+        '      projectName: cancel-project',
+        '      logStoreName: cancel-logstore',
+        'outputs:',
+        '  id: ${slow.flowLogId}',
+        '',
+      ].join('\n'),
+    );
+    const env = { ...cliEnv(emu, backendDir), HOME: os.homedir() };
+    const cancelRun = (...args: string[]) => {
+      const previous = projectDir;
+      projectDir = cancelDir;
+      return run(...args).finally(() => (projectDir = previous));
+    };
+    try {
+      expect((await cancelRun('stack', 'init', 'cancel')).code).toBe(0);
+      expect((await cancelRun('config', 'set', 'cen-flowlog:region', I.region)).code).toBe(0);
+      emu.faults.latency('DescribeFlowlogs', 60_000);
+      emu.resetRequestLog();
+      const up = spawn(path.join(CLI_ROOT, 'bin', 'pulumi'), ['up', '--yes', '--skip-preview', '--non-interactive', '--color', 'never'], {
+        cwd: cancelDir,
+        env,
+      });
+      let output = '';
+      up.stdout.on('data', (d) => (output += d));
+      up.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((resolve) => up.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 60_000;
+      while (!emu.flowLogs().some((f) => f.LogStoreName === 'cancel-logstore')) {
+        if (Date.now() > deadline) throw new Error(`no create reached the emulator; pulumi up printed:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1_000)); // inside the wait for Active
+      const interrupted = Date.now();
+      up.kill('SIGINT');
+      expect(await exited).not.toBe(0);
+      expect(Date.now() - interrupted).toBeLessThan(10_000);
+      const id = emu.flowLogs().find((f) => f.LogStoreName === 'cancel-logstore')!.FlowLogId;
+      expect(output).toContain(`Flow log ${id} exists but the operation did not finish: The operation was cancelled`);
+
+      emu.faults.clear();
+      emu.resetRequestLog();
+      const again = await cancelRun('up', '--yes', '--skip-preview');
+      expect(again).toMatchObject({ code: 0, output: expect.stringContaining(id) });
+      expect(emu.requests().filter((r) => r.action === 'CreateFlowlog')).toEqual([]);
+      expect(emu.flowLogs().filter((f) => f.LogStoreName === 'cancel-logstore')).toHaveLength(1);
+    } finally {
+      emu.faults.clear();
+      fs.rmSync(cancelDir, { recursive: true, force: true });
+    }
   });
 });
