@@ -74,6 +74,20 @@ const requiredListed: Exclude<RequiredKeys<FlowlogInputs>, (typeof REQUIRED_INPU
   true;
 void requiredListed;
 
+/** Outputs a flow log may lack (the optional fields of FlowlogOutputs); every other output is always set. */
+const OPTIONAL_OUTPUTS = [
+  'transitRouterAttachmentId',
+  'flowLogName',
+  'description',
+  'timeouts',
+  'adopt',
+] as const satisfies readonly Exclude<keyof FlowlogOutputs, RequiredKeys<FlowlogOutputs>>[];
+// Fails to compile when FlowlogOutputs gains an optional field that is not listed above.
+const optionalListed: Exclude<Exclude<keyof FlowlogOutputs, RequiredKeys<FlowlogOutputs>>, (typeof OPTIONAL_OUTPUTS)[number]> extends never
+  ? true
+  : never = true;
+void optionalListed;
+
 const TIMEOUT_TYPES = { create: STRING, update: STRING, delete: STRING } as const satisfies Record<keyof FlowlogTimeouts, TypeSpec>;
 
 const FILTER_TYPES = {
@@ -156,9 +170,7 @@ export function buildSchema(): Record<string, unknown> {
   const outputTypes = { ...INPUT_TYPES, ...COMPUTED_TYPES };
   const outputs = properties(outputTypes, outDoc, 'FlowlogOutputs');
   const { timeouts: _t, adopt: _a, ...found } = outputs;
-  const alwaysSet = Object.keys(outputTypes).filter(
-    (f) => !['transitRouterAttachmentId', 'flowLogName', 'description', 'timeouts', 'adopt'].includes(f),
-  );
+  const alwaysSet = Object.keys(outputTypes).filter((f) => !(OPTIONAL_OUTPUTS as readonly string[]).includes(f));
   const settings = settingProperties();
   return {
     name: PACKAGE,
