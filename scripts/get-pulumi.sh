@@ -3,8 +3,9 @@
 # The versions are read by scripts/pulumi-versions.js, each from its one place: the pinned one is the
 # exact @pulumi/pulumi pin in package.json (devDependencies), the newest one scripts/pulumi-cli/newest-version.
 #
-# Usage:  scripts/get-pulumi.sh [--newest | --version X.Y.Z] [--force] [--build] [--link]
-#   --newest   the newest release we test (scripts/pulumi-cli/newest-version) instead of the pinned one
+# Usage:  scripts/get-pulumi.sh [--pinned | --newest | --version X.Y.Z] [--force] [--build] [--link]
+#   --pinned   the release package.json pins (the default)
+#   --newest   the newest release we test (scripts/pulumi-cli/newest-version)
 #   --version  any release that has a wrapper module in scripts/pulumi-cli/cli/vX.Y.Z/
 #   --force    reinstall even if the right version is already installed
 #   --build    skip the official download and build from Go modules (step 3)
@@ -67,6 +68,7 @@ while (($#)); do
     --force) force=1 ;;
     --build) build_only=1 ;;
     --link) link=1 ;;
+    --pinned) which=pinned ;;
     --newest) which=newest ;;
     --version)
       [[ $# -ge 2 && "$2" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "get-pulumi: --version takes X.Y.Z, got '${2:-}'" >&2; exit 2; }

@@ -21,9 +21,7 @@ function pinned(root = REPO) {
   const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
   const pin = pkg.devDependencies?.['@pulumi/pulumi'] ?? pkg.dependencies?.['@pulumi/pulumi'];
   if (typeof pin !== 'string' || !EXACT.test(pin)) {
-    throw new Error(
-      `Expected ${file} to pin @pulumi/pulumi to an exact version (x.y.z) in devDependencies, got ${JSON.stringify(pin)}`,
-    );
+    throw new Error(`Expected ${file} to pin @pulumi/pulumi to an exact version (x.y.z) in devDependencies, got ${JSON.stringify(pin)}`);
   }
   return pin;
 }

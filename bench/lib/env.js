@@ -74,8 +74,8 @@ function readOptions(env = process.env) {
     /** Also store this run as the "before (measured here)" column of later runs. */
     recordBaseline: env.BENCH_RECORD_BASELINE === '1',
     out: path.resolve(env.BENCH_OUT || path.join(REPO, 'bench', 'RESULTS.md')),
-    /** The CLI of the @pulumi/pulumi package.json pins (scripts/pulumi-versions.js reads it from there). */
-    pulumiRoot: env.PULUMI_CLI_ROOT || path.join(require('node:os').homedir(), '.pulumi', 'versions', pinned(REPO)),
+    /** The CLI of the @pulumi/pulumi the measured checkout pins (scripts/pulumi-versions.js reads it from its package.json). */
+    pulumiRoot: env.PULUMI_CLI_ROOT || path.join(require('node:os').homedir(), '.pulumi', 'versions', pinned(root)),
   };
 }
 
