@@ -181,8 +181,8 @@ command -v node >/dev/null 2>&1 || log "warning: 'node' is not on PATH; the lang
 grep -q "github.com/pulumi/pulumi/pkg/v3 v$VERSION" "$cli_module/go.mod" ||
   fail_build "scripts/pulumi-cli/cli/v$VERSION/go.mod does not require github.com/pulumi/pulumi/pkg/v3 v$VERSION"
 
-# -mod=readonly: the committed go.sum files are the source of truth (the checksum database may have no
-# entry for pkg/v3, so never let go add or update entries).
+# -mod=readonly: the committed go.sum files are the source of truth; go never adds or updates an entry at
+# build time (see scripts/pulumi-cli/README.md for how they are made).
 export GOFLAGS="$(go env GOFLAGS) -mod=readonly -buildvcs=false"
 ldflag="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 build_tool() { # output-name wrapper-dir package version

@@ -14,22 +14,33 @@ import { FLOWLOG_TYPE, ROOT, Steps, checkpointFlowLogs, cliEnv, pulumiCli, write
 
 jest.setTimeout(180_000);
 
-const RECORDED = path.join(__dirname, 'testdata', 'recorded-0.1.0');
+const TESTDATA = path.join(__dirname, 'testdata');
+/** Every recorded stack: one per earlier release (test/e2e/testdata/README.md says how to record one). */
+const RECORDINGS = fs
+  .readdirSync(TESTDATA)
+  .filter((d) => d.startsWith('recorded-'))
+  .sort();
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const recorded = require(path.join(RECORDED, 'program.js')) as {
+interface Recording {
   PROJECT: string;
   STACK: string;
   program(attachmentChanges?: Record<string, unknown>): PulumiFn;
-};
-const checkpoint = JSON.parse(fs.readFileSync(path.join(RECORDED, 'checkpoint.json'), 'utf8')) as Deployment;
-const recordedIds: Record<string, string> = Object.fromEntries(
-  (checkpoint.deployment.resources as Array<{ type: string; urn: string; id: string }>)
-    .filter((r) => r.type === FLOWLOG_TYPE)
-    .map((r) => [r.urn.split('::').pop()!, r.id]),
-);
+}
 
-describe(`a stack recorded with cen-flowlog ${path.basename(RECORDED).replace('recorded-', '')}`, () => {
+it('has a recorded stack to replay', () => {
+  expect(RECORDINGS).toContain('recorded-0.1.0');
+});
+
+describe.each(RECORDINGS)('the stack of %s', (folder) => {
+  const RECORDED = path.join(TESTDATA, folder);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const recorded = require(path.join(RECORDED, 'program.js')) as Recording;
+  const checkpoint = JSON.parse(fs.readFileSync(path.join(RECORDED, 'checkpoint.json'), 'utf8')) as Deployment;
+  const recordedIds: Record<string, string> = Object.fromEntries(
+    (checkpoint.deployment.resources as Array<{ type: string; urn: string; id: string }>)
+      .filter((r) => r.type === FLOWLOG_TYPE)
+      .map((r) => [r.urn.split('::').pop()!, r.id]),
+  );
   let emu: Emulator;
   let scratch: string;
   let stack: Stack;

@@ -5,6 +5,7 @@
  * tests something other than what it says.
  */
 import { execFileSync } from 'node:child_process';
+import { Output } from '@pulumi/pulumi';
 import * as dynamic from '@pulumi/pulumi/dynamic';
 import { CLI_VERSION, E2eContext, inlineStack, stackName, useSuiteContext } from './harness';
 
@@ -21,6 +22,14 @@ const probe: dynamic.ResourceProvider = {
   },
 };
 
+class Probe extends dynamic.Resource {
+  declare readonly plugin: Output<string>;
+  declare readonly viaPackage: Output<string>;
+  constructor(name: string) {
+    super(probe, name, { plugin: undefined, viaPackage: undefined }, {});
+  }
+}
+
 describe(`the e2e suites run on Pulumi ${CLI_VERSION}`, () => {
   let ctx: E2eContext;
   const stacks = useSuiteContext((c) => {
@@ -36,12 +45,8 @@ describe(`the e2e suites run on Pulumi ${CLI_VERSION}`, () => {
     const stack = await inlineStack(ctx, stackName('versions'), async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const program: string = require('@pulumi/pulumi/package.json').version;
-      const r = new dynamic.Resource(probe, 'probe', { plugin: undefined, viaPackage: undefined }, {});
-      return {
-        program,
-        plugin: (r as unknown as { plugin: unknown }).plugin,
-        viaPackage: (r as unknown as { viaPackage: unknown }).viaPackage,
-      };
+      const r = new Probe('probe');
+      return { program, plugin: r.plugin, viaPackage: r.viaPackage };
     });
     stacks.push(stack);
     const { outputs } = await stack.up();
