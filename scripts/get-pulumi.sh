@@ -36,7 +36,7 @@
 #          the host, for every CLI version. The CLI falls back for the RPCs this host doesn't have,
 #          and the code that runs the program comes from the project's own @pulumi/pulumi.
 #        the launcher           copied from the CLI's own sdk/v3 (nodejs/dist/pulumi-resource-pulumi-nodejs)
-#      A cold build takes 10-20 minutes on 2 cores. The Go build and module caches are left in
+#      A cold build takes 10-20 minutes on 2 cores (see docs/contributing.md). The Go build and module caches are left in
 #      their usual places, so a --force rebuild afterwards is quick.
 #   If every step fails, it exits non-zero and says why. It never skips quietly.
 #
