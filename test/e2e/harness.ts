@@ -34,7 +34,7 @@ export const FLOWLOG_TYPE = 'pulumi-nodejs:dynamic/cen-flowlog:CenFlowlog';
 export async function pulumiCli(): Promise<PulumiCommand> {
   const missing = BINARIES.filter((b) => !fs.existsSync(path.join(CLI_BIN, b)));
   const how =
-    `Run \`bash scripts/get-pulumi.sh\` (it builds or downloads Pulumi CLI ${CLI_VERSION} into ~/.pulumi/versions/${CLI_VERSION}/bin), ` +
+    `Run \`bash scripts/get-pulumi.sh --version ${CLI_VERSION}\` (it builds or downloads that CLI into ~/.pulumi/versions/${CLI_VERSION}/bin), ` +
     'or point PULUMI_CLI_ROOT at a folder whose bin/ holds it. The end-to-end tests never skip.';
   if (missing.length > 0) throw new Error(`The e2e tests need ${missing.join(', ')} in ${CLI_BIN}, missing. ${how}`);
   let cli: PulumiCommand;
