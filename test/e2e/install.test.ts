@@ -14,8 +14,10 @@ import { E2eContext, ROOT, Steps, stackName, useSuiteContext } from './harness';
 
 jest.setTimeout(300_000);
 
-/** The newest release we test: not the version this checkout builds with, so npm must choose one copy. */
-const USER_PULUMI = '3.276.0';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const versions = require('../../scripts/pulumi-versions.js') as { newest(): string };
+/** The newest release we test (scripts/pulumi-cli/newest-version): not the pinned one, so npm must choose one copy. */
+const USER_PULUMI = versions.newest();
 const USER_TYPESCRIPT = '6.0.3';
 /** Lifecycle scripts that npm runs (or lists as not allowed) when a package is installed. */
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];

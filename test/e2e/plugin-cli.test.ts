@@ -280,7 +280,10 @@ describe('the provider plugin in YAML projects: get-schema, import --generate-co
     await pulumiCli();
     // The Node.js host built here (sdk v3.68) has no GenerateProgram; the YAML host generates the declaration.
     const yamlHost = path.join(CLI_ROOT, 'bin', 'pulumi-language-yaml');
-    if (!fs.existsSync(yamlHost)) throw new Error(`import --generate-code is checked with ${yamlHost}, missing: run scripts/get-pulumi.sh`);
+    if (!fs.existsSync(yamlHost))
+      throw new Error(
+        `import --generate-code is checked with ${yamlHost}, missing: build the language hosts beside the CLI (scripts/get-language-hosts.sh)`,
+      );
     emu = await startEmulator({ delays: { createMs: 100, modifyMs: 100, deleteMs: 100 } });
     backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
     projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-import-'));
