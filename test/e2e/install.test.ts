@@ -102,6 +102,12 @@ describe("the packed package in a user's project", () => {
     expect(require.resolve('@pulumi/pulumi', { paths: [pkg] })).toBe(require.resolve('@pulumi/pulumi', { paths: [project] }));
   });
 
+  it("puts the provider plugin in node_modules/.bin, where Pulumi.yaml's plugins.providers finds it, and it serves the schema", () => {
+    const plugin = path.join(project, 'node_modules', '.bin', 'pulumi-resource-cen-flowlog');
+    const printed = run(ctx.cli.command, ['package', 'get-schema', plugin], project);
+    expect(JSON.parse(printed)).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, 'schema.json'), 'utf8')));
+  });
+
   async function previewWith(typescript: string): Promise<void> {
     expect(versionIn(project, 'typescript')).toBe(typescript);
     if (!stack) {
