@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**/node_modules/**', 'scripts/pulumi-cli/**'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**/node_modules/**', 'scripts/pulumi-cli/**', 'sdk/**', '.langs/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
