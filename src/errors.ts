@@ -396,6 +396,33 @@ export class FlowlogGoneError extends Error {
   }
 }
 
+/** `pulumi import` (a read with no recorded state) named a flow-log id that does not exist where the provider looks. */
+export class FlowlogNotFoundError extends Error {
+  override readonly name = 'FlowlogNotFoundError';
+  readonly code = 'FlowlogNotFound';
+  constructor(
+    readonly flowLogId: string,
+    readonly regionId: string | undefined,
+  ) {
+    super(
+      regionId === undefined
+        ? `Cannot import flow log ${flowLogId}: no region to look in. Set the provider's \`region\` (\`pulumi config set cen-flowlog:region cn-hangzhou\`, or ALIBABA_CLOUD_REGION_ID).`
+        : `Cannot import flow log ${flowLogId}: no flow log with this id exists in ${regionId}. Check the id, and that the provider's \`region\` is the flow log's region. Nothing was added to the stack.`,
+    );
+  }
+}
+
+/** The engine cancelled the operation (Ctrl-C): its waits ended at once. */
+export class OperationCancelledError extends Error {
+  override readonly name = 'OperationCancelledError';
+  readonly code = 'Cancelled';
+  constructor() {
+    super(
+      'The operation was cancelled (Ctrl-C or `pulumi cancel`). Run `pulumi refresh` to see where each flow log got to, then `pulumi up`.',
+    );
+  }
+}
+
 /** The request budget did not let a request go before the operation's deadline. */
 export class BudgetDeadlineError extends Error {
   override readonly name = 'BudgetDeadlineError';

@@ -19,6 +19,8 @@ export {
   FlowlogAlreadyExistsError,
   FlowlogFilterError,
   FlowlogGoneError,
+  FlowlogNotFoundError,
+  OperationCancelledError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,

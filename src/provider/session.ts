@@ -34,7 +34,8 @@ export interface Session {
   waitFor(where: Where, flowLogId: string, want: WantedState, kind?: string): Promise<ApiFlowLog>;
 }
 
-export type SessionFactory = (settings: ProviderSettings, deadline: number) => Session;
+/** `signal` (the engine's Cancel) ends the session's waits at once with its reason. */
+export type SessionFactory = (settings: ProviderSettings, deadline: number, signal?: AbortSignal) => Session;
 
 /** What one endpoint + credentials shares across every resource of the process. */
 export class Account {
@@ -64,7 +65,7 @@ export class Account {
     return loop;
   }
 
-  session(deadline: number, log: (line: string) => void): Session {
+  session(deadline: number, log: (line: string) => void, signal?: AbortSignal): Session {
     const { clock } = this;
     const api = resilient(this.base, {
       deadline,
@@ -91,6 +92,7 @@ export class Account {
           kind,
           deadline,
           clock,
+          signal,
           onProgress: log,
         });
         return found as ApiFlowLog;
@@ -108,7 +110,7 @@ export class Account {
  */
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
   const accounts = new Map<string, Account>();
-  return (settings, deadline) => {
+  return (settings, deadline, signal) => {
     const key = JSON.stringify([settings.endpoint, settings.credentials, settings.requestTimeoutMs, settings.requestsPerSecond]);
     let account = accounts.get(key);
     if (!account) {
@@ -121,6 +123,6 @@ export function defaultSessionFactory(clock: Clock, log: (line: string) => void)
       account = new Account(base, clock, settings.requestsPerSecond);
       accounts.set(key, account);
     }
-    return account.session(deadline, log);
+    return account.session(deadline, log, signal);
   };
 }

@@ -15,6 +15,8 @@ import {
   FlowlogAlreadyExistsError,
   FlowlogFilterError,
   FlowlogGoneError,
+  FlowlogNotFoundError,
+  OperationCancelledError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,
@@ -54,6 +56,14 @@ export const ERROR_CLASSES: readonly ClassDoc[] = [
   {
     sample: new FlowlogGoneError('flowlog-x', 'cn-hangzhou'),
     when: 'An update found that the flow log in the stack no longer exists: it was deleted outside Pulumi. `pulumi refresh` drops it from the stack; `pulumi up` then creates it again. (A refresh of a deleted flow log is not an error: it drops it.)',
+  },
+  {
+    sample: new FlowlogNotFoundError('flowlog-x', 'cn-hangzhou'),
+    when: "`pulumi import` (through the provider plugin) named a flow-log id that does not exist in the provider's region, or no region is set. Nothing is added to the stack.",
+  },
+  {
+    sample: new OperationCancelledError(),
+    when: 'The engine cancelled the operation (Ctrl-C, `pulumi cancel`; provider plugin only): its waits ended at once. A flow log that already existed is recorded as a partial failure, so `pulumi refresh` and `pulumi up` continue from there.',
   },
   {
     sample: new BudgetDeadlineError(''),
