@@ -62,5 +62,14 @@ if ((java)); then
     "$bin/pulumi" package gen-sdk "$schema" --language java --out "$out" ||
     die "java: pulumi package gen-sdk --language java failed (output above)"
   [[ -f "$out/java/build.gradle" ]] || die "java: the CLI wrote no $out/java/build.gradle"
+  # build.gradle writes these two resources at build time (genPulumiResources); writing them here lets a Maven or
+  # sbt project compile the SDK's sources with the program as well. The SDK reads its version from version.txt.
+  read -r version name base < <(node -p 'const s = require(process.argv[1]);
+    [s.version, s.name, ((s.language || {}).java || {}).basePackage || "com.pulumi"].join(" ")' "$schema") ||
+    die "java: cannot read version, name and language.java.basePackage from $schema"
+  res="$out/java/src/main/resources/${base//.//}/$name"
+  mkdir -p "$res"
+  printf '%s' "$version" >"$res/version.txt"
+  printf '{\n  "resource": true,\n  "name": "%s",\n  "version": "%s"\n}\n' "$name" "$version" >"$res/plugin.json"
   log "java SDK in $out/java"
 fi
