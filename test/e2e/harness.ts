@@ -168,6 +168,7 @@ export const writeCalls = (emu: Emulator): string[] =>
 /** Flow-log resources of the checkpoint. */
 export async function checkpointFlowLogs(
   stack: Stack,
+  type: string = FLOWLOG_TYPE,
 ): Promise<Array<{ id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }>> {
   const deployment = await stack.exportStack();
   const resources = (deployment.deployment.resources ?? []) as Array<{
@@ -176,7 +177,7 @@ export async function checkpointFlowLogs(
     outputs: Record<string, unknown>;
     inputs: Record<string, unknown>;
   }>;
-  return resources.filter((r) => r.type === FLOWLOG_TYPE);
+  return resources.filter((r) => r.type === type);
 }
 
 /** The checkpoint file as the file backend stored it (secrets still encrypted). */

@@ -8,6 +8,7 @@ import { Stack } from '@pulumi/pulumi/automation';
 import { CenFlowlog, CenFlowlogArgs, FlowlogProvider } from 'cen-flowlog';
 import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import { E2eContext, Steps, checkpointFlowLogs, inlineStack, stackName, useSuiteContext, writeCalls } from './harness';
+import { DOORS } from './plugin-door';
 
 jest.setTimeout(180_000);
 
@@ -172,15 +173,16 @@ describe('the engine and the plugin against the emulator', () => {
     expect(ctx.emu.requests()).toEqual([]);
   });
 
-  describe('faults during up', () => {
+  // The same run through each front door: both share the core, and both must end with nothing orphaned or doubled.
+  describe.each(DOORS)('faults during up, through the $name door', (door) => {
     afterEach(() => ctx.emu.faults.clear());
 
-    it('ends with exactly one flow log per resource after a throttling burst and a response lost after the write', async () => {
+    it('ends with exactly one flow log per resource after a throttling burst and a response lost after the write; a re-run and a refresh change nothing', async () => {
       const holder = { stack: undefined as unknown as Stack };
-      holder.stack = await inlineStack(ctx, stackName('faults'), async () => {
-        const a = new CenFlowlog('a', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId });
-        const b = new CenFlowlog('b', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 });
-        const c = new CenFlowlog('c', { ...base(), transitRouterAttachmentId: undefined });
+      holder.stack = await door.stack(ctx, stackName(`faults-${door.name}`), async () => {
+        const a = door.declare('a', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId });
+        const b = door.declare('b', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 });
+        const c = door.declare('c', { ...base(), transitRouterAttachmentId: undefined });
         return { a: a.flowLogId, b: b.flowLogId, c: c.flowLogId };
       });
       stacks.push(holder.stack);
@@ -193,13 +195,22 @@ describe('the engine and the plugin against the emulator', () => {
       expect(ctx.emu.requests().filter((r) => r.fault !== undefined).length).toBeGreaterThanOrEqual(8);
       const ids = [up.outputs.a.value, up.outputs.b.value, up.outputs.c.value];
       expect(new Set(ids).size).toBe(3);
-      expect(
+      const live = () =>
         ctx.emu
           .flowLogs()
           .map((f) => f.FlowLogId)
-          .sort(),
-      ).toEqual([...ids].sort());
-      expect((await checkpointFlowLogs(holder.stack)).map((r) => r.id).sort()).toEqual([...ids].sort());
+          .sort();
+      expect(live()).toEqual([...ids].sort());
+      expect((await checkpointFlowLogs(holder.stack, door.type)).map((r) => r.id).sort()).toEqual([...ids].sort());
+
+      ctx.emu.resetRequestLog();
+      const again = await holder.stack.up();
+      expect(again.summary.resourceChanges).toEqual({ same: 4 });
+      const refresh = await holder.stack.refresh();
+      expect(refresh.summary.result).toBe('succeeded');
+      expect(writeCalls(ctx.emu)).toEqual([]);
+      expect(live()).toEqual([...ids].sort());
+      expect((await checkpointFlowLogs(holder.stack, door.type)).map((r) => r.id).sort()).toEqual([...ids].sort());
       await destroyAll(holder.stack);
     });
   });
