@@ -26,8 +26,13 @@ log() { echo "gen-sdk: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [[ -f "$schema" ]] || die "$schema not found (it is committed at the repository root; or set SCHEMA)"
-mkdir -p "$out"
+mkdir -p "$out" "$repo/.langs"
 out="$(cd "$out" && pwd)"
+# The language suites run this side by side: one run at a time, so none executes gen-sdk while another relinks it.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$repo/.langs/gen-sdk.lock"
+  flock 9
+fi
 
 go_langs=() java=0
 for l in "${langs[@]}"; do
