@@ -17,6 +17,8 @@ export default tseslint.config(
       'scripts/pulumi-cli/**',
       'test/conformance/python/.venv/**',
       'test/conformance/java/target/**',
+      'sdk/**',
+      '.langs/**',
     ],
   },
   js.configs.recommended,
