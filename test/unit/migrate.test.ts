@@ -74,6 +74,9 @@ function exported(extra: object[] = [], providerConfig: Record<string, unknown> 
   };
 }
 
+/** The n-th dynamic flow log of {@link exported}, as recorded. */
+const recordedFlowLog = (n: number) => exported().deployment.resources[n + 2] as ReturnType<typeof dynamicFlowLog>;
+
 /** Runs the declarations with a stand-in @pulumi/pulumi whose CustomResource records each registration. */
 function run(program: string) {
   const registered: Array<{ type: string; name: string; props: Record<string, unknown>; opts: Record<string, unknown> }> = [];
@@ -103,7 +106,7 @@ describe('planMigration', () => {
       ['tagged', 'flowlog-tagged'],
       ['whole', 'flowlog-whole'],
     ]);
-    const input = exported().deployment.resources[3]!.inputs as Record<string, unknown>;
+    const input = recordedFlowLog(1).inputs;
     expect(plan.flowLogs[1]!.args).toEqual(without(input, '__provider'));
     expect(JSON.stringify(plan)).not.toContain(PROVIDER_TEXT);
   });
@@ -207,7 +210,7 @@ describe('migrationProgram', () => {
       [PACKAGE_TYPE, 'whole'],
     ]);
     registered.forEach((r, i) => {
-      const recorded = without(exported().deployment.resources[i + 2]!.inputs as Record<string, unknown>, '__provider');
+      const recorded = without(recordedFlowLog(i).inputs, '__provider');
       expect(Object.fromEntries(Object.entries(r.props).filter(([, v]) => v !== undefined))).toEqual(recorded);
       // Outputs the service fills in are registered unset, so the engine reads them back.
       expect(r.props).toHaveProperty('flowLogId', undefined);
@@ -219,7 +222,7 @@ describe('migrationProgram', () => {
     run(program).forEach((r, i) => {
       const { inputs, failures } = checkInputs(r.props);
       expect(failures).toEqual([]);
-      const outputs = exported().deployment.resources[i + 2]!.outputs;
+      const outputs = recordedFlowLog(i).outputs;
       expect(diffFlowlog(outputs, inputs!)).toMatchObject({ changes: false, replaces: [] });
     });
   });
