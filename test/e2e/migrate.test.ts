@@ -26,6 +26,12 @@ new CenFlowlog('tagged', { ...where, transitRouterAttachmentId: '${I.vpcAttachme
 new CenFlowlog('whole-router', { ...where, flowLogName: 'whole-router', description: 'every attachment' });
 `;
 
+/** The program of the way back: the same flow logs as dynamic resources that adopt the ones the stack forgot. */
+const adoptingProgram = (ids: Record<string, string>): string =>
+  DYNAMIC_PROGRAM.replace("status: 'Inactive' }", `status: 'Inactive', adopt: '${ids.paused}' }`)
+    .replace("env: 'prod' } }", `env: 'prod' }, adopt: '${ids.tagged}' }`)
+    .replace("description: 'every attachment' }", `description: 'moved to the package', adopt: '${ids['whole-router']}' }`);
+
 const projectYaml = (plugin: boolean): string =>
   [
     'name: cen-flowlog-migrate-e2e',
@@ -179,5 +185,26 @@ describe('moving a stack of dynamic flow logs to the package (cen-flowlog migrat
     expect(writesSince(ctx, start)).toEqual([{ action: 'ModifyFlowLogAttribute', flowLogId: before['whole-router'] }]);
     expect(idsByName(await flowLogResources(stack))).toEqual(before);
     expect(ctx.emu.flowLogs().find((f) => f.FlowLogId === before['whole-router'])?.Description).toBe('moved to the package');
+  });
+
+  it('the way back: pulumi state delete, then CenFlowlog with adopt, makes no write call and keeps the ids', async () => {
+    const program = adoptingProgram(before);
+    expect(program.match(/adopt: 'flowlog-/g)).toHaveLength(3);
+    const start = ctx.emu.requests().length;
+    for (const name of Object.keys(before)) {
+      const urn = `urn:pulumi:${stack.name}::cen-flowlog-migrate-e2e::${PLUGIN_FLOWLOG_TYPE}::${name}`;
+      execFileSync('pulumi', ['state', 'delete', '--yes', '--stack', stack.name, urn], {
+        cwd: workDir,
+        env: { ...process.env, ...ctx.env(false) },
+      });
+    }
+    fs.writeFileSync(path.join(workDir, 'index.ts'), program);
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ create: 3 });
+    const back = await flowLogResources(stack);
+    expect(back.map((r) => r.type)).toEqual([FLOWLOG_TYPE, FLOWLOG_TYPE, FLOWLOG_TYPE]);
+    expect(idsByName(back)).toEqual(before);
+    expect(writesSince(ctx, start)).toEqual([]);
+    expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
   });
 });
