@@ -19,7 +19,7 @@ export type FlowlogStatus = 'Active' | 'Inactive';
 export interface FlowlogInputs {
   /**
    * Region of the flow log (the transit router's region), e.g. `cn-hangzhou`.
-   * @default the stack config `alicloud:region`, then `ALIBABA_CLOUD_REGION_ID`.
+   * @default the provider's region: the stack config `alicloud:region` (the plugin: its `region` setting), then `ALIBABA_CLOUD_REGION_ID`.
    * Replaces on change.
    */
   regionId: string;

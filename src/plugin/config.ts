@@ -10,6 +10,8 @@ import { PACKAGE } from './schema';
 import { secret, type Props } from './wire';
 
 const NAMES = Object.keys(SETTINGS) as SettingName[];
+/** What the SDKs and the engine put beside a provider's settings (`version`, a download URL, `__internal`). */
+const ENGINE_KEYS: ReadonlySet<string> = new Set(['version', 'pluginDownloadURL']);
 /** The engine's name of a config variable: `cen-flowlog:config:region`. */
 const VARIABLE_PREFIX = `${PACKAGE}:config:`;
 
@@ -36,7 +38,7 @@ export const configSource = (values: Partial<Record<SettingName, string>>): Conf
  */
 export function configFailures(news: Props): FieldFailure[] {
   const failures: FieldFailure[] = [];
-  const unknown = Object.keys(news).filter((k) => !(NAMES as string[]).includes(k) && k !== 'version');
+  const unknown = Object.keys(news).filter((k) => !(NAMES as string[]).includes(k) && !ENGINE_KEYS.has(k) && !k.startsWith('__'));
   for (const key of unknown)
     failures.push({ property: key, reason: `${key} is not a ${PACKAGE} provider setting (known: ${NAMES.join(', ')})` });
   const values = settingValues(news);

@@ -31,6 +31,13 @@ class Flowlog extends pulumi.CustomResource {
   }
 }
 
+/** An explicit provider of the plugin (`pulumi:providers:cen-flowlog`), as a program without the SDK writes it. */
+export class PluginProvider extends pulumi.ProviderResource {
+  constructor(name: string, args: pulumi.Inputs) {
+    super('cen-flowlog', name, args);
+  }
+}
+
 /** A flow log through the plugin, as any language declares it: the type token and the schema's property names. */
 export function pluginFlowlog(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions): FlowlogRefs {
   const computed = {

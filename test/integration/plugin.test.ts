@@ -55,6 +55,14 @@ function detailed(resp: provproto.DiffResponse): Record<string, number> {
   return Object.fromEntries((resp.getDetaileddiffMap().toArray() as unknown as [string, [number, boolean]][]).map(([k, d]) => [k, d[0]]));
 }
 
+function readRequest(id: string, properties: object): provproto.ReadRequest {
+  const req = new provproto.ReadRequest();
+  req.setId(id);
+  req.setUrn(URN);
+  req.setProperties(struct(properties));
+  return req;
+}
+
 describe('the provider plugin over gRPC', () => {
   let emu: Emulator;
   let plugin: PluginHandle;
@@ -297,6 +305,39 @@ describe('the provider plugin: customTimeouts and Cancel', () => {
       expect(js(detail?.getProperties())).toMatchObject({ flowLogId: id, logStoreName: 'timeout-logstore' });
       expect(detail?.getReasonsList().join()).toContain(id);
     } finally {
+      await plugin.close();
+    }
+  });
+
+  it('customTimeouts for update and delete bound their waits; an update that runs out is recorded as a partial failure', async () => {
+    const plugin = await startPlugin();
+    try {
+      await configure(plugin, emulatorConfig(emu));
+      // A flow log that exists and is Active, then kept mid-transition: no wait on it can end.
+      const seeded = { FlowLogId: emu.seedFlowLogs(1)[0]! };
+      const outs = { ...js((await plugin.rpc.read(readRequest(seeded.FlowLogId, {}))).getProperties()) };
+      emu.faults.stick(seeded.FlowLogId, 'Modifying');
+      const update = new provproto.UpdateRequest();
+      update.setId(seeded.FlowLogId);
+      update.setUrn(URN);
+      update.setOlds(struct(outs));
+      update.setNews(struct({ ...outs, description: 'changed' }));
+      update.setTimeout(1);
+      const started = Date.now();
+      const err = (await plugin.rpc.update(update).catch((e: unknown) => e)) as grpc.ServiceError;
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(initFailure(err)?.getId()).toBe(seeded.FlowLogId);
+
+      emu.faults.stick(seeded.FlowLogId, 'Deleting');
+      const del = new provproto.DeleteRequest();
+      del.setId(seeded.FlowLogId);
+      del.setUrn(URN);
+      del.setProperties(struct(outs));
+      del.setTimeout(1);
+      await expect(plugin.rpc.delete(del)).rejects.toThrow(new RegExp(seeded.FlowLogId));
+      expect(Date.now() - started).toBeLessThan(40_000);
+    } finally {
+      emu.faults.clear();
       await plugin.close();
     }
   });
