@@ -32,16 +32,33 @@ const adoptingProgram = (ids: Record<string, string>): string =>
     .replace("env: 'prod' } }", `env: 'prod' }, adopt: '${ids.tagged}' }`)
     .replace("description: 'every attachment' }", `description: 'moved to the package', adopt: '${ids['whole-router']}' }`);
 
-const projectYaml = (plugin: boolean): string =>
-  [
-    'name: cen-flowlog-migrate-e2e',
-    'runtime:',
-    '  name: nodejs',
-    '  options:',
-    '    typescript: true',
-    ...(plugin ? ['plugins:', '  providers:', '    - name: cen-flowlog', `      path: ${PLUGIN_DIR}`] : []),
-    '',
-  ].join('\n');
+const PROJECT_YAML = ['name: cen-flowlog-migrate-e2e', 'runtime:', '  name: nodejs', '  options:', '    typescript: true', ''].join('\n');
+
+/**
+ * node_modules as `npm install cen-flowlog` lays it out: the packages (this checkout's, linked) and
+ * `.bin/pulumi-resource-cen-flowlog`, so the Pulumi.yaml lines that migrate prints work as printed.
+ */
+function installPackages(workDir: string): void {
+  const modules = path.join(workDir, 'node_modules');
+  fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
+  for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
+    if (entry !== '.bin') fs.symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(modules, entry));
+  }
+  fs.symlinkSync(path.join(PLUGIN_DIR, 'pulumi-resource-cen-flowlog'), path.join(modules, '.bin', 'pulumi-resource-cen-flowlog'));
+}
+
+/** The indented block of a printed step, e.g. the Pulumi.yaml lines under "1. Pulumi.yaml …". */
+function printedBlock(steps: string, heading: RegExp): string {
+  const lines = steps.split('\n');
+  const start = lines.findIndex((l) => heading.test(l));
+  if (start < 0) throw new Error(`No step matching ${heading} in:\n${steps}`);
+  const block: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('     ')) break;
+    block.push(line.slice(5));
+  }
+  return `${block.join('\n')}\n`;
+}
 
 /** The calls that change something, among the requests the emulator logged from `from` on. */
 const writesSince = (ctx: E2eContext, from: number) =>
@@ -78,9 +95,9 @@ describe('moving a stack of dynamic flow logs to the package (cen-flowlog migrat
     requirePluginBuild();
     ctx = await startContext();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-migrate-'));
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(workDir, 'node_modules'), 'dir');
+    installPackages(workDir);
     fs.writeFileSync(path.join(workDir, 'package.json'), JSON.stringify({ name: 'migrate-e2e', main: 'index.ts' }));
-    fs.writeFileSync(path.join(workDir, 'Pulumi.yaml'), projectYaml(false));
+    fs.writeFileSync(path.join(workDir, 'Pulumi.yaml'), PROJECT_YAML);
     fs.writeFileSync(path.join(workDir, 'index.ts'), DYNAMIC_PROGRAM);
     stack = await LocalWorkspace.createOrSelectStack(
       { stackName: stackName('migrate'), workDir },
@@ -113,8 +130,10 @@ describe('moving a stack of dynamic flow logs to the package (cen-flowlog migrat
       encoding: 'utf8',
     });
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
-    // The user's steps: the plugin in Pulumi.yaml (this checkout's launcher), then each printed config step.
-    fs.writeFileSync(path.join(workDir, 'Pulumi.yaml'), projectYaml(true));
+    // The user's steps as printed: the plugin lines into Pulumi.yaml, then each config step.
+    const pluginLines = printedBlock(run.stderr, /^1\. Pulumi\.yaml/);
+    expect(pluginLines).toContain('path: ./node_modules/.bin');
+    fs.appendFileSync(path.join(workDir, 'Pulumi.yaml'), pluginLines);
     const configSteps = run.stderr.split('\n').filter((l) => l.trim().startsWith('pulumi config set'));
     expect(configSteps.map((l) => / (cen-flowlog:\w+) /.exec(l)?.[1]).sort()).toEqual([
       'cen-flowlog:accessKey',
