@@ -58,7 +58,9 @@ function nameOf(urn: string): string {
 function parentNote(urn: string): string[] {
   const chain = urn.split('::')[2]?.split('$') ?? [];
   const parents = chain.slice(0, -1).filter((t) => t !== 'pulumi:pulumi:Stack');
-  return parents.length > 0 ? [`declared inside a ${parents.join(' → ')}: put this where the CenFlowlog was (same parent).`] : [];
+  return parents.length > 0
+    ? [`declared inside the component ${parents.join(' → ')}: put this where the CenFlowlog was (same parent).`]
+    : [];
 }
 
 function moved(resource: Json, index: number): MovedFlowlog {
@@ -92,7 +94,7 @@ function moved(resource: Json, index: number): MovedFlowlog {
 /** Stack config keys the dynamic provider read, as `cen-flowlog:*` settings of the package's default provider. */
 function configSteps(resources: Json[], stack: string): string[] {
   const recorded = resources.find(
-    (r) => r.type === 'pulumi:providers:pulumi-nodejs' && typeof r.urn === 'string' && r.urn.endsWith('::default'),
+    (r) => r.type === 'pulumi:providers:pulumi-nodejs' && typeof r.urn === 'string' && /::default(_[\d_]+)?$/.test(r.urn),
   );
   const keys = isObject(recorded?.inputs) ? recorded.inputs : {};
   const steps: string[] = [];

@@ -142,7 +142,7 @@ describe('planMigration', () => {
     expect(f.name).toBe('inner');
     expect(f.args).not.toHaveProperty('description');
     expect(f.notes.join('\n')).toMatch(/description is a secret/);
-    expect(f.notes.join('\n')).toMatch(/inside a acme:network:Edge/);
+    expect(f.notes.join('\n')).toMatch(/inside the component acme:network:Edge: put this where the CenFlowlog was/);
   });
 
   it('turns the stack config the dynamic provider read into cen-flowlog:* steps that never hold a value', () => {
