@@ -423,6 +423,29 @@ export class OperationCancelledError extends Error {
   }
 }
 
+/**
+ * DeleteFlowlog was refused because the flow log's Log Service project or Logstore is gone,
+ * and the service still lists the flow log: it was not deleted. Retrying cannot help.
+ */
+export class FlowlogLogDestinationGoneError extends Error {
+  override readonly name = 'FlowlogLogDestinationGoneError';
+  readonly code = 'FlowlogLogDestinationGone';
+  constructor(
+    readonly flowLogId: string,
+    readonly projectName: string,
+    readonly logStoreName: string,
+    cause: unknown,
+  ) {
+    super(
+      `Flow log ${flowLogId} cannot be deleted: its Log Service project ${JSON.stringify(projectName)} or Logstore ` +
+        `${JSON.stringify(logStoreName)} no longer exists, and the service still lists the flow log. Either recreate ` +
+        'that project and Logstore and run `pulumi destroy` (or `pulumi up`) again, or drop the flow log from the stack ' +
+        'with `pulumi state delete <urn>` and delete it in the CEN console.',
+      { cause },
+    );
+  }
+}
+
 /** The request budget did not let a request go before the operation's deadline. */
 export class BudgetDeadlineError extends Error {
   override readonly name = 'BudgetDeadlineError';

@@ -21,6 +21,7 @@ export {
   FlowlogGoneError,
   FlowlogNotFoundError,
   OperationCancelledError,
+  FlowlogLogDestinationGoneError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,

@@ -6,26 +6,33 @@ import { dropUndefined } from './records';
 
 export { dropUndefined };
 import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../api/types';
-import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from './model';
+import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs, isSystemTagKey } from './model';
 
 // Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`
 // or `tags[k]`, so keys named `constructor`, `toString` or `__proto__` are ordinary keys.
 
 export const tagsToApi = (tags: Record<string, string>): ApiTag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-/** Sorted by key; Object.fromEntries defines own properties, so a `__proto__` key stays a key. */
+/**
+ * The flow log's own tags, sorted by key, without the platform's system tags (they are
+ * nobody's to declare). Object.fromEntries defines own properties, so a `__proto__` key stays a key.
+ */
 export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string, string> {
-  const sorted = [...(tags ?? [])].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+  const sorted = [...(tags ?? [])].filter((t) => !isSystemTagKey(t.Key)).sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
   return Object.fromEntries(sorted.map((t) => [t.Key, t.Value ?? '']));
 }
 
-/** What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or change. */
+/**
+ * What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or
+ * change. System tags are on neither side: the platform's, never untagged or tagged.
+ */
 export function tagChanges(
   current: Record<string, string>,
   desired: Record<string, string>,
 ): { removed: string[]; upserted: Record<string, string> } {
-  const have = new Map(Object.entries(current));
-  const want = new Map(Object.entries(desired));
+  const own = (tags: Record<string, string>): Map<string, string> => new Map(Object.entries(tags).filter(([k]) => !isSystemTagKey(k)));
+  const have = own(current);
+  const want = own(desired);
   return {
     removed: [...have.keys()].filter((k) => !want.has(k)),
     upserted: Object.fromEntries([...want].filter(([k, v]) => !have.has(k) || have.get(k) !== v)),

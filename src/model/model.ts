@@ -60,7 +60,9 @@ export interface FlowlogInputs {
   /**
    * Tags: at most 20; keys 1–64 and values 0–128 characters, neither starting with
    * `aliyun` or `acs:` nor containing `http://` or `https://`. @default {} . Updates in place
-   * (only the difference is tagged or untagged).
+   * (only the difference is tagged or untagged). System tags the platform puts on the flow log
+   * (keys starting with `aliyun`, `acs:`, `http://` or `https://`) are left out of the outputs
+   * and never tagged or untagged.
    */
   tags?: Record<string, string>;
   /** `"Active"` or `"Inactive"`. @default "Active". Updates in place (ActiveFlowLog / DeactiveFlowLog). */
@@ -99,6 +101,21 @@ export interface FlowlogOutputs extends NormalizedInputs {
   flowLogVersion: string;
 }
 
+/**
+ * System tags: keys the platform puts on a flow log itself (`acs:…`, `aliyun…`), which users
+ * can neither set nor remove. They are matched as the Terraform provider matches them
+ * (`^aliyun`, `^acs:`, `^http://`, `^https://`), without regard to case, as check() refuses
+ * them: a key a program can never declare is a key it must never untag.
+ */
+const SYSTEM_TAG_KEY = /^(aliyun|acs:|https?:\/\/)/i;
+
+/** Whether `key` is a system tag's: never read into outputs, never diffed, never tagged or untagged. */
+export const isSystemTagKey = (key: string): boolean => SYSTEM_TAG_KEY.test(key);
+
+/** `tags` without the system tags, in the same order (own entries only). */
+export const withoutSystemTags = (tags: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(tags).filter(([key]) => !isSystemTagKey(key)));
+
 /** Changing any of these replaces the flow log: the API cannot modify them. */
 export const REPLACE_FIELDS = [
   'regionId',
@@ -127,6 +144,22 @@ export const LOCAL_FIELDS = ['timeouts', 'adopt'] as const satisfies readonly (k
 
 /** Every input field: anything else given to the resource is an unknown argument. */
 export const INPUT_FIELDS: readonly (keyof FlowlogInputs)[] = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS];
+
+/** Fields only the service sets: outputs, never arguments. */
+export const COMPUTED_FIELDS = ['flowLogId', 'creationTime', 'flowLogVersion'] as const satisfies readonly Exclude<
+  keyof FlowlogOutputs,
+  keyof FlowlogInputs
+>[];
+
+/** Every field of {@link FlowlogOutputs}: each one is an output of the resource. */
+export const OUTPUT_FIELDS = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS, ...COMPUTED_FIELDS] as const;
+
+/**
+ * Compiles only while the lists above name every field of the model: a field added to
+ * {@link FlowlogInputs} or {@link FlowlogOutputs} and to no list is reported here by name,
+ * instead of being refused by check() or missing from the resource's outputs at run time.
+ */
+export type EveryFieldListed<Unlisted extends never = Exclude<keyof FlowlogOutputs, (typeof OUTPUT_FIELDS)[number]>> = Unlisted;
 
 /** Optional text fields where `""` means unset, as the service treats an empty parameter. */
 export const BLANK_MEANS_UNSET = [

@@ -13,7 +13,9 @@
  *   update → settle, ModifyFlowLogAttribute (asynchronous: wait while Modifying before
  *            a status call), UntagResources/TagResources (the difference),
  *            ActiveFlowLog/DeactiveFlowLog, wait for the desired status
- *   delete → DeleteFlowlog, wait until gone; already gone is success
+ *   delete → DeleteFlowlog, wait until gone; already gone is success; refused because the
+ *            SLS project or Logstore is gone → DescribeFlowlogs: not listed is success,
+ *            still listed fails at once (never recorded gone while the service lists it)
  *
  * Once a flow log exists, any later failure throws a partial-failure error
  * (id, properties with __provider, reasons) so the engine records it.
@@ -31,7 +33,13 @@ import { Session, SessionFactory, defaultSessionFactory } from './session';
 import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
 import { mayHaveCommitted } from '../api/retry';
 import { checkFilters, findFlowlogs, type GetFlowlogsResult } from '../tools/lookup';
-import { FlowlogGoneError, FlowlogNotFoundError, FlowlogPartialError, OperationCancelledError } from '../errors';
+import {
+  FlowlogGoneError,
+  FlowlogLogDestinationGoneError,
+  FlowlogNotFoundError,
+  FlowlogPartialError,
+  OperationCancelledError,
+} from '../errors';
 
 export { FlowlogPartialError };
 import { applyInPlace, settle } from './converge';
@@ -48,6 +56,12 @@ const READ_MS = 2 * 60_000;
 const LANDED_LOOKUP_MS = 15_000;
 /** CreationTime comes from the service's clock: allow this much skew against ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * DeleteFlowlog's answers when the flow log's Log Service project or Logstore was removed
+ * first. Terraform takes them as "already deleted"; what the service lists afterwards is
+ * undocumented, so the provider asks before it believes it.
+ */
+const LOG_DESTINATION_GONE = new Set(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist']);
 
 /** What a front door may say about one create, update or delete beyond the resource's inputs. */
 export interface OperationOptions {
@@ -237,8 +251,13 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     try {
       await s.api.deleteFlowlog(ref);
     } catch (err) {
-      if ((err as { code?: string }).code === 'InvalidFlowlogId.NotFound') return;
-      throw err;
+      const code = (err as { code?: string }).code;
+      if (code === 'InvalidFlowlogId.NotFound') return;
+      if (code === undefined || !LOG_DESTINATION_GONE.has(code)) throw err;
+      const listed = await s.describe(previous.regionId, previous.cenId, id);
+      if (!listed) return;
+      // Deleting: the delete took effect despite the answer; wait it out like any other.
+      if (listed.Status !== 'Deleting') throw new FlowlogLogDestinationGoneError(id, previous.projectName, previous.logStoreName, err);
     }
     await s.waitFor(previous, id, 'Gone', 'delete');
   }

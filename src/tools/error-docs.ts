@@ -17,6 +17,7 @@ import {
   FlowlogGoneError,
   FlowlogNotFoundError,
   OperationCancelledError,
+  FlowlogLogDestinationGoneError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,
@@ -52,6 +53,10 @@ export const ERROR_CLASSES: readonly ClassDoc[] = [
   {
     sample: new FlowlogAlreadyExistsError(undefined, '', undefined),
     when: 'A create was refused because the transit router or attachment already has a flow log (`Flowlog.AlreayExist` or `InvalidFlowlogId.exist`, the `cause`). The message names that flow log (`existingId`) and the `adopt: "flowlog-…"` to add.',
+  },
+  {
+    sample: new FlowlogLogDestinationGoneError('flowlog-x', 'flowlog-project', 'flowlog-logstore', undefined),
+    when: "A delete was refused with `ProjectOrLogstoreNotExist` or `SourceProjectNotExist` (the flow log's Log Service project or Logstore was removed first, e.g. in the same `pulumi destroy`) and DescribeFlowlogs still lists the flow log, so it was not deleted. Thrown at once, never retried. Recreate the project and Logstore and run `pulumi destroy` again, or `pulumi state delete` the resource and delete the flow log in the console. (When the service no longer lists it, the delete succeeds.)",
   },
   {
     sample: new FlowlogGoneError('flowlog-x', 'cn-hangzhou'),

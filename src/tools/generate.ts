@@ -5,6 +5,7 @@
  * no clock; the same flow logs always give the same text.
  */
 import { checkInputs, checkLogFormat } from '../model/check';
+import { withoutSystemTags } from '../model/model';
 import type { FoundFlowlog } from './lookup';
 
 export interface GenerateOptions {
@@ -65,7 +66,8 @@ function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: s
     interval: f.interval,
     logFormatString: f.logFormatString || undefined,
     status: f.status,
-    tags: f.tags ?? {},
+    // System tags are the platform's: a program may not declare them, and adoption leaves them on the flow log.
+    tags: withoutSystemTags(f.tags ?? {}),
     adopt: f.flowLogId,
   };
   const refusedFormat = args.logFormatString !== undefined && checkLogFormat(args.logFormatString) ? f.logFormatString : undefined;

@@ -12,7 +12,7 @@ import { Emulator, startEmulator } from '../../src/emulator';
 
 export const ROOT = path.resolve(__dirname, '../..');
 /** The CLI release matching the @pulumi/pulumi that package.json pins: the one place the version is kept. */
-export const CLI_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies['@pulumi/pulumi'];
+export const CLI_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies['@pulumi/pulumi'];
 export const CLI_ROOT = process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', CLI_VERSION);
 const CLI_BIN = path.join(CLI_ROOT, 'bin');
 const BINARIES = ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'];

@@ -60,9 +60,11 @@ describe('the engine and the plugin against the emulator', () => {
   // steps each resource on its own, so the parts do not see each other. Which field updates and which
   // replaces is table-tested in test/unit/diff.test.ts and against the emulator in test/integration/provider.test.ts.
   describe('a stack through its life', () => {
+    // `rep` sets neither status nor tags: its stack outputs of both still hold the service's values.
+    const { tags, ...untagged } = base();
     const args: Record<'upd' | 'rep' | 'adopted', CenFlowlogArgs> = {
       upd: base(),
-      rep: { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 },
+      rep: { ...untagged, transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 },
       adopted: { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpnAttachmentId, flowLogName: 'adopted', adopt: true },
     };
     let stack: Stack;
@@ -72,7 +74,12 @@ describe('the engine and the plugin against the emulator', () => {
     beforeAll(async () => {
       stack = await inlineStack(ctx, stackName('life'), async () => {
         const out: Record<string, unknown> = {};
-        for (const [name, a] of Object.entries(args)) out[name] = new CenFlowlog(name, a).flowLogId;
+        for (const [name, a] of Object.entries(args)) {
+          const fl = new CenFlowlog(name, a);
+          out[name] = fl.flowLogId;
+          out[`${name}Status`] = fl.status;
+          out[`${name}Tags`] = fl.tags;
+        }
         return out;
       });
       stacks.push(stack);
@@ -99,6 +106,11 @@ describe('the engine and the plugin against the emulator', () => {
       ]);
       expect(ctx.emu.flowLogs()).toHaveLength(3);
       expect(byId(existing.id)).toMatchObject({ FlowLogName: 'adopted' });
+      // Every output holds what the service reports, whether the program set the field or not.
+      expect(byId(ids.rep!)).toMatchObject({ Status: 'Active', Tags: { Tag: [] } });
+      expect(up.outputs.repStatus?.value).toBe('Active');
+      expect(up.outputs.repTags?.value).toEqual({});
+      expect(up.outputs.updTags?.value).toEqual(tags);
     });
 
     it('previews a change of every in-place field as one update and a change of replace-on-change fields as a replacement', async () => {
