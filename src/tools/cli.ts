@@ -13,8 +13,10 @@ import { getFlowlogs } from './get-flowlogs';
 import type { SessionFactory } from '../provider/session';
 import { readSettings, type ConfigSource } from '../api/settings';
 import { readStackConfig } from './stack-config';
+import { runMigrate } from './migrate-cli';
 
 export const USAGE = `Usage: cen-flowlog generate --cen-id <id> [options]
+       cen-flowlog migrate --stack <name> [options]   (cen-flowlog migrate --help)
 
 Writes a TypeScript Pulumi program with one CenFlowlog per existing flow log of the
 CEN instance, each with every field as the service reports it and adopt: "<id>".
@@ -119,6 +121,7 @@ const quoteArg = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.
 
 /** Runs the CLI; resolves with the exit status (0 done, 1 failed, 2 usage). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'migrate') return runMigrate(argv.slice(1), io);
   let cmd: GenerateCommand | 'help';
   try {
     cmd = parseCli(argv);
