@@ -1,7 +1,7 @@
 /**
  * One jest run, five projects (`npx jest --selectProjects unit` runs one):
  *  - unit, emulator, integration: pure logic, the emulator's wire behaviour, the real client against the emulator;
- *  - conformance: Alibaba's Go SDK against the emulator (needs Go; builds once per run);
+ *  - conformance: Alibaba's Go, Python and Java SDKs against the emulator (needs Go, Python 3 and a JDK with Maven; builds once);
  *  - e2e: the Pulumi CLI and the dynamic-provider plugin against the emulator (needs `npm run build` and the CLI).
  * `npm test` runs them all on three workers (`maxWorkers` below). Every suite starts its own emulator on port 0, and every e2e suite
  * its own file backend and work folders (test/e2e/harness.ts), so any two suites, e2e ones included, can run

@@ -50,7 +50,11 @@ function run(cmd, args, env, what) {
 
 function ensureBuilt() {
   const built = path.join(ROOT, 'dist', 'index.js');
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) {
+    // A fresh `npm ci` removes the self-link the build made; the project needs `require('cen-flowlog')`.
+    run(process.execPath, [path.join(ROOT, 'scripts', 'link-self.js')], process.env, 'Linking the package into node_modules');
+    return;
+  }
   run('npm', ['run', 'build'], process.env, 'Building the package (npm run build)');
 }
 

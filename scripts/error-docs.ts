@@ -14,6 +14,9 @@ import {
   FlowlogAlreadyExistsError,
   FlowlogFilterError,
   FlowlogGoneError,
+  FlowlogNotFoundError,
+  OperationCancelledError,
+  FlowlogLogDestinationGoneError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,
@@ -51,8 +54,20 @@ export const ERROR_CLASSES: readonly ClassDoc[] = [
     when: 'A create was refused because the transit router or attachment already has a flow log (`Flowlog.AlreayExist` or `InvalidFlowlogId.exist`, the `cause`). The message names that flow log (`existingId`) and the `adopt: "flowlog-…"` to add.',
   },
   {
+    sample: new FlowlogLogDestinationGoneError('flowlog-x', 'flowlog-project', 'flowlog-logstore', undefined),
+    when: "A delete was refused with `ProjectOrLogstoreNotExist` or `SourceProjectNotExist` (the flow log's Log Service project or Logstore was removed first, e.g. in the same `pulumi destroy`) and DescribeFlowlogs still lists the flow log, so it was not deleted. Thrown at once, never retried. Recreate the project and Logstore and run `pulumi destroy` again, or `pulumi state delete` the resource and delete the flow log in the console. (When the service no longer lists it, the delete succeeds.)",
+  },
+  {
     sample: new FlowlogGoneError('flowlog-x', 'cn-hangzhou'),
     when: 'An update found that the flow log in the stack no longer exists: it was deleted outside Pulumi. `pulumi refresh` drops it from the stack; `pulumi up` then creates it again. (A refresh of a deleted flow log is not an error: it drops it.)',
+  },
+  {
+    sample: new FlowlogNotFoundError('flowlog-x', 'cn-hangzhou'),
+    when: "`pulumi import` (through the provider plugin) named a flow-log id that does not exist in the provider's region, or no region is set. Nothing is added to the stack.",
+  },
+  {
+    sample: new OperationCancelledError(),
+    when: 'The engine cancelled the operation (Ctrl-C, `pulumi cancel`; provider plugin only): its waits ended at once. A flow log that already existed is recorded as a partial failure, so `pulumi refresh` and `pulumi up` continue from there.',
   },
   {
     sample: new FlowlogFilterError([]),

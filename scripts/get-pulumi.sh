@@ -1,69 +1,92 @@
 #!/usr/bin/env bash
-# get-pulumi.sh: make the Pulumi CLI that matches our @pulumi/pulumi available: the version
-# package.json pins for @pulumi/pulumi is the one place the CLI version is kept (3.248.0 when written).
+# get-pulumi.sh: make a Pulumi CLI available, by default the one matching the @pulumi/pulumi we pin.
+# The versions are read by scripts/pulumi-versions.js, each from its one place: the pinned one is the
+# exact @pulumi/pulumi pin in package.json (devDependencies), the newest one scripts/pulumi-cli/newest-version.
 #
-# Usage:  scripts/get-pulumi.sh [--force] [--build] [--link]
-#   --force  reinstall even if the right version is already installed
-#   --build  skip the official download and build from Go modules (step 3)
-#   --link   also symlink the three binaries into ${PULUMI_LINK_DIR:-/usr/local/bin}
+# Usage:  scripts/get-pulumi.sh [--pinned | --newest | --version X.Y.Z] [--force] [--build] [--link]
+#   --pinned   the release package.json pins (the default)
+#   --newest   the newest release we test (scripts/pulumi-cli/newest-version)
+#   --version  any release that has a wrapper module in scripts/pulumi-cli/cli/vX.Y.Z/
+#   --force    reinstall even if the right version is already installed
+#   --build    skip the official download and build from Go modules (step 3)
+#   --link     also symlink the binaries into ${PULUMI_LINK_DIR:-/usr/local/bin}
 #
 # Where it installs: ${PULUMI_CLI_ROOT:-$HOME/.pulumi/versions/<version>}/bin, holding
 #   pulumi                         the CLI
-#   pulumi-language-nodejs         the Node.js language host
+#   pulumi-language-nodejs         the Node.js language host (and any other host in LANGUAGE_HOSTS below)
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider launcher (a shell script that runs
 #                                  node @pulumi/pulumi/cmd/dynamic-provider)
 # @pulumi/pulumi's Automation API uses that same folder: PulumiCommand.install() and
 # PulumiCommand.get({ root }) default the root to os.homedir()/.pulumi/versions/<sdk version>,
 # ignoring $PULUMI_HOME, and then check "<root>/bin/pulumi version". The CLI finds the language
 # host and the launcher next to its own executable, even if you call it through a symlink.
+# A later run (and CI on the same machine) finds the folder and stops at step 1.
 #
 # Steps, in order:
-#   1. That folder already has pulumi (and `pulumi version` says v<version>) plus the language host
+#   1. That folder already has pulumi (and `pulumi version` says v<version>) plus every language host
 #      and the launcher: stop at once.
 #   2. The official tarball answers a quick HEAD request: download it and unpack it there.
 #   3. Otherwise build from Pulumi's Go modules, using the wrapper modules in scripts/pulumi-cli/
 #      (see README.md there):
-#        pulumi                 from github.com/pulumi/pulumi/pkg/v3 v3.248.0 (cmd/pulumi)
+#        pulumi                 from github.com/pulumi/pulumi/pkg/v3 v<version> (cmd/pulumi),
+#                               wrapper module scripts/pulumi-cli/cli/v<version>/
 #        pulumi-language-nodejs from github.com/pulumi/pulumi/sdk/v3 v3.68.0 (nodejs/cmd/...):
 #          the standalone language-host module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) can't
 #          be fetched from the Go proxy. So we use the last sdk/v3 release that still contained
-#          the host. The 3.248 CLI falls back for the RPCs this host doesn't have, and the code
-#          that runs the program comes from the project's own @pulumi/pulumi.
-#        the launcher           copied from sdk/v3 v3.248.0 (nodejs/dist/pulumi-resource-pulumi-nodejs)
-#      A cold build takes several minutes on 2 cores. The Go build and module caches are left in
+#          the host, for every CLI version. The CLI falls back for the RPCs this host doesn't have,
+#          and the code that runs the program comes from the project's own @pulumi/pulumi.
+#        the launcher           copied from the CLI's own sdk/v3 (nodejs/dist/pulumi-resource-pulumi-nodejs)
+#      A cold build takes 10-20 minutes on 2 cores (see docs/contributing.md). The Go build and module caches are left in
 #      their usual places, so a --force rebuild afterwards is quick.
 #   If every step fails, it exits non-zero and says why. It never skips quietly.
 #
 # PATH: by default nothing outside that folder changes. Run `source scripts/pulumi-env.sh` to put
-# the folder first on PATH and set the env needed offline. For `pulumi` everywhere with no env,
-# use --link (it symlinks into /usr/local/bin and fails loudly if that folder isn't writable).
+# the pinned version's folder first on PATH and set the env needed offline. For `pulumi` everywhere
+# with no env, use --link (it symlinks into /usr/local/bin and fails loudly if that folder isn't writable).
 # Don't use `npx pulumi`: @pulumi/pulumi has no bin, so npx would fetch the unrelated npm
 # package named "pulumi".
 set -euo pipefail
 
-LANGHOST_VERSION=3.68.0 # sdk/v3 release the nodejs language host is built from (see above)
-BINARIES=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs)
+# Language hosts built from Go, one line each: binary|wrapper module (folder under scripts/pulumi-cli)|
+# Go package|version stamped into it. The same hosts serve every CLI version. To add a host, add its wrapper
+# module (README.md there) and a line here; step 1 then also requires it.
+LANGUAGE_HOSTS=(
+  "pulumi-language-nodejs|langhost-nodejs|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|3.68.0"
+)
+LAUNCHER=pulumi-resource-pulumi-nodejs
+BINARIES=(pulumi)
+for host in "${LANGUAGE_HOSTS[@]}"; do BINARIES+=("${host%%|*}"); done
+BINARIES+=("$LAUNCHER")
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-# The CLI version is the @pulumi/pulumi version package.json pins (kept nowhere else). When package.json
-# moves to another @pulumi/pulumi, scripts/pulumi-cli/go.mod must move too (checked before a build).
-VERSION="$(sed -n 's/.*"@pulumi\/pulumi": *"[~^]\{0,1\}\([0-9][^"]*\)".*/\1/p' "$repo/package.json" 2>/dev/null | head -n1)"
-[[ -n "$VERSION" ]] || { echo "get-pulumi: ERROR: cannot read the @pulumi/pulumi version from $repo/package.json" >&2; exit 1; }
-root="${PULUMI_CLI_ROOT:-$HOME/.pulumi/versions/$VERSION}"
-bin="$root/bin"
 export PULUMI_SKIP_UPDATE_CHECK=true
 
-force=0 build_only=0 link=0
-for arg in "$@"; do
-  case "$arg" in
+force=0 build_only=0 link=0 which=pinned VERSION=""
+while (($#)); do
+  case "$1" in
     --force) force=1 ;;
     --build) build_only=1 ;;
     --link) link=1 ;;
+    --pinned) which=pinned ;;
+    --newest) which=newest ;;
+    --version)
+      [[ $# -ge 2 && "$2" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "get-pulumi: --version takes X.Y.Z, got '${2:-}'" >&2; exit 2; }
+      VERSION="$2"
+      shift
+      ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "get-pulumi: unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    *) echo "get-pulumi: unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
+  shift
 done
+if [[ -z "$VERSION" ]]; then
+  command -v node >/dev/null 2>&1 || { echo "get-pulumi: ERROR: 'node' is not on PATH (it reads the version from package.json)" >&2; exit 1; }
+  VERSION="$(node "$repo/scripts/pulumi-versions.js" "$which")" || { echo "get-pulumi: ERROR: cannot read the $which Pulumi version (see above)" >&2; exit 1; }
+fi
+cli_module="$here/pulumi-cli/cli/v$VERSION"
+root="${PULUMI_CLI_ROOT:-$HOME/.pulumi/versions/$VERSION}"
+bin="$root/bin"
 
 log() { echo "get-pulumi: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -151,32 +174,37 @@ fail_build() {
   build from Go modules: $*"
 }
 
-command -v go >/dev/null 2>&1 || fail_build "'go' is not on PATH (Go >= 1.25.11 is needed; /usr/local/go/bin?)"
+command -v go >/dev/null 2>&1 || fail_build "'go' is not on PATH (Go >= 1.26.6 is needed; /usr/local/go/bin?)"
 command -v node >/dev/null 2>&1 || log "warning: 'node' is not on PATH; the language host and dynamic providers need it at run time"
-grep -q "github.com/pulumi/pulumi/pkg/v3 v$VERSION" "$here/pulumi-cli/go.mod" ||
-  fail_build "scripts/pulumi-cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3 v$VERSION"
+[[ -f "$cli_module/go.mod" ]] ||
+  fail_build "no wrapper module scripts/pulumi-cli/cli/v$VERSION/ (there are: $(cd "$here/pulumi-cli/cli" && echo v*)); see scripts/pulumi-cli/README.md"
+grep -q "github.com/pulumi/pulumi/pkg/v3 v$VERSION" "$cli_module/go.mod" ||
+  fail_build "scripts/pulumi-cli/cli/v$VERSION/go.mod does not require github.com/pulumi/pulumi/pkg/v3 v$VERSION"
 
-# -mod=readonly: the committed go.sum files are the source of truth (the checksum database has no
-# entry for pkg/v3 v3.248.0, so never let go add or update entries).
+# -mod=readonly: the committed go.sum files are the source of truth; go never adds or updates an entry at
+# build time (see scripts/pulumi-cli/README.md for how they are made).
 export GOFLAGS="$(go env GOFLAGS) -mod=readonly -buildvcs=false"
 ldflag="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
-log "building pulumi v$VERSION with $(go version) (a cold build takes several minutes)"
-(cd "$here/pulumi-cli" &&
-  go build -trimpath -ldflags "$ldflag=v$VERSION" -o "$staging/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) ||
-  fail_build "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi failed (output above)"
+build_tool() { # output-name wrapper-dir package version
+  log "building $1 v$4 from $3 with $(go version)"
+  (cd "$2" && go build -trimpath -ldflags "$ldflag=v$4" -o "$staging/$1" "$3") ||
+    fail_build "go build of $3 (in ${2#"$repo/"}) failed (output above)"
+}
 
-log "building pulumi-language-nodejs (from github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_VERSION)"
-(cd "$here/pulumi-cli/langhost-nodejs" &&
-  go build -trimpath -ldflags "$ldflag=v$LANGHOST_VERSION" -o "$staging/pulumi-language-nodejs" \
-    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs) ||
-  fail_build "go build of github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs failed (output above)"
+started=$SECONDS
+build_tool pulumi "$cli_module" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$VERSION"
+for host in "${LANGUAGE_HOSTS[@]}"; do
+  IFS='|' read -r name dir pkg host_version <<<"$host"
+  build_tool "$name" "$here/pulumi-cli/$dir" "$pkg" "$host_version"
+done
 
-sdk_dir="$(cd "$here/pulumi-cli" && go list -m -f '{{.Dir}}' "github.com/pulumi/pulumi/sdk/v3")" ||
+sdk_dir="$(cd "$cli_module" && go list -m -f '{{.Dir}}' "github.com/pulumi/pulumi/sdk/v3")" ||
   fail_build "cannot locate github.com/pulumi/pulumi/sdk/v3 in the module cache"
-launcher="$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs"
+launcher="$sdk_dir/nodejs/dist/$LAUNCHER"
 [[ -f "$launcher" ]] || fail_build "$launcher not found in the sdk/v3 module"
 # Module-cache files are read-only and not executable, so install with an explicit mode.
-install -m 0755 "$launcher" "$staging/pulumi-resource-pulumi-nodejs"
+install -m 0755 "$launcher" "$staging/$LAUNCHER"
+log "built in $((SECONDS - started)) s"
 
 why="$(check_install "$staging")" || fail_build "the freshly built binaries are unusable: $why"
 install_staged

@@ -3,7 +3,9 @@
 // as it is in a user's project where the package is installed: the serialized
 // provider shim loads the implementation by that bare name at call time, and
 // the bundled Pulumi project, the tests and the demo run from this folder.
-// Runs as the `prepare` script, so a plain `npm ci` / `npm install` sets it up.
+// `npm run build` runs it (the link leads to dist/, which the build makes), and so does
+// the demo. Not an install script: the published package would then carry one, and npm
+// warns about every install script a user's project has not allowed.
 const fs = require('node:fs');
 const path = require('node:path');
 

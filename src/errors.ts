@@ -414,6 +414,56 @@ export class FlowlogGoneError extends Error {
   }
 }
 
+/** `pulumi import` (a read with no recorded state) named a flow-log id that does not exist where the provider looks. */
+export class FlowlogNotFoundError extends Error {
+  override readonly name = 'FlowlogNotFoundError';
+  readonly code = 'FlowlogNotFound';
+  constructor(
+    readonly flowLogId: string,
+    readonly regionId: string | undefined,
+  ) {
+    super(
+      regionId === undefined
+        ? `Cannot import flow log ${flowLogId}: no region to look in. Set the provider's \`region\` (\`pulumi config set cen-flowlog:region cn-hangzhou\`, or ALIBABA_CLOUD_REGION_ID).`
+        : `Cannot import flow log ${flowLogId}: no flow log with this id exists in ${regionId}. Check the id, and that the provider's \`region\` is the flow log's region. Nothing was added to the stack.`,
+    );
+  }
+}
+
+/** The engine cancelled the operation (Ctrl-C): its waits ended at once. */
+export class OperationCancelledError extends Error {
+  override readonly name = 'OperationCancelledError';
+  readonly code = 'Cancelled';
+  constructor() {
+    super(
+      'The operation was cancelled (Ctrl-C or `pulumi cancel`). Run `pulumi refresh` to see where each flow log got to, then `pulumi up`.',
+    );
+  }
+}
+
+/**
+ * DeleteFlowlog was refused because the flow log's Log Service project or Logstore is gone,
+ * and the service still lists the flow log: it was not deleted. Retrying cannot help.
+ */
+export class FlowlogLogDestinationGoneError extends Error {
+  override readonly name = 'FlowlogLogDestinationGoneError';
+  readonly code = 'FlowlogLogDestinationGone';
+  constructor(
+    readonly flowLogId: string,
+    readonly projectName: string,
+    readonly logStoreName: string,
+    cause: unknown,
+  ) {
+    super(
+      `Flow log ${flowLogId} cannot be deleted: its Log Service project ${JSON.stringify(projectName)} or Logstore ` +
+        `${JSON.stringify(logStoreName)} no longer exists, and the service still lists the flow log. Either recreate ` +
+        'that project and Logstore and run `pulumi destroy` (or `pulumi up`) again, or drop the flow log from the stack ' +
+        'with `pulumi state delete <urn>` and delete it in the CEN console.',
+      { cause },
+    );
+  }
+}
+
 /** One check failure: the field and why (the engine's CheckFailure shape). */
 export interface FieldFailure {
   property: string;

@@ -17,13 +17,16 @@ export {
   FlowlogAlreadyExistsError,
   FlowlogFilterError,
   FlowlogGoneError,
+  FlowlogNotFoundError,
+  OperationCancelledError,
+  FlowlogLogDestinationGoneError,
   FlowlogPartialError,
   FlowlogStatusError,
   FlowlogWaitTimeoutError,
 } from './errors';
 export { getFlowlogs, getFlowlogsOutput } from './lookup/get-flowlogs';
 export type { GetFlowlogsOptions, GetFlowlogsOutputArgs } from './lookup/get-flowlogs';
-export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './lookup/lookup';
+export type { GetFlowlogsArgs, GetFlowlogsResult, FoundFlowlog } from './core/lookup';
 export { generateProgram } from './cli/generate';
 
 let implementation: FlowlogProvider | undefined;

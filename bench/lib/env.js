@@ -9,6 +9,7 @@ const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const { pinned } = require('../../scripts/pulumi-versions');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SECTIONS = ['single', 'scale', 'cli', 'stacks'];
@@ -73,7 +74,8 @@ function readOptions(env = process.env) {
     /** Also store this run as the "before (measured here)" column of later runs. */
     recordBaseline: env.BENCH_RECORD_BASELINE === '1',
     out: path.resolve(env.BENCH_OUT || path.join(REPO, 'bench', 'RESULTS.md')),
-    pulumiRoot: env.PULUMI_CLI_ROOT || path.join(require('node:os').homedir(), '.pulumi', 'versions', '3.248.0'),
+    /** The CLI of the @pulumi/pulumi the measured checkout pins (scripts/pulumi-versions.js reads it from its package.json). */
+    pulumiRoot: env.PULUMI_CLI_ROOT || path.join(require('node:os').homedir(), '.pulumi', 'versions', pinned(root)),
   };
 }
 

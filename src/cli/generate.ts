@@ -5,9 +5,9 @@
  * no clock; the same flow logs always give the same text.
  */
 import { checkInputs, checkLogFormat } from '../model/check';
-import type { FoundFlowlog } from '../lookup/lookup';
+import type { FoundFlowlog } from '../core/lookup';
 import { sortedByKey } from '../model/records';
-import type { FlowlogInputs, ListsAll } from '../model/model';
+import { withoutSystemTags, type FlowlogInputs, type ListsAll } from '../model/model';
 
 export interface GenerateOptions {
   /** The command line that produced the program, quoted in its header comment. */
@@ -67,7 +67,8 @@ function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: s
     interval: f.interval,
     logFormatString: f.logFormatString || undefined,
     status: f.status,
-    tags: f.tags ?? {},
+    // System tags are the platform's: a program may not declare them, and adoption leaves them on the flow log.
+    tags: withoutSystemTags(f.tags ?? {}),
     adopt: f.flowLogId,
   };
   const refusedFormat = args.logFormatString !== undefined && checkLogFormat(args.logFormatString) ? f.logFormatString : undefined;

@@ -6,24 +6,32 @@ import { withoutUnset, sortedByKey } from '../model/records';
 
 import type { ApiFlowLog, ApiTag, CreateFlowlogRequest } from '../transport/types';
 import { FlowlogOutputs, FlowlogStatus, INPUT_FIELDS, NormalizedInputs } from '../model/model';
+import { isSystemTagKey } from '../model/facts';
 
 // Tags are data: own entries only (Object.entries, Object.fromEntries, Map), never `k in tags`
 // or `tags[k]`, so keys named `constructor`, `toString` or `__proto__` are ordinary keys.
 
 export const tagsToApi = (tags: Record<string, string>): ApiTag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-/** Sorted by key, as checked inputs are. */
+/**
+ * The flow log's own tags, sorted by key as checked inputs are, without the platform's system tags
+ * (they are nobody's to declare).
+ */
 export function tagsFromApi(tags: readonly ApiTag[] | undefined): Record<string, string> {
-  return sortedByKey((tags ?? []).map((t) => [t.Key, t.Value ?? ''] as const));
+  return sortedByKey((tags ?? []).filter((t) => !isSystemTagKey(t.Key)).map((t) => [t.Key, t.Value ?? ''] as const));
 }
 
-/** What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or change. */
+/**
+ * What turns the `current` tags into the `desired` ones: keys to untag, and tags to add or
+ * change. System tags are on neither side: the platform's, never untagged or tagged.
+ */
 export function tagChanges(
   current: Record<string, string>,
   desired: Record<string, string>,
 ): { removed: string[]; upserted: Record<string, string> } {
-  const have = new Map(Object.entries(current));
-  const want = new Map(Object.entries(desired));
+  const own = (tags: Record<string, string>): Map<string, string> => new Map(Object.entries(tags).filter(([k]) => !isSystemTagKey(k)));
+  const have = own(current);
+  const want = own(desired);
   return {
     removed: [...have.keys()].filter((k) => !want.has(k)),
     upserted: Object.fromEntries([...want].filter(([k, v]) => !have.has(k) || have.get(k) !== v)),

@@ -13,7 +13,9 @@
  *   update → settle, ModifyFlowLogAttribute (asynchronous: wait while Modifying before
  *            a status call), UntagResources/TagResources (the difference),
  *            ActiveFlowLog/DeactiveFlowLog, wait for the desired status
- *   delete → DeleteFlowlog, wait until gone; already gone is success
+ *   delete → DeleteFlowlog, wait until gone; already gone is success; refused because the
+ *            SLS project or Logstore is gone → DescribeFlowlogs: not listed is success,
+ *            still listed fails at once (never recorded gone while the service lists it)
  *
  * Once a flow log exists, any later failure throws a partial-failure error
  * (id, properties with __provider, reasons) so the engine records it.
@@ -23,7 +25,7 @@ import { checkInputs } from '../model/check';
 import type { ApiFlowLog } from '../transport/types';
 import { diffFlowlog } from '../model/diff';
 import { timeoutMs } from '../model/duration';
-import { FlowlogOutputs, NormalizedInputs } from '../model/model';
+import { DEFAULT_STATUS, FlowlogOutputs, NormalizedInputs, SERVICE_DEFAULTED_FIELDS } from '../model/model';
 import { inputsFromOutputs, toCreateRequest, toOutputs } from './mapping';
 import { withoutUnset } from '../model/records';
 import { ConfigSource, ProviderSettings, readSettings } from './settings';
@@ -31,7 +33,14 @@ import { Clock, systemClock } from '../pacing/clock';
 import { Session, SessionFactory, defaultSessionFactory } from './session';
 import { adoptExisting, describeExistingConflict, findOnLocation } from './adopt';
 import { mayHaveCommitted } from '../pacing/retry';
-import { FlowlogGoneError, FlowlogPartialError } from '../errors';
+import { checkFilters, findFlowlogs, type GetFlowlogsResult } from './lookup';
+import {
+  FlowlogGoneError,
+  FlowlogLogDestinationGoneError,
+  FlowlogNotFoundError,
+  FlowlogPartialError,
+  OperationCancelledError,
+} from '../errors';
 
 import { applyInPlace, settle } from './converge';
 
@@ -41,10 +50,27 @@ export type WithProvider<T> = T & { [PROVIDER_KEY]?: string };
 /** What the engine hands the provider after check(), and what the provider records. */
 type Inputs = WithProvider<NormalizedInputs>;
 type Outputs = WithProvider<FlowlogOutputs>;
+/** How long a read (refresh, import, getFlowlogs) may take, retries included. */
+const READ_MS = 2 * 60_000;
 /** How long the look for a create whose answer was lost may take, past the create's own deadline. */
 const LANDED_LOOKUP_MS = 15_000;
 /** CreationTime comes from the service's clock: allow this much skew against ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * DeleteFlowlog's answers when the flow log's Log Service project or Logstore was removed
+ * first. Terraform takes them as "already deleted"; what the service lists afterwards is
+ * undocumented, so the provider asks before it believes it.
+ */
+const LOG_DESTINATION_GONE = new Set(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist']);
+
+/** What a front door may say about one create, update or delete beyond the resource's inputs. */
+export interface OperationOptions {
+  /**
+   * The operation's time budget in ms (Pulumi's `customTimeouts`, which reach a provider
+   * plugin but never a dynamic provider); overrides the resource's `timeouts` for this operation.
+   */
+  timeoutMs?: number;
+}
 
 export interface ProviderDeps {
   /** Builds the API session (client, retries, poller) for one operation; tests inject a fake. */
@@ -62,6 +88,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
   private readonly clock: Clock;
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: (line: string) => void;
+  private readonly cancelled = new AbortController();
 
   constructor(deps: ProviderDeps = {}) {
     this.clock = deps.clock ?? systemClock;
@@ -81,9 +108,21 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     return this.settings;
   }
 
-  private session(op: 'create' | 'update' | 'delete' | 'read', timeouts: NormalizedInputs['timeouts']): Session {
-    const budget = op === 'read' ? 2 * 60_000 : timeoutMs(timeouts, op);
-    return this.sessions(this.currentSettings(), this.clock.now() + budget);
+  /**
+   * Ends every wait of this provider at once (the engine's Cancel, Ctrl-C); a flow log that
+   * already exists is then recorded as a partial failure, as when a wait times out.
+   */
+  cancel(): void {
+    this.cancelled.abort(new OperationCancelledError());
+  }
+
+  private session(
+    op: 'create' | 'update' | 'delete' | 'read',
+    timeouts: NormalizedInputs['timeouts'],
+    opts: OperationOptions = {},
+  ): Session {
+    const budget = op === 'read' ? READ_MS : (opts.timeoutMs ?? timeoutMs(timeouts, op));
+    return this.sessions(this.currentSettings(), this.clock.now() + budget, this.cancelled.signal);
   }
 
   /** `news` is whatever the program declared: anything at all, until check() has read it. */
@@ -104,9 +143,9 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     return { changes, replaces, stables, deleteBeforeReplace };
   }
 
-  async create(inputs: Inputs): Promise<dynamic.CreateResult<Outputs>> {
+  async create(inputs: Inputs, opts: OperationOptions = {}): Promise<dynamic.CreateResult<Outputs>> {
     const props = inputs;
-    const s = this.session('create', inputs.timeouts);
+    const s = this.session('create', inputs.timeouts, opts);
     if (inputs.adopt !== undefined && inputs.adopt !== false) {
       const found = await adoptExisting(s, inputs);
       return this.guard(found.FlowLogId, props, found, async () => {
@@ -144,7 +183,7 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
    * after this create began, so another tool's flow log is never taken over.
    */
   private async landedCreate(inputs: NormalizedInputs, startedAt: number): Promise<ApiFlowLog | undefined> {
-    const lookup = this.sessions(this.currentSettings(), this.clock.now() + LANDED_LOOKUP_MS);
+    const lookup = this.sessions(this.currentSettings(), this.clock.now() + LANDED_LOOKUP_MS, this.cancelled.signal);
     const found = await findOnLocation(lookup, inputs).catch(() => undefined);
     if (!found) return undefined;
     const created = Date.parse(found.CreationTime ?? '');
@@ -155,9 +194,13 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     return ours ? found : undefined;
   }
 
+  /**
+   * With `previous` (refresh): the flow log as it is now, or `{}` when it is gone. Without it
+   * (`pulumi import`, through the plugin): the flow log by id in the provider's region, with
+   * inputs that make the next preview show no change; a missing one is an error, never `{}`.
+   */
   async read(id: string, previous?: Outputs): Promise<dynamic.ReadResult<Outputs>> {
-    // The engine always passes the recorded outputs; without them there is no region or CEN to look in.
-    if (!previous) throw new FlowlogGoneError(id, 'an unknown region (no recorded state)');
+    if (!previous) return this.readById(id);
     const s = this.session('read', previous.timeouts);
     const flowLog = await s.describe(previous.regionId, previous.cenId, id);
     if (!flowLog) return {};
@@ -166,9 +209,32 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     return { id, props: outs, inputs: inputsFromOutputs(outs) as unknown as Outputs };
   }
 
-  async update(id: string, olds: Outputs, news: Inputs): Promise<dynamic.UpdateResult<Outputs>> {
+  private async readById(id: string): Promise<dynamic.ReadResult<Outputs>> {
+    const regionId = this.currentSettings().region;
+    if (regionId === undefined) throw new FlowlogNotFoundError(id, undefined);
+    const flowLog = await this.session('read', undefined).describe(regionId, undefined, id);
+    if (!flowLog) throw new FlowlogNotFoundError(id, regionId);
+    const known = { regionId, cenId: '', transitRouterId: '', projectName: '', logStoreName: '', tags: {}, status: DEFAULT_STATUS };
+    const outs = toOutputs(flowLog, known);
+    // A service-filled value the declared rules refuse (the service's default log format lists the required
+    // fields later) is left unset: unset keeps whatever the service has, so the next preview shows no change.
+    const inputs = inputsFromOutputs(outs);
+    const refused = new Set(checkInputs(inputs).failures.map((f) => f.property));
+    for (const field of SERVICE_DEFAULTED_FIELDS) if (refused.has(field)) delete inputs[field];
+    return { id, props: outs, inputs: inputs as unknown as Outputs };
+  }
+
+  /** getFlowlogs with this provider's settings: its region is the default filter, its budget paces the pages. */
+  async getFlowlogs(args: unknown): Promise<GetFlowlogsResult> {
+    const filters = checkFilters(args);
+    const settings = this.currentSettings();
+    const s = this.sessions(settings, this.clock.now() + READ_MS, this.cancelled.signal);
+    return findFlowlogs(s.api, { ...filters, regionId: filters.regionId ?? settings.region });
+  }
+
+  async update(id: string, olds: Outputs, news: Inputs, opts: OperationOptions = {}): Promise<dynamic.UpdateResult<Outputs>> {
     const inputs = news;
-    const s = this.session('update', inputs.timeouts);
+    const s = this.session('update', inputs.timeouts, opts);
     const live = await s.describe(inputs.regionId, inputs.cenId, id);
     if (!live) {
       throw new FlowlogGoneError(id, inputs.regionId);
@@ -179,14 +245,19 @@ export class FlowlogProvider implements dynamic.ResourceProvider<Inputs, Outputs
     });
   }
 
-  async delete(id: string, previous: Outputs): Promise<void> {
-    const s = this.session('delete', previous.timeouts);
+  async delete(id: string, previous: Outputs, opts: OperationOptions = {}): Promise<void> {
+    const s = this.session('delete', previous.timeouts, opts);
     const ref = { RegionId: previous.regionId, CenId: previous.cenId, FlowLogId: id };
     try {
       await s.api.deleteFlowlog(ref);
     } catch (err) {
-      if ((err as { code?: string }).code === 'InvalidFlowlogId.NotFound') return;
-      throw err;
+      const code = (err as { code?: string }).code;
+      if (code === 'InvalidFlowlogId.NotFound') return;
+      if (code === undefined || !LOG_DESTINATION_GONE.has(code)) throw err;
+      const listed = await s.describe(previous.regionId, previous.cenId, id);
+      if (!listed) return;
+      // Deleting: the delete took effect despite the answer; wait it out like any other.
+      if (listed.Status !== 'Deleting') throw new FlowlogLogDestinationGoneError(id, previous.projectName, previous.logStoreName, err);
     }
     await s.waitFor(previous, id, 'Gone', 'delete');
   }

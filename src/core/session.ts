@@ -36,7 +36,8 @@ export interface Session {
   waitFor(where: Where, flowLogId: string, want: Exclude<WantedState, 'Gone'>, kind?: string): Promise<ApiFlowLog>;
 }
 
-export type SessionFactory = (settings: ProviderSettings, deadline: number) => Session;
+/** `signal` (the engine's Cancel) ends the session's waits at once with its reason. */
+export type SessionFactory = (settings: ProviderSettings, deadline: number, signal?: AbortSignal) => Session;
 
 /** What one endpoint + credentials shares across every resource of the process. */
 export class Account {
@@ -66,7 +67,7 @@ export class Account {
     return loop;
   }
 
-  session(deadline: number, log: (line: string) => void): Session {
+  session(deadline: number, log: (line: string) => void, signal?: AbortSignal): Session {
     const { clock } = this;
     const loopOf = (regionId: string) => this.loop(regionId);
     // A wait for anything but Gone ends only with the flow log in hand (not found fails it); for Gone, with undefined.
@@ -82,6 +83,7 @@ export class Account {
         kind,
         deadline,
         clock,
+        signal,
         onProgress: log,
       });
     }
@@ -131,7 +133,7 @@ export function accountKey(settings: ProviderSettings): string {
  */
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
   const accounts = new Map<string, Account>();
-  return (settings, deadline) => {
+  return (settings, deadline, signal) => {
     const key = accountKey(settings);
     let account = accounts.get(key);
     if (!account) {
@@ -144,6 +146,6 @@ export function defaultSessionFactory(clock: Clock, log: (line: string) => void)
       account = new Account(base, clock, settings.requestsPerSecond);
       accounts.set(key, account);
     }
-    return account.session(deadline, log);
+    return account.session(deadline, log, signal);
   };
 }

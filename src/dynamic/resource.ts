@@ -3,7 +3,7 @@
  * from the field model, never a second hand-kept list.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { FlowlogInputs, FlowlogOutputs } from '../model/model';
+import { FlowlogInputs, FlowlogOutputs, OUTPUT_FIELDS } from '../model/model';
 import { cenFlowlogProvider } from './shim';
 import { defaultRegion, programConfig } from '../core/settings';
 
@@ -16,12 +16,14 @@ type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
  */
 export type CenFlowlogArgs = Inputs<Omit<FlowlogInputs, 'regionId'>> & { regionId?: pulumi.Input<string> };
 
-/** The outputs, as the engine fills them in; absent from the args so the engine knows they are computed. */
-const COMPUTED: Record<Exclude<keyof FlowlogOutputs, keyof FlowlogInputs>, undefined> = {
-  flowLogId: undefined,
-  creationTime: undefined,
-  flowLogVersion: undefined,
-};
+/**
+ * Every field of the model as a key of the resource's props: the SDK makes an output only for
+ * a key it is given, so a field the program leaves out must still be here. `undefined` is never
+ * sent to the engine, so the provider sees the same inputs as before and the engine computes it.
+ */
+const EVERY_OUTPUT: Readonly<Record<keyof FlowlogOutputs, undefined>> = Object.fromEntries(
+  OUTPUT_FIELDS.map((field) => [field, undefined]),
+) as Record<(typeof OUTPUT_FIELDS)[number], undefined>;
 
 /** Every output, from {@link FlowlogOutputs}: one list of fields, merged into the class below. */
 type OutputProperties = { readonly [K in keyof FlowlogOutputs]-?: pulumi.Output<FlowlogOutputs[K]> };
@@ -42,13 +44,6 @@ export interface CenFlowlog extends OutputProperties {}
 export class CenFlowlog extends pulumi.dynamic.Resource {
   constructor(name: string, args: CenFlowlogArgs, opts?: pulumi.CustomResourceOptions) {
     const regionId = args.regionId ?? defaultRegion(programConfig);
-    super(
-      cenFlowlogProvider,
-      name,
-      { ...COMPUTED, interval: undefined, logFormatString: undefined, ...args, regionId },
-      opts,
-      'cen-flowlog',
-      'CenFlowlog',
-    );
+    super(cenFlowlogProvider, name, { ...EVERY_OUTPUT, ...args, regionId }, opts, 'cen-flowlog', 'CenFlowlog');
   }
 }

@@ -67,6 +67,20 @@ function applyFaults(faults: Faults, body: Record<string, unknown>): void {
 
 async function route(deps: AdminDeps, method: string, path: string, req: IncomingMessage): Promise<unknown> {
   const { service, faults, log } = deps;
+  const systemTags = /^\/__admin\/flowlogs\/([^/]+)\/system-tags$/.exec(path);
+  if (systemTags && method === 'PUT') {
+    const id = decodePathPart(systemTags[1]!);
+    if (!service.store.get(id)) throw new ApiError('InvalidFlowlogId.NotFound', undefined, 404, `No flow log ${id}.`);
+    return service.setSystemTags(id, (await readJson(req)).Tags);
+  }
+  const project = /^\/__admin\/projects\/([^/]+)(?:\/logstores\/([^/]+))?$/.exec(path);
+  if (project && method === 'DELETE') {
+    const name = decodePathPart(project[1]!);
+    const logStore = project[2] === undefined ? undefined : decodePathPart(project[2]);
+    const removed = logStore === undefined ? service.removeProject(name) : service.removeLogStore(name, logStore);
+    if (!removed) throw new ApiError('InvalidPath', undefined, 404, `No project ${name}${logStore ? ` with Logstore ${logStore}` : ''}.`);
+    return { removed: logStore === undefined ? { project: name } : { project: name, logStore } };
+  }
   const flowLog = /^\/__admin\/flowlogs\/([^/]+)$/.exec(path);
   if (flowLog) {
     const id = decodePathPart(flowLog[1]!);

@@ -26,6 +26,10 @@ Options:
                            LogFormatString of a flow log created without one: every field
                            (fill) or empty (empty); the live service's choice is undocumented
                            (default fill)
+  --delete-without-logstore <remove|keep>
+                           DeleteFlowlog of a flow log whose Log Service project or Logstore was
+                           removed answers an error; whether it removes the flow log all the same
+                           (remove) or leaves it listed (keep) is undocumented (default remove)
   --access-key-id <id>     AccessKey id to accept (default emulator-access-key-id)
   --access-key-secret <s>  AccessKey secret (default emulator-access-key-secret)
   --log-requests           Print one line per request to stderr
@@ -71,6 +75,7 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
         'delete-delay-ms': { type: 'string' },
         'modify-attribute-delay-ms': { type: 'string' },
         'default-log-format': { type: 'string' },
+        'delete-without-logstore': { type: 'string' },
         rate: { type: 'string' },
         burst: { type: 'string' },
         quota: { type: 'string' },
@@ -90,6 +95,10 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
   if (logFormat !== undefined && logFormat !== 'fill' && logFormat !== 'empty') {
     throw new UsageError(`Expected --default-log-format to be fill or empty, got ${logFormat}`);
   }
+  const deleteWithoutLogStore = s('delete-without-logstore');
+  if (deleteWithoutLogStore !== undefined && deleteWithoutLogStore !== 'remove' && deleteWithoutLogStore !== 'keep') {
+    throw new UsageError(`Expected --delete-without-logstore to be remove or keep, got ${deleteWithoutLogStore}`);
+  }
   return {
     port: num('port', s('port')),
     host: s('host'),
@@ -108,6 +117,7 @@ export function parseCli(argv: string[]): EmulatorOptions | 'help' {
     accessKeySecret: s('access-key-secret'),
     logRequests: values['log-requests'] === true,
     defaultLogFormat: logFormat,
+    deleteWithoutLogStore,
   };
 }
 

@@ -26,6 +26,8 @@ const CATALOG: Record<string, [number, string]> = {
   InternalError: [500, 'The request processing has failed due to some unknown error.'],
   ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.'],
   // CreateFlowlog seed table.
+  ProjectOrLogstoreNotExist: [400, 'The specified project or logstore does not exist.'],
+  SourceProjectNotExist: [400, 'The specified source project does not exist.'],
   'OperationUnsupported.action': [400, 'This action is not support.'],
   'QuotaExceeded.FlowlogCount': [400, 'This user has reached the maximum instance number of flowlog.'],
   'InvalidFlowlogId.exist': [400, 'This cenId already has flowlog instance existed.'],
@@ -46,6 +48,7 @@ const CATALOG: Record<string, [number, string]> = {
   'InvalidParameter.FlowLogName': [400, 'The specified FlowLogName is invalid.'],
   'InvalidParameter.Description': [400, 'The specified Description is invalid.'],
   'InvalidParameter.Interval': [400, 'The specified Interval is invalid.'],
+  'InvalidParameter.All': [400, 'The specified All is invalid.'],
   'InvalidParameter.PageNumber': [400, 'The specified PageNumber is invalid.'],
   'InvalidParameter.PageSize': [400, 'The specified PageSize is invalid.'],
   'InvalidParameter.NextToken': [400, 'The specified NextToken is invalid.'],
@@ -60,6 +63,8 @@ const CATALOG: Record<string, [number, string]> = {
 export class ApiError extends Error {
   readonly code: string;
   readonly statusCode: number;
+  /** The action changed state before it answered this error: the change is kept (and saved). */
+  committed = false;
 
   constructor(code: string, detail?: string, statusCode?: number, message?: string) {
     const [status, documented] = CATALOG[code] ?? [statusCode ?? 400, code];

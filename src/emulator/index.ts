@@ -66,11 +66,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (defaultLogFormat !== 'fill' && defaultLogFormat !== 'empty') {
     throw new TypeError(`Expected \`defaultLogFormat\` to be fill or empty, got ${String(defaultLogFormat).slice(0, 40)}`);
   }
+  const deleteWithoutLogStore = options.deleteWithoutLogStore ?? 'remove';
+  if (deleteWithoutLogStore !== 'remove' && deleteWithoutLogStore !== 'keep') {
+    throw new TypeError(`Expected \`deleteWithoutLogStore\` to be remove or keep, got ${String(deleteWithoutLogStore).slice(0, 40)}`);
+  }
   const keys = keyRing(options);
   const service = new Service({
     topology: buildTopology(options.topology, options.quota),
     delays: allDelays,
     defaultLogFormat,
+    deleteWithoutLogStore,
     stateFile: options.stateFile,
   });
   const faults = new Faults(service);
@@ -112,7 +117,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     callCounts: () => log.callCounts(),
     resetRequestLog: () => log.reset(),
     updateFlowLog: (id, patch) => service.update(id, patch),
+    setSystemTags: (id, tags) => service.setSystemTags(id, tags),
     deleteFlowLog: (id) => service.remove(id),
+    removeLogProject: (name) => service.removeProject(name),
+    removeLogStore: (project, logStore) => service.removeLogStore(project, logStore),
     seedFlowLogs: (count) => service.seed(count),
     close: () =>
       new Promise<void>((resolve) => {

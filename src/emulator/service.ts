@@ -7,6 +7,7 @@ import { loadState, removeStaleTemps, saveState } from './persistence';
 import { Store, toView, type TransitionalStatus } from './store';
 import type { FlowLogPatch, FlowLogView, Topology, TransitRouter } from './types';
 import { DEFAULT_LOG_FORMAT, checkInterval, checkText, type Params } from './validate';
+import { isSystemTagKey } from '../model/facts';
 
 const TRANSITIONAL = new Set(['Creating', 'Modifying', 'Deleting']);
 
@@ -17,6 +18,7 @@ export interface ServiceOptions {
   topology: Topology;
   delays: ActionContext['delays'];
   defaultLogFormat?: ActionContext['defaultLogFormat'];
+  deleteWithoutLogStore?: ActionContext['deleteWithoutLogStore'];
   stateFile?: string;
   now?: () => number;
 }
@@ -67,6 +69,10 @@ export class Service {
     try {
       result = change();
     } catch (err) {
+      if (err instanceof ApiError && err.committed) {
+        this.persist();
+        throw err;
+      }
       this.store.restore(before);
       undo();
       throw err;
@@ -89,6 +95,7 @@ export class Service {
       delays: this.options.delays,
       now: this.now,
       defaultLogFormat: this.options.defaultLogFormat ?? 'fill',
+      deleteWithoutLogStore: this.options.deleteWithoutLogStore ?? 'remove',
     };
   }
 
@@ -159,6 +166,39 @@ export class Service {
       rec.tags = (p.Tags as Array<Record<string, unknown>>).map((t) => ({ Key: String(t.Key), Value: String(t.Value ?? '') }));
     }
     return toView(rec);
+  }
+
+  /**
+   * The platform's own tags on a flow log (`acs:…`, `aliyun…`), as the live service puts them:
+   * past the user-facing tag rules, which refuse such keys in TagResources and UntagResources.
+   * Sets the flow log's system tags to exactly `tags`; its user tags are left as they are.
+   */
+  setSystemTags(flowLogId: string, tags: unknown): FlowLogView {
+    if (!Array.isArray(tags)) throw new TypeError('Expected Tags to be an array of {Key, Value}');
+    const system = tags.map((t: unknown, i) => {
+      const { Key, Value } = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
+      if (typeof Key !== 'string' || !isSystemTagKey(Key))
+        throw new TypeError(
+          `Expected Tags[${i}].Key to be a system tag key (starting with aliyun, acs:, http:// or https://), got ${JSON.stringify(Key)}; user tags go through TagResources`,
+        );
+      return { Key, Value: Value === undefined ? '' : String(Value) };
+    });
+    this.mustGet(flowLogId);
+    return this.transact(() => {
+      const rec = this.mustGet(flowLogId);
+      rec.tags = [...rec.tags.filter((t) => !isSystemTagKey(t.Key)), ...system];
+      return toView(rec);
+    });
+  }
+
+  /** Removes a Log Service project (every Logstore in it) out of band; its flow logs stay. */
+  removeProject(projectName: string): boolean {
+    return this.transact(() => this.store.removeProject(projectName));
+  }
+
+  /** Removes one Logstore out of band; its flow logs stay. */
+  removeLogStore(projectName: string, logStoreName: string): boolean {
+    return this.transact(() => this.store.removeLogStore(projectName, logStoreName));
   }
 
   remove(flowLogId: string): boolean {

@@ -27,6 +27,8 @@ export interface FlowLogRecord {
   transition?: { status: TransitionalStatus; endsAt: number };
   /** A fault: shown instead of the real status until unstuck. */
   stuck?: string;
+  /** Its Log Service project, or just its Logstore, was removed (admin) and not created again. */
+  destinationGone?: 'project' | 'logstore';
 }
 
 export function currentStatus(rec: FlowLogRecord): string {
@@ -127,13 +129,33 @@ export class Store {
     this.settle(rec);
   }
 
+  /** Adds a project or Logstores to one; flow logs that wrote there before it was removed write there again. */
   addProject(project: SlsProject): void {
     const existing = this.projects.get(project.name);
-    if (!existing) {
-      this.projects.set(project.name, { ...project, logStores: [...project.logStores] });
-      return;
+    if (!existing) this.projects.set(project.name, { ...project, logStores: [...project.logStores] });
+    else for (const ls of project.logStores) if (!existing.logStores.includes(ls)) existing.logStores.push(ls);
+    const logStores = this.projects.get(project.name)!.logStores;
+    for (const rec of this.byId.values()) {
+      if (rec.projectName !== project.name || !rec.destinationGone) continue;
+      rec.destinationGone = logStores.includes(rec.logStoreName) ? undefined : 'logstore';
     }
-    for (const ls of project.logStores) if (!existing.logStores.includes(ls)) existing.logStores.push(ls);
+  }
+
+  /** Removes a Log Service project, as SLS would: its flow logs stay, pointing at nothing. False if unknown. */
+  removeProject(name: string): boolean {
+    const users = [...this.byId.values()].filter((rec) => rec.projectName === name);
+    for (const rec of users) rec.destinationGone = 'project';
+    return this.projects.delete(name) || users.length > 0;
+  }
+
+  /** Removes one Logstore of a project; its flow logs stay. False if unknown. */
+  removeLogStore(projectName: string, logStoreName: string): boolean {
+    const project = this.projects.get(projectName);
+    const known = project?.logStores.includes(logStoreName) ?? false;
+    if (project) project.logStores = project.logStores.filter((ls) => ls !== logStoreName);
+    const users = [...this.byId.values()].filter((rec) => rec.projectName === projectName && rec.logStoreName === logStoreName);
+    for (const rec of users) rec.destinationGone ??= 'logstore';
+    return known || users.length > 0;
   }
 
   /** A deep copy of everything, to roll a change back if it cannot be saved. */

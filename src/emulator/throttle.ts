@@ -48,11 +48,15 @@ export class RateLimiter {
 }
 
 /**
- * The headers Alibaba's SDKs read the wait from (darabonba `Utils.getThrottlingTimeLeft`):
- * comma-separated `Key:Value` pairs, TimeLeft in milliseconds, Reset in epoch seconds.
- * The emulator has one bucket per AccessKey, so the user-level and the API-level header agree.
+ * The headers Alibaba's SDKs read the wait from. Older runtimes (darabonba
+ * `Utils.getThrottlingTimeLeft` up to Go darabonba-openapi v2.1.x, Python tea-openapi 0.4.4):
+ * comma-separated `Key:Value` pairs, TimeLeft in milliseconds, Reset in epoch seconds; the emulator
+ * has one bucket per AccessKey, so the user-level and the API-level header agree. Current
+ * runtimes read `x-acs-retry-after: <ms>` and raise their ThrottlingException whenever it is
+ * positive, whatever the code: so it goes on refused requests only.
  */
 export function rateLimitHeaders(d: RateDecision): Record<string, string> {
   const value = `Limit:${d.limit},Remain:${d.remain},TimeLeft:${d.timeLeftMs},Reset:${Math.ceil(d.resetAt / 1000)}`;
-  return { 'x-ratelimit-user-api': value, 'x-ratelimit-user': value };
+  const family = { 'x-ratelimit-user-api': value, 'x-ratelimit-user': value };
+  return d.ok ? family : { ...family, 'x-acs-retry-after': String(Math.max(1, d.timeLeftMs)) };
 }

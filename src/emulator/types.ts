@@ -108,9 +108,20 @@ export interface EmulatorOptions {
    * not documented. @default 'fill'
    */
   defaultLogFormat?: DefaultLogFormat;
+  /**
+   * A DeleteFlowlog of a flow log whose Log Service project or Logstore was removed
+   * (`removeLogProject`, `removeLogStore`) answers `SourceProjectNotExist` or
+   * `ProjectOrLogstoreNotExist` (400); whether the flow log goes all the same is not documented.
+   * `remove`: it is gone at once (DescribeFlowlogs no longer lists it); `keep`: it stays, unchanged.
+   * @default 'remove'
+   */
+  deleteWithoutLogStore?: DeleteWithoutLogStore;
 }
 
 export type DefaultLogFormat = 'fill' | 'empty';
+
+/** What DeleteFlowlog does to a flow log whose Log Service project or Logstore was removed. */
+export type DeleteWithoutLogStore = 'remove' | 'keep';
 
 export type FlowLogStatus = 'Creating' | 'Active' | 'Modifying' | 'Inactive' | 'Deleting';
 
@@ -193,6 +204,20 @@ export interface Emulator {
   resetRequestLog(): void;
   /** Make an out-of-band change (drift); throws if the id is unknown. */
   updateFlowLog(flowLogId: string, patch: FlowLogPatch): FlowLogView;
+  /**
+   * Set the flow log's system tags (keys starting with `aliyun`, `acs:`, `http://` or `https://`)
+   * to exactly `tags`, as the platform puts them: past the rules that refuse such keys in
+   * TagResources and UntagResources. User tags stay. Throws if the id is unknown or a key is not
+   * a system tag's.
+   */
+  setSystemTags(flowLogId: string, tags: ApiTag[]): FlowLogView;
+  /**
+   * Remove a Log Service project (with its Logstores) out of band, as deleting it in SLS would;
+   * its flow logs stay. Returns false if no project or flow log had that name.
+   */
+  removeLogProject(projectName: string): boolean;
+  /** Remove one Logstore of a project out of band; its flow logs stay. Returns false if unknown. */
+  removeLogStore(projectName: string, logStoreName: string): boolean;
   /** Delete out of band; returns false if the id was unknown. */
   deleteFlowLog(flowLogId: string): boolean;
   /** Store `count` Active flow logs directly (no API calls, no quota); returns their ids. */

@@ -114,6 +114,20 @@ export function checkTags(params: Params, opts: { validate: boolean } = { valida
   return tags;
 }
 
+/**
+ * A boolean parameter, read case-insensitively as the service does: Go, Java and JavaScript send
+ * `true`/`false`, Python sends `True`/`False`. Absent or empty is `dflt`; anything else is refused,
+ * so a misspelt value never turns into a silent no-op.
+ */
+export function checkBoolean(params: Params, name: string, dflt: boolean): boolean {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return dflt;
+  const lower = raw.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw new ApiError(`InvalidParameter.${name}`, `Expected ${name} to be true or false, got ${JSON.stringify(raw.slice(0, 100))}.`);
+}
+
 export function checkPositiveInt(params: Params, name: string, dflt: number, max: number): number {
   const raw = params[name];
   if (raw === undefined || raw === '') return dflt;

@@ -8,7 +8,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { systemClock, type Clock } from '../pacing/clock';
 import { parseDuration } from '../model/duration';
-import { checkFilters, findFlowlogs, type GetFlowlogsArgs, type GetFlowlogsResult } from './lookup';
+import { checkFilters, findFlowlogs, type GetFlowlogsArgs, type GetFlowlogsResult } from '../core/lookup';
 import { defaultSessionFactory, type SessionFactory } from '../core/session';
 import { programConfig, readSettings, type ConfigSource } from '../core/settings';
 

@@ -10,7 +10,7 @@
  */
 import type { FieldFailure } from '../errors';
 import { BLANK_MEANS_UNSET, DEFAULT_STATUS, FlowlogInputs, INPUT_FIELDS, MAX_ID_CHARS, MAX_REGION_CHARS, NormalizedInputs } from './model';
-import { LOG_FIELDS, LOG_FORMAT_PREFIX } from './facts';
+import { LOG_FIELDS, LOG_FORMAT_PREFIX, isSystemTagKey } from './facts';
 import { parseDuration } from './duration';
 import { sortedByKey } from './records';
 import { charCount, QUOTE_CHARS, quote, unicodeProblem } from './text';
@@ -121,6 +121,7 @@ const RULES = {
   },
 } satisfies Record<Exclude<keyof FlowlogInputs, 'tags' | 'timeouts'>, Rule>;
 
+/** Tag values follow the service's own rule, narrower than the system-tag keys of model.ts. */
 const TAG_PREFIX = /^(aliyun|acs:)/i;
 const TAG_URL = /https?:\/\//i;
 
@@ -131,8 +132,11 @@ function tagProblems(key: string, value: unknown): string[] {
   if (keyText) problems.push(`key ${k} ${keyText}`);
   const n = charCount(key);
   if (n === 0 || n > 64) problems.push(`key ${k} must be 1 to 64 characters, got ${n}`);
-  if (TAG_PREFIX.test(key)) problems.push(`key ${k} must not start with "aliyun" or "acs:"`);
-  if (TAG_URL.test(key)) problems.push(`key ${k} must not contain "http://" or "https://"`);
+  if (isSystemTagKey(key))
+    problems.push(
+      `key ${k} must not start with "aliyun", "acs:", "http://" or "https://": such keys are system tags, which the platform sets itself; a program can neither set nor remove them (CenFlowlog leaves them on the flow log)`,
+    );
+  else if (TAG_URL.test(key)) problems.push(`key ${k} must not contain "http://" or "https://"`);
   if (isUnknown(value)) return problems;
   if (typeof value !== 'string') return [...problems, `value of ${k} must be a string, got ${quote(value)}`];
   const valueText = unicodeProblem(value);

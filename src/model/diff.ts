@@ -5,6 +5,7 @@
  */
 import { isUnknown } from './check';
 import { REPLACE_FIELDS, SERVICE_DEFAULTED_FIELDS, UPDATE_FIELDS, type FlowlogInputs, type FlowlogOutputs } from './model';
+import { isSystemTagKey } from './facts';
 
 export interface FlowlogDiff {
   changes: boolean;
@@ -24,8 +25,12 @@ export const fieldOf = (o: object, field: string): unknown => (o as Props)[field
 
 const blank = (v: unknown): boolean => v === undefined || v === null || v === '';
 
-/** A tags map as own entries only: `constructor` or `__proto__` are keys like any other. */
-const tagMap = (t: unknown): Map<string, unknown> => new Map(t !== null && typeof t === 'object' ? Object.entries(t) : []);
+/**
+ * A tags map as own entries only (`constructor` or `__proto__` are keys like any other), without
+ * system tags: a state recorded with them (by an older version) shows no change for them.
+ */
+const tagMap = (t: unknown): Map<string, unknown> =>
+  new Map(t !== null && typeof t === 'object' ? Object.entries(t).filter(([k]) => !isSystemTagKey(k)) : []);
 
 function tagsEqual(a: unknown, b: unknown): boolean {
   const ma = tagMap(a);

@@ -3,6 +3,7 @@
  * (in resource.ts) is derived from `FlowlogInputs`, and the replace-on-change
  * set lives here, so no second hand-kept list of fields exists anywhere.
  */
+import { isSystemTagKey } from './facts';
 
 /** Our own timeouts: Pulumi's `customTimeouts` never reach a dynamic provider. */
 export interface FlowlogTimeouts {
@@ -19,7 +20,7 @@ export type FlowlogStatus = 'Active' | 'Inactive';
 export interface FlowlogInputs {
   /**
    * Region of the flow log (the transit router's region), e.g. `cn-hangzhou`.
-   * @default the stack config `alicloud:region`, then `ALICLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`.
+   * @default the provider's region: the stack config `alicloud:region` (the plugin: its `region` setting), then `ALICLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`.
    * Replaces on change.
    */
   regionId: string;
@@ -60,7 +61,9 @@ export interface FlowlogInputs {
   /**
    * Tags: at most 20; keys 1–64 and values 0–128 characters, neither starting with
    * `aliyun` or `acs:` nor containing `http://` or `https://`. @default {} . Updates in place
-   * (only the difference is tagged or untagged).
+   * (only the difference is tagged or untagged). System tags the platform puts on the flow log
+   * (keys starting with `aliyun`, `acs:`, `http://` or `https://`) are left out of the outputs
+   * and never tagged or untagged.
    */
   tags?: Record<string, string>;
   /** `"Active"` or `"Inactive"`. @default "Active". Updates in place (ActiveFlowLog / DeactiveFlowLog). */
@@ -99,6 +102,10 @@ export interface FlowlogOutputs extends NormalizedInputs {
   flowLogVersion: string;
 }
 
+/** `tags` without the system tags, in the same order (own entries only). */
+export const withoutSystemTags = (tags: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(tags).filter(([key]) => !isSystemTagKey(key)));
+
 /** Changing any of these replaces the flow log: the API cannot modify them. */
 export const REPLACE_FIELDS = [
   'regionId',
@@ -136,6 +143,22 @@ export const INPUT_FIELDS: readonly (keyof FlowlogInputs)[] = [...REPLACE_FIELDS
 export type ListsAll<All extends PropertyKey, Listed extends PropertyKey> = [Exclude<All, Listed>] extends [never]
   ? true
   : { missing: Exclude<All, Listed> };
+
+/** Fields only the service sets: outputs, never arguments. */
+export const COMPUTED_FIELDS = ['flowLogId', 'creationTime', 'flowLogVersion'] as const satisfies readonly Exclude<
+  keyof FlowlogOutputs,
+  keyof FlowlogInputs
+>[];
+
+/** Every field of {@link FlowlogOutputs}: each one is an output of the resource. */
+export const OUTPUT_FIELDS = [...REPLACE_FIELDS, ...UPDATE_FIELDS, ...LOCAL_FIELDS, ...COMPUTED_FIELDS] as const;
+
+/**
+ * Compiles only while the lists above name every field of the model: a field added to
+ * {@link FlowlogInputs} or {@link FlowlogOutputs} and to no list is reported here by name,
+ * instead of being refused by check() or missing from the resource's outputs at run time.
+ */
+export type EveryFieldListed<Unlisted extends never = Exclude<keyof FlowlogOutputs, (typeof OUTPUT_FIELDS)[number]>> = Unlisted;
 
 /** Optional text fields where `""` means unset, as the service treats an empty parameter. */
 export const BLANK_MEANS_UNSET = [

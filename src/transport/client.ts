@@ -40,11 +40,15 @@ const CALL_HEADER = 'x-cen-flowlog-call';
 const RESPONSE_CHANNEL = 'http.client.response.finish';
 
 /**
- * The wait a throttled answer names, in ms: the larger `TimeLeft` of the
- * `x-ratelimit-user-api` and `x-ratelimit-user` headers (`Limit:20,Remain:0,TimeLeft:350,Reset:…`),
- * as Alibaba's SDKs read it; undefined when neither names one.
+ * The wait a throttled answer names, in ms. `x-acs-retry-after: <ms>` first, as the current
+ * Alibaba runtimes read it (a positive integer; 0, empty, negative or not a number names none);
+ * else the larger `TimeLeft` of the older `x-ratelimit-user-api` and `x-ratelimit-user` headers
+ * (`Limit:20,Remain:0,TimeLeft:350,Reset:…`); undefined when none names one.
  */
 export function throttlingTimeLeft(headers: IncomingHttpHeaders): number | undefined {
+  const retryAfter = headers['x-acs-retry-after'];
+  const after = (Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)?.trim();
+  if (after !== undefined && /^\+?\d+$/.test(after) && Number(after) > 0) return Number(after);
   let best: number | undefined;
   for (const name of ['x-ratelimit-user-api', 'x-ratelimit-user']) {
     const raw = headers[name];
@@ -105,7 +109,7 @@ export function createCenClient(opts: ClientOptions): CenApi {
       const { request: req, response } = msg as { request: ClientRequest; response: IncomingMessage };
       if (req.getHeader(CALL_HEADER) === callId) timeLeftMs = throttlingTimeLeft(response.headers);
     };
-    // The library drops response headers from its errors; the rate-limit headers are read here instead.
+    // The library drops response headers from its errors; the throttling headers are read here instead.
     diagnostics.subscribe(RESPONSE_CHANNEL, onResponse);
     try {
       body = (await client.callApi(params, request, runtime)).body;

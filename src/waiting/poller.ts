@@ -28,6 +28,8 @@ export interface PollOptions<T, R> {
   onPending?(state: T, waitedMs: number): void;
   /** @default systemClock */
   clock?: Clock;
+  /** Ends the wait at once with the signal's reason (the engine's Cancel), instead of at the deadline. */
+  signal?: AbortSignal;
 }
 
 export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
@@ -38,6 +40,7 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
   const firstDueAt = start + (o.firstDelayMs ?? o.gap(0));
   let dueAt = firstDueAt;
   for (;;) {
+    o.signal?.throwIfAborted();
     if (clock.now() >= o.deadline) throw timeout();
     let read: { state: T } | typeof TIMED_OUT | undefined;
     try {
@@ -45,6 +48,7 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
         o.read(Math.min(o.deadline, dueAt)).then((state) => ({ state })),
         o.deadline,
         clock,
+        o.signal,
       );
     } catch (err) {
       if (!o.transient(err)) throw err;
@@ -67,12 +71,15 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
 
-/** The promise's value, or TIMED_OUT when the deadline comes first. */
-async function beforeDeadline<T>(p: Promise<T>, deadline: number, clock: Clock): Promise<T | typeof TIMED_OUT> {
+/** The promise's value, or TIMED_OUT when the deadline comes first; `cancel` rejects with its reason. */
+async function beforeDeadline<T>(p: Promise<T>, deadline: number, clock: Clock, cancel?: AbortSignal): Promise<T | typeof TIMED_OUT> {
   const stop = new AbortController();
-  const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal).then(
+  const timer = clock.sleep(Math.max(0, deadline - clock.now()), cancel ? AbortSignal.any([stop.signal, cancel]) : stop.signal).then(
     (): typeof TIMED_OUT => TIMED_OUT,
-    (): typeof TIMED_OUT => TIMED_OUT,
+    (): typeof TIMED_OUT => {
+      if (cancel?.aborted && !stop.signal.aborted) throw cancel.reason;
+      return TIMED_OUT;
+    },
   );
   try {
     return await Promise.race([p, timer]);

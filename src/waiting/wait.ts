@@ -60,6 +60,8 @@ export interface WaitOptions {
    * loop has seen a few, the first read waits for the shortest of them.
    */
   kind?: string;
+  /** Ends the wait at once with the signal's reason (the engine's Cancel). */
+  signal?: AbortSignal;
 }
 
 const PROGRESS_EVERY_MS = 5000;
@@ -97,6 +99,7 @@ export async function waitForStatus(opts: WaitOptions): Promise<ApiFlowLog | und
   return pollUntil({
     clock,
     deadline: opts.deadline,
+    signal: opts.signal,
     gap,
     // A wait of a kind seen before first reads when the fastest recent one was seen done. That time is its true
     // duration plus at most one gap (≤ 9 %), so a wait as fast as the fastest recent one still ends within the

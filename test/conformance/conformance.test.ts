@@ -1,11 +1,14 @@
 /**
  * Alibaba's own generated Go SDK for Cbn 2017-09-12 (github.com/alibabacloud-go/cbn-20170912/v2
- * on darabonba-openapi/v2) against the emulator: every action, both signature algorithms,
+ * on darabonba-openapi/v2, built twice: go.mod pins the runtime the SDK was released on, go.newest.mod
+ * the newest one the Go module proxy serves) against the emulator: every action, both signature algorithms,
  * GET and form bodies, error decoding, throttling, and each answer decoded strictly into the
  * SDK's own structs. This file starts the emulators in-process and runs `go test` in
  * test/conformance; without Go it fails, saying how to install it.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { EMULATOR_IDS, startEmulator, type Emulator, type EmulatorDelays } from '../../src/emulator';
 import { findGo, GO_INSTALL_HELP, parseGoTestJson, type Exists, type GoTestResult } from './go-toolchain';
 
@@ -24,7 +27,10 @@ const GO_TESTS: Array<[string, string]> = [
   ['TestEveryActionDecodesStrictly', 'all nine actions, v3 and v2 signatures, generated methods, GET and form bodies'],
   ['TestErrorsDecodeAsSDKErrors', 'service errors reach SDK users as *tea.SDKError with Code, StatusCode and RequestId'],
   ['TestErrorsWithoutSDKErrorWrapping', "the SDK's ClientError (4xx) and ServerError (5xx) carry the RequestId"],
-  ['TestThrottling', "Throttling.User, the x-ratelimit-user(-api) TimeLeft headers, and the SDK's retry honouring them"],
+  [
+    'TestThrottling',
+    "Throttling.User as the SDK's ThrottlingError, x-acs-retry-after equal to the x-ratelimit-user(-api) TimeLeft, and the SDK's retry honouring it",
+  ],
   [
     'TestModifyFlowLogAttributeIsAsynchronous',
     'Modifying after ModifyFlowLogAttribute; other writes meanwhile get IncorrectStatus.flowlog',
@@ -32,6 +38,7 @@ const GO_TESTS: Array<[string, string]> = [
   ['TestPerCallLimits', 'at most 20 ResourceId and 20 Tag filters per call, as the SDK models say'],
   ['TestTagActionsAreScopedByRegion', 'RegionId scopes the Flowlog resources of the tag actions'],
   ['TestTagKeysNamedLikeObjectMembers', 'tag keys such as constructor and __proto__ behave like any other'],
+  ['TestLinksTheModuleVersionsItWasBuiltFor', 'the build linked the cbn and darabonba-openapi versions its module file requires'],
 ];
 
 interface GoRun {
@@ -41,13 +48,34 @@ interface GoRun {
   result: GoTestResult;
 }
 
-function goTest(goBin: string, config: unknown): Promise<GoRun> {
+/**
+ * Two builds of the same Go tests: the runtime cbn v2.4.0 was released on, and the newest
+ * darabonba-openapi v2 the Go module proxy serves. Each module file is the one place its versions are written.
+ */
+const BUILDS = [
+  { name: 'darabonba-openapi as pinned', modfile: 'go.mod' },
+  { name: 'the newest darabonba-openapi', modfile: 'go.newest.mod' },
+] as const;
+const CHECKED_MODULES = ['github.com/alibabacloud-go/cbn-20170912/v2', 'github.com/alibabacloud-go/darabonba-openapi/v2'];
+
+/** The versions a module file requires of the SDK modules, for the build to check it linked them. */
+export function requiredVersions(modText: string, modules: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of modules) {
+    const found = new RegExp(`^\\s*(?:require\\s+)?${m.replace(/[.]/g, '\\.')}\\s+(v\\S+)`, 'm').exec(modText);
+    if (!found) throw new Error(`the module file does not require ${m}`);
+    out[m] = found[1]!;
+  }
+  return out;
+}
+
+function goTest(goBin: string, modfile: string, config: unknown): Promise<GoRun> {
   return new Promise((resolve) => {
     // Asynchronous on purpose: the emulators live in this process and must keep serving.
     // -parallel: the parallel tests wait on status transitions, not on the CPU (the default is GOMAXPROCS).
     execFile(
       goBin,
-      ['test', '-count=1', '-json', '-parallel', '8', '-timeout', '4m', './...'],
+      ['test', `-modfile=${modfile}`, '-count=1', '-json', '-parallel', '8', '-timeout', '4m', './...'],
       {
         cwd: __dirname,
         env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config) },
@@ -67,49 +95,78 @@ function report(run: GoRun, name?: string): string {
   return [own, run.result.other, run.stderr].filter(Boolean).join('\n').slice(-20_000);
 }
 
-describe("Alibaba's Go SDK against the emulator", () => {
-  let main: Emulator | undefined;
-  let throttled: Emulator | undefined;
-  let run: GoRun;
+const emulators: Emulator[] = [];
+const runs = new Map<string, { modules: Record<string, string>; run: GoRun }>();
 
-  beforeAll(async () => {
-    const goBin = findGo(process.env);
-    const delays: EmulatorDelays = {
-      createMs: TRANSITION_MS,
-      modifyMs: TRANSITION_MS,
-      deleteMs: TRANSITION_MS,
-      // Long enough for the four refused writes of the Modifying-window test.
-      modifyAttributeMs: 2 * TRANSITION_MS,
-    };
-    main = await startEmulator({ delays, ratePerSecond: 0 });
-    throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
-    const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
-    run = await goTest(goBin, {
-      main: endpoint(main),
-      throttled: endpoint(throttled),
-      ids: EMULATOR_IDS,
-      transitionMs: 2 * TRANSITION_MS,
-      throttledRate: THROTTLED_RATE,
-    });
-  }, GO_TIMEOUT_MS + 60_000);
-
-  afterAll(async () => {
-    await main?.close();
-    await throttled?.close();
+/** Each build gets its own pair of emulators: the tests create flow logs on fixed transit routers. */
+async function runBuild(goBin: string, modfile: string): Promise<{ modules: Record<string, string>; run: GoRun }> {
+  const delays: EmulatorDelays = {
+    createMs: TRANSITION_MS,
+    modifyMs: TRANSITION_MS,
+    deleteMs: TRANSITION_MS,
+    // Long enough for the four refused writes of the Modifying-window test.
+    modifyAttributeMs: 2 * TRANSITION_MS,
+  };
+  const main = await startEmulator({ delays, ratePerSecond: 0 });
+  emulators.push(main);
+  const throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
+  emulators.push(throttled);
+  const modules = requiredVersions(readFileSync(path.join(__dirname, modfile), 'utf8'), CHECKED_MODULES);
+  const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
+  const run = await goTest(goBin, modfile, {
+    main: endpoint(main),
+    throttled: endpoint(throttled),
+    ids: EMULATOR_IDS,
+    transitionMs: 2 * TRANSITION_MS,
+    throttledRate: THROTTLED_RATE,
+    modules,
   });
+  return { modules, run };
+}
+
+beforeAll(async () => {
+  const goBin = findGo(process.env);
+  // Both builds at once: they mostly wait on the emulators' status transitions.
+  const done = await Promise.all(BUILDS.map((b) => runBuild(goBin, b.modfile)));
+  BUILDS.forEach((b, i) => runs.set(b.modfile, done[i]!));
+}, GO_TIMEOUT_MS + 60_000);
+
+afterAll(async () => {
+  await Promise.all(emulators.map((e) => e.close()));
+});
+
+describe.each(BUILDS)("Alibaba's Go SDK against the emulator, on $name ($modfile)", ({ modfile }) => {
+  const run = (): GoRun => runs.get(modfile)!.run;
 
   it('builds and runs the Go module to the end (go test exits 0)', () => {
-    if (run.code !== 0) throw new Error(`go test exited with ${run.code}:\n${report(run)}`);
-    expect(run.result.other).toMatch(/^ok\s+cen-flowlog\/test\/conformance/m);
+    if (run().code !== 0) throw new Error(`go test exited with ${run().code}:\n${report(run())}`);
+    expect(run().result.other).toMatch(/^ok\s+cen-flowlog\/test\/conformance/m);
   });
 
   it.each(GO_TESTS)('%s passes: %s', (name) => {
-    const status = run.result.status.get(name) ?? 'did not run';
-    if (status !== 'pass') throw new Error(`${name}: ${status}\n${report(run, name)}`);
+    const status = run().result.status.get(name) ?? 'did not run';
+    if (status !== 'pass') throw new Error(`${name}: ${status}\n${report(run(), name)}`);
   });
 
   it('every Go test it ran is in the list above (none is left unreported)', () => {
-    expect([...run.result.status.keys()].sort()).toEqual(GO_TESTS.map(([name]) => name).sort());
+    expect([...run().result.status.keys()].sort()).toEqual(GO_TESTS.map(([name]) => name).sort());
+  });
+});
+
+describe('the two Go builds', () => {
+  it('link different darabonba-openapi releases, the newer one in go.newest.mod', () => {
+    const openapi = BUILDS.map((b) => runs.get(b.modfile)!.modules['github.com/alibabacloud-go/darabonba-openapi/v2']!);
+    expect(openapi[0]).not.toBe(openapi[1]);
+    const order = (v: string) => v.slice(1).split('.').map(Number);
+    const [a, b] = openapi.map(order);
+    expect(a![0]! * 1e6 + a![1]! * 1e3 + a![2]!).toBeLessThan(b![0]! * 1e6 + b![1]! * 1e3 + b![2]!);
+  });
+
+  it.each([
+    ['a require block line', '\tgithub.com/x/y/v2 v2.1.16 // indirect\n', 'v2.1.16'],
+    ['a single require', 'require github.com/x/y/v2 v2.0.1\n', 'v2.0.1'],
+  ])('reads the version from %s', (_what, text, want) => {
+    expect(requiredVersions(text, ['github.com/x/y/v2'])).toEqual({ 'github.com/x/y/v2': want });
   });
 });
 

@@ -59,6 +59,8 @@ type config struct {
 	TransitionMs int         `json:"transitionMs"`
 	// ThrottledRate is the Throttled emulator's requests per second.
 	ThrottledRate float64 `json:"throttledRate"`
+	// Modules: module path → the version this build must link (go.mod or go.newest.mod).
+	Modules map[string]string `json:"modules"`
 }
 
 var (

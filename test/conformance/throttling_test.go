@@ -73,6 +73,10 @@ func TestThrottling(t *testing.T) {
 			if header > refillMs+50 {
 				t.Fatalf("TimeLeft %d ms, but a token comes back every %d ms", header, refillMs)
 			}
+			// Current runtimes read x-acs-retry-after instead: the emulator names the same wait there.
+			if got := x.Header.Get("x-acs-retry-after"); got != strconv.FormatInt(header, 10) {
+				t.Fatalf("x-acs-retry-after %q; the rate-limit headers say TimeLeft %d", got, header)
+			}
 			if tea.StringValue(te.Code) != "Throttling.User" || te.RetryAfter == nil || *te.RetryAfter != header {
 				t.Fatalf("ThrottlingError %s, RetryAfter %v; the headers say TimeLeft %d", tea.StringValue(te.Code), te.RetryAfter, header)
 			}

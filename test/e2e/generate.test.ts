@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
@@ -137,6 +138,34 @@ describe('cen-flowlog generate, then pulumi up', () => {
     expect(writeCalls(ctx.emu)).toEqual(['ModifyFlowLogAttribute']);
     expect(ctx.emu.flowLogs().find((f) => f.FlowLogId === seeded[3])).toMatchObject({ FlowLogName: 'VPC edge 3 (core)' });
     expect(ctx.emu.flowLogs()).toHaveLength(30);
+  });
+
+  it("generate --stack reads the endpoint, region and credentials from that stack's config, with none in the environment", async () => {
+    const configured = await LocalWorkspace.createOrSelectStack(
+      { stackName: stackName('config'), workDir: dir },
+      { envVars: ctx.env(), pulumiCommand: ctx.cli },
+    );
+    stacks.push(configured);
+    await configured.setAllConfig({
+      'cenFlowlog:endpoint': { value: ctx.emu.endpoint },
+      'alicloud:region': { value: EMULATOR_IDS.region },
+      'alicloud:accessKey': { value: ctx.emu.accessKeyId },
+      'alicloud:secretKey': { value: ctx.emu.accessKeySecret, secret: true },
+    });
+    // Only what the Pulumi CLI needs to find the stack: no endpoint, region or key.
+    const { CEN_FLOWLOG_ENDPOINT: _e, ALIBABA_CLOUD_ACCESS_KEY_ID: _i, ALIBABA_CLOUD_ACCESS_KEY_SECRET: _s, ...pulumiEnv } = ctx.env();
+    expect(Object.keys(pulumiEnv).filter((k) => /ALICLOUD|ALIBABA_CLOUD_(ACCESS|REGION)|CEN_FLOWLOG/.test(k))).toEqual([]);
+    ctx.emu.resetRequestLog();
+
+    const generated = await run(process.execPath, [CLI, 'generate', '--cen-id', EMULATOR_IDS.cenId, '--stack', configured.name], {
+      env: { ...pulumiEnv, HOME: process.env.HOME ?? os.homedir() },
+      cwd: dir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(generated.stdout.match(/new CenFlowlog\(/g)).toHaveLength(30);
+    for (const id of seeded) expect(generated.stdout).toContain(`adopt: "${id}",`);
+    expect(ctx.emu.requests().map((r) => [r.accessKeyId, r.params.RegionId])).toContainEqual([ctx.emu.accessKeyId, EMULATOR_IDS.region]);
+    expect(generated.stdout + generated.stderr).not.toContain(ctx.emu.accessKeySecret);
   });
 
   it('getFlowlogs in a program reads the endpoint, region and credentials from the stack config', async () => {

@@ -1,5 +1,6 @@
 /**
- * The real engine against the emulator: the Pulumi CLI (the version package.json pins for @pulumi/pulumi) driven through
+ * The real engine against the emulator: the Pulumi CLI (the version package.json pins for @pulumi/pulumi, or the one
+ * E2E_PULUMI_VERSION names: `.ci/run` sets it for its run on the newest release) driven through
  * the Automation API, a file backend in a temp folder, the emulator in this
  * jest process (the provider runs in the engine's plugin process and reaches
  * it over loopback). A missing CLI fails the suite, never skips it.
@@ -11,8 +12,17 @@ import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, PulumiFn, Stack } f
 import { Emulator, startEmulator } from '../../src/emulator';
 
 export const ROOT = path.resolve(__dirname, '../..');
-/** The CLI release matching the @pulumi/pulumi that package.json pins: the one place the version is kept. */
-export const CLI_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies['@pulumi/pulumi'];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const versions = require('../../scripts/pulumi-versions.js') as { pinned(): string };
+/**
+ * The Pulumi release this run tests: the CLI and the @pulumi/pulumi that the programs, the package and the
+ * dynamic provider load must all be this one. By default the pin in package.json (the one place it is kept).
+ */
+export const CLI_VERSION: string = process.env.E2E_PULUMI_VERSION || versions.pinned();
+/** The @pulumi/pulumi installed where the programs and the provider plugin (started in ROOT) resolve it. */
+export const SDK_VERSION: string = JSON.parse(
+  fs.readFileSync(require.resolve('@pulumi/pulumi/package.json', { paths: [ROOT] }), 'utf8'),
+).version;
 export const CLI_ROOT = process.env.PULUMI_CLI_ROOT || path.join(os.homedir(), '.pulumi', 'versions', CLI_VERSION);
 const CLI_BIN = path.join(CLI_ROOT, 'bin');
 const BINARIES = ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'];
@@ -24,7 +34,7 @@ export const FLOWLOG_TYPE = 'pulumi-nodejs:dynamic/cen-flowlog:CenFlowlog';
 export async function pulumiCli(): Promise<PulumiCommand> {
   const missing = BINARIES.filter((b) => !fs.existsSync(path.join(CLI_BIN, b)));
   const how =
-    `Run \`bash scripts/get-pulumi.sh\` (it builds or downloads Pulumi CLI ${CLI_VERSION} into ~/.pulumi/versions/${CLI_VERSION}/bin), ` +
+    `Run \`bash scripts/get-pulumi.sh --version ${CLI_VERSION}\` (it builds or downloads that CLI into ~/.pulumi/versions/${CLI_VERSION}/bin), ` +
     'or point PULUMI_CLI_ROOT at a folder whose bin/ holds it. The end-to-end tests never skip.';
   if (missing.length > 0) throw new Error(`The e2e tests need ${missing.join(', ')} in ${CLI_BIN}, missing. ${how}`);
   let cli: PulumiCommand;
@@ -35,6 +45,12 @@ export async function pulumiCli(): Promise<PulumiCommand> {
   }
   if (cli.version?.version !== CLI_VERSION)
     throw new Error(`The Pulumi CLI in ${CLI_BIN} is ${cli.version?.version}, expected ${CLI_VERSION}. ${how}`);
+  if (SDK_VERSION !== CLI_VERSION) {
+    throw new Error(
+      `The @pulumi/pulumi in ${ROOT}/node_modules is ${SDK_VERSION}, expected ${CLI_VERSION} to match the CLI: ` +
+        'run `npm ci` (pinned), or `.ci/e2e-newest` for the newest release.',
+    );
+  }
   return cli;
 }
 
@@ -168,6 +184,7 @@ export const writeCalls = (emu: Emulator): string[] =>
 /** Flow-log resources of the checkpoint. */
 export async function checkpointFlowLogs(
   stack: Stack,
+  type: string = FLOWLOG_TYPE,
 ): Promise<Array<{ id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }>> {
   const deployment = await stack.exportStack();
   const resources = (deployment.deployment.resources ?? []) as Array<{
@@ -176,7 +193,7 @@ export async function checkpointFlowLogs(
     outputs: Record<string, unknown>;
     inputs: Record<string, unknown>;
   }>;
-  return resources.filter((r) => r.type === FLOWLOG_TYPE);
+  return resources.filter((r) => r.type === type);
 }
 
 /** The checkpoint file as the file backend stored it (secrets still encrypted). */

@@ -8,6 +8,7 @@ import { Stack } from '@pulumi/pulumi/automation';
 import { CenFlowlog, CenFlowlogArgs, FlowlogProvider } from 'cen-flowlog';
 import { EMULATOR_IDS } from 'cen-flowlog/emulator';
 import { E2eContext, Steps, checkpointFlowLogs, inlineStack, stackName, useSuiteContext, writeCalls } from './harness';
+import { DOORS } from './plugin-door';
 
 jest.setTimeout(180_000);
 
@@ -59,9 +60,11 @@ describe('the engine and the plugin against the emulator', () => {
   // steps each resource on its own, so the parts do not see each other. Which field updates and which
   // replaces is table-tested in test/unit/diff.test.ts and against the emulator in test/integration/provider.test.ts.
   describe('a stack through its life', () => {
+    // `rep` sets neither status nor tags: its stack outputs of both still hold the service's values.
+    const { tags, ...untagged } = base();
     const args: Record<'upd' | 'rep' | 'adopted', CenFlowlogArgs> = {
       upd: base(),
-      rep: { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 },
+      rep: { ...untagged, transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 },
       adopted: { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpnAttachmentId, flowLogName: 'adopted', adopt: true },
     };
     let stack: Stack;
@@ -71,7 +74,12 @@ describe('the engine and the plugin against the emulator', () => {
     beforeAll(async () => {
       stack = await inlineStack(ctx, stackName('life'), async () => {
         const out: Record<string, unknown> = {};
-        for (const [name, a] of Object.entries(args)) out[name] = new CenFlowlog(name, a).flowLogId;
+        for (const [name, a] of Object.entries(args)) {
+          const fl = new CenFlowlog(name, a);
+          out[name] = fl.flowLogId;
+          out[`${name}Status`] = fl.status;
+          out[`${name}Tags`] = fl.tags;
+        }
         return out;
       });
       stacks.push(stack);
@@ -98,6 +106,11 @@ describe('the engine and the plugin against the emulator', () => {
       ]);
       expect(ctx.emu.flowLogs()).toHaveLength(3);
       expect(byId(existing.id)).toMatchObject({ FlowLogName: 'adopted' });
+      // Every output holds what the service reports, whether the program set the field or not.
+      expect(byId(ids.rep!)).toMatchObject({ Status: 'Active', Tags: { Tag: [] } });
+      expect(up.outputs.repStatus?.value).toBe('Active');
+      expect(up.outputs.repTags?.value).toEqual({});
+      expect(up.outputs.updTags?.value).toEqual(tags);
     });
 
     it('previews a change of every in-place field as one update and a change of replace-on-change fields as a replacement', async () => {
@@ -172,15 +185,16 @@ describe('the engine and the plugin against the emulator', () => {
     expect(ctx.emu.requests()).toEqual([]);
   });
 
-  describe('faults during up', () => {
+  // The same run through each front door: both share the core, and both must end with nothing orphaned or doubled.
+  describe.each(DOORS)('faults during up, through the $name door', (door) => {
     afterEach(() => ctx.emu.faults.clear());
 
-    it('ends with exactly one flow log per resource after a throttling burst and a response lost after the write', async () => {
+    it('ends with exactly one flow log per resource after a throttling burst and a response lost after the write; a re-run and a refresh change nothing', async () => {
       const holder = { stack: undefined as unknown as Stack };
-      holder.stack = await inlineStack(ctx, stackName('faults'), async () => {
-        const a = new CenFlowlog('a', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId });
-        const b = new CenFlowlog('b', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 });
-        const c = new CenFlowlog('c', { ...base(), transitRouterAttachmentId: undefined });
+      holder.stack = await door.stack(ctx, stackName(`faults-${door.name}`), async () => {
+        const a = door.declare('a', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId });
+        const b = door.declare('b', { ...base(), transitRouterAttachmentId: EMULATOR_IDS.vpcAttachmentId2 });
+        const c = door.declare('c', { ...base(), transitRouterAttachmentId: undefined });
         return { a: a.flowLogId, b: b.flowLogId, c: c.flowLogId };
       });
       stacks.push(holder.stack);
@@ -193,13 +207,22 @@ describe('the engine and the plugin against the emulator', () => {
       expect(ctx.emu.requests().filter((r) => r.fault !== undefined).length).toBeGreaterThanOrEqual(8);
       const ids = [up.outputs.a.value, up.outputs.b.value, up.outputs.c.value];
       expect(new Set(ids).size).toBe(3);
-      expect(
+      const live = () =>
         ctx.emu
           .flowLogs()
           .map((f) => f.FlowLogId)
-          .sort(),
-      ).toEqual([...ids].sort());
-      expect((await checkpointFlowLogs(holder.stack)).map((r) => r.id).sort()).toEqual([...ids].sort());
+          .sort();
+      expect(live()).toEqual([...ids].sort());
+      expect((await checkpointFlowLogs(holder.stack, door.type)).map((r) => r.id).sort()).toEqual([...ids].sort());
+
+      ctx.emu.resetRequestLog();
+      const again = await holder.stack.up();
+      expect(again.summary.resourceChanges).toEqual({ same: 4 });
+      const refresh = await holder.stack.refresh();
+      expect(refresh.summary.result).toBe('succeeded');
+      expect(writeCalls(ctx.emu)).toEqual([]);
+      expect(live()).toEqual([...ids].sort());
+      expect((await checkpointFlowLogs(holder.stack, door.type)).map((r) => r.id).sort()).toEqual([...ids].sort());
       await destroyAll(holder.stack);
     });
   });

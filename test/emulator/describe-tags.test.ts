@@ -101,6 +101,37 @@ describe('tags', () => {
     expect(emu.flowLogs().find((f) => f.FlowLogId === id)?.Tags.Tag).toEqual([]);
   });
 
+  const tagged = async (): Promise<string> => {
+    const id = ids['hz-vbr']!;
+    await call('TagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], Tag: [{ Key: 'k', Value: 'v' }] });
+    return id;
+  };
+  const tagsOf = (id: string) => emu.flowLogs().find((f) => f.FlowLogId === id)?.Tags.Tag;
+
+  it.each(['true', 'True', 'TRUE', 'tRuE'])('UntagResources with All=%s removes every tag (Python sends True)', async (value) => {
+    const id = await tagged();
+    await call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], All: value });
+    expect(tagsOf(id)).toEqual([]);
+  });
+
+  it.each(['false', 'False', 'FALSE', ''])('UntagResources with All=%p removes only the keys named', async (value) => {
+    const id = await tagged();
+    await call('TagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], Tag: [{ Key: 'keep', Value: '1' }] });
+    await call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], TagKey: ['k'], All: value });
+    expect(tagsOf(id)).toEqual([{ Key: 'keep', Value: '1' }]);
+    await call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], All: true });
+  });
+
+  it.each(['yes', '1', 'on', 'truee', ' true'])('refuses All=%p with a 400 naming All, and removes nothing', async (value) => {
+    const id = await tagged();
+    const err = await failure(call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], All: value }));
+    expect([err.code, err.statusCode]).toEqual(['InvalidParameter.All', 400]);
+    expect(err.data.Message).toContain('All');
+    expect(err.data.RequestId).toEqual(expect.any(String));
+    expect(tagsOf(id)).toEqual([{ Key: 'k', Value: 'v' }]);
+    await call('UntagResources', { ...R, ResourceType: 'Flowlog', ResourceId: [id], All: true });
+  });
+
   it('overwrites the value of an existing key', async () => {
     await call('TagResources', { ResourceType: 'Flowlog', ResourceId: [ids['hz-tr']], Tag: [{ Key: 'env', Value: 'staging' }] });
     expect(emu.flowLogs().find((f) => f.FlowLogId === ids['hz-tr'])?.Tags.Tag).toEqual([{ Key: 'env', Value: 'staging' }]);

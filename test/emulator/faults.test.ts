@@ -180,6 +180,44 @@ describe('the admin endpoint', () => {
     expect((await admin('DELETE', `/__admin/flowlogs/${FlowLogId}`)).status).toBe(404);
   });
 
+  it('puts system tags on a flow log, which users can neither set nor remove', async () => {
+    const { FlowLogId } = await call('CreateFlowlog', { ...CREATE, Tag: [{ Key: 'team', Value: 'net' }] });
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-1' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    const put = await admin('PUT', `/__admin/flowlogs/${FlowLogId}/system-tags`, { Tags: system });
+    expect(put.status).toBe(200);
+    const listed = (await call('DescribeFlowlogs', { ...R, FlowLogId })).FlowLogs.FlowLog[0].Tags.Tag;
+    expect(listed).toEqual(expect.arrayContaining([...system, { Key: 'team', Value: 'net' }]));
+    expect(listed).toHaveLength(3);
+    const tagFlowLog = { ...R, ResourceType: 'Flowlog', ResourceId: [FlowLogId] };
+    expect((await failure(call('TagResources', { ...tagFlowLog, Tag: [{ Key: 'acs:rm:rgId', Value: 'x' }] }))).code).toBe(
+      'InvalidParameter.TagKey',
+    );
+    expect((await failure(call('UntagResources', { ...tagFlowLog, TagKey: ['acs:rm:rgId'] }))).code).toBe('InvalidParameter.TagKey');
+    expect(emu.flowLogs()[0]!.Tags.Tag).toEqual(listed);
+    // Programmatically too; setting them again replaces the system tags only.
+    const view = emu.setSystemTags(FlowLogId, [{ Key: 'acs:tag:createdby', Value: 'cen' }]);
+    expect(view.Tags.Tag).toEqual([
+      { Key: 'team', Value: 'net' },
+      { Key: 'acs:tag:createdby', Value: 'cen' },
+    ]);
+  });
+
+  it.each([
+    ['a user tag key', { Tags: [{ Key: 'team', Value: 'net' }] }, 400, /Tags\[0\]\.Key to be a system tag key.*"team"/],
+    ['no Tags', {}, 400, /array of \{Key, Value\}/],
+  ])('refuses system tags given as %s', async (_what, body, status, message) => {
+    const { FlowLogId } = await call('CreateFlowlog', CREATE);
+    const res = await admin('PUT', `/__admin/flowlogs/${FlowLogId}/system-tags`, body);
+    expect(res.status).toBe(status);
+    expect(res.json.Message).toMatch(message);
+    expect(emu.flowLogs()[0]!.Tags.Tag).toEqual([]);
+    expect(() => emu.setSystemTags(FlowLogId, [{ Key: 'team', Value: 'net' }])).toThrow(/system tag key/);
+    expect((await admin('PUT', '/__admin/flowlogs/flowlog-none/system-tags', { Tags: [] })).status).toBe(404);
+  });
+
   it('seeds flow logs directly', async () => {
     const seeded = await admin('POST', '/__admin/seed', { count: 3 });
     expect(seeded.json.flowLogIds).toHaveLength(3);

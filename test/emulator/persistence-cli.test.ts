@@ -194,6 +194,14 @@ describe('the CLI', () => {
     expect((parseCli(argv) as { defaultLogFormat?: string }).defaultLogFormat).toBe(expected);
   });
 
+  it.each([
+    [[], undefined],
+    [['--delete-without-logstore', 'remove'], 'remove'],
+    [['--delete-without-logstore', 'keep'], 'keep'],
+  ])('parses %j as deleteWithoutLogStore %s', (argv, expected) => {
+    expect((parseCli(argv) as { deleteWithoutLogStore?: string }).deleteWithoutLogStore).toBe(expected);
+  });
+
   it('answers --help', () => {
     expect(parseCli(['--help'])).toBe('help');
     expect(parseCli(['-h'])).toBe('help');
@@ -207,6 +215,7 @@ describe('the CLI', () => {
     [['stray']],
     [['--topology', '/nonexistent.json']],
     [['--default-log-format', 'full']],
+    [['--delete-without-logstore', 'sometimes']],
     [['--modify-attribute-delay-ms', '-5']],
   ])('refuses %j with a usage error', (argv) => {
     expect(() => parseCli(argv)).toThrow(UsageError);

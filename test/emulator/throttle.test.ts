@@ -80,11 +80,18 @@ describe('the token bucket (virtual time)', () => {
     expect(new RateLimiter(0, 1).take('a', 0)).toBeUndefined();
   });
 
-  it('formats the headers as comma-separated Key:Value pairs, Reset in epoch seconds', () => {
+  it('formats a refusal as comma-separated Key:Value pairs, Reset in epoch seconds, and x-acs-retry-after in ms', () => {
     expect(rateLimitHeaders({ ok: false, limit: 20, remain: 0, timeLeftMs: 450, resetAt: 1_735_689_600_450 })).toEqual({
       'x-ratelimit-user-api': 'Limit:20,Remain:0,TimeLeft:450,Reset:1735689601',
       'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:450,Reset:1735689601',
+      'x-acs-retry-after': '450',
     });
+  });
+
+  it('sends no x-acs-retry-after on a request let through (current SDKs would raise ThrottlingException on it)', () => {
+    expect(rateLimitHeaders({ ok: true, limit: 20, remain: 3, timeLeftMs: 0, resetAt: 1_735_689_600_450 })).not.toHaveProperty(
+      'x-acs-retry-after',
+    );
   });
 });
 
@@ -115,9 +122,11 @@ describe('Throttling.User over the wire', () => {
     const refused = await describeOnce();
     expect([refused.status, refused.json.Code]).toEqual([400, 'Throttling.User']);
     expect(refused.headers['x-ratelimit-user']).toMatch(/^Limit:2,Remain:0,TimeLeft:\d+,Reset:\d{10}$/);
+    expect(first.headers['x-acs-retry-after']).toBeUndefined();
     const wait = timeLeft(refused);
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(250);
+    expect(refused.headers['x-acs-retry-after']).toBe(String(wait));
     await sleep(wait);
     expect((await describeOnce()).status).toBe(200);
   });

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/cli';
 import { CenApiError } from '../../src/errors';
 import { DEFAULT_TOPOLOGY, EMULATOR_IDS, Emulator, FlowLogView, startEmulator } from '../../src/emulator';
 import { getFlowlogs, type GetFlowlogsOptions } from '../../src/lookup/get-flowlogs';
-import type { GetFlowlogsArgs } from '../../src/lookup/lookup';
+import type { GetFlowlogsArgs } from '../../src/core/lookup';
 import { FlowlogProvider } from '../../src/core/provider';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';

@@ -164,6 +164,36 @@ describe('provider against the emulator', () => {
     expect(emu.flowLogs()).toHaveLength(1);
   });
 
+  it('adopts and updates a flow log carrying system tags: never untags them, outputs and refresh leave them out', async () => {
+    const other = providerFor(emu);
+    const existing = await other.create(await checked(other, { ...base(), tags: { legacy: 'yes', team: 'net' } }));
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-acfm2' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    emu.setSystemTags(existing.id, system);
+    emu.resetRequestLog();
+
+    // Adoption drops `legacy`, keeps `team`, adds `env`: the system tags are nobody's to change.
+    const adopted = await provider.create(await checked(provider, { ...base(), adopt: existing.id }));
+    expect(adopted.outs.tags).toEqual({ env: 'test', team: 'net' });
+    const untagged = () => emu.requests().filter((r) => r.action === 'UntagResources');
+    expect(untagged().map((r) => r.params)).toEqual([expect.objectContaining({ 'TagKey.1': 'legacy' })]);
+    expect(untagged().every((r) => r.statusCode === 200 && !('TagKey.2' in r.params))).toBe(true);
+
+    const read = await provider.read(adopted.id, adopted.outs);
+    expect(read.props).toEqual(adopted.outs);
+    expect(diffFlowlog(read.props, await checked(provider, base())).changes).toBe(false);
+
+    emu.resetRequestLog();
+    const updated = await provider.update(adopted.id, read.props, await checked(provider, { ...base(), tags: { env: 'prod' } }));
+    expect(updated.outs?.tags).toEqual({ env: 'prod' });
+    expect(untagged().map((r) => r.params)).toEqual([expect.objectContaining({ 'TagKey.1': 'team' })]);
+    expect(untagged().every((r) => r.statusCode === 200 && !('TagKey.2' in r.params))).toBe(true);
+    expect(emu.flowLogs()[0]!.Tags.Tag).toEqual(expect.arrayContaining(system));
+    expect(emu.flowLogs()[0]!.Tags.Tag).toHaveLength(3);
+  });
+
   it('refuses to adopt a flow log whose replace-on-change fields differ', async () => {
     const existing = await provider.create(await checked(provider, base()));
     await expect(
@@ -181,6 +211,44 @@ describe('provider against the emulator', () => {
     expect(err.code).toMatch(/^OperationUnsupported/);
     expect(err.message).toMatch(/Enterprise/);
     expect(err.requestId).toBeTruthy();
+  });
+});
+
+describe('a destroy after the Log Service project or Logstore went first', () => {
+  let emu: Emulator | undefined;
+  afterEach(async () => emu?.close());
+
+  async function withFlowLog(deleteWithoutLogStore: 'remove' | 'keep') {
+    emu = await startEmulator({ delays: { createMs: 100, modifyMs: 100, deleteMs: 100 }, deleteWithoutLogStore });
+    const provider = providerFor(emu);
+    const { id, outs } = await provider.create(await checked(provider, base()));
+    return { emu, provider, id, outs };
+  }
+
+  it('succeeds when the refused delete removed the flow log (no longer listed)', async () => {
+    const { emu, provider, id, outs } = await withFlowLog('remove');
+    emu.removeLogProject('integration-project');
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    expect(emu.flowLogs()).toEqual([]);
+    expect(emu.requests().find((r) => r.action === 'DeleteFlowlog')).toMatchObject({ code: 'SourceProjectNotExist', statusCode: 400 });
+  });
+
+  it('fails at once, naming the project, Logstore and ways out, when the service still lists it; recreated, the next destroy works', async () => {
+    const { emu, provider, id, outs } = await withFlowLog('keep');
+    emu.removeLogStore('integration-project', 'integration-logstore');
+    const start = Date.now();
+    const err = await provider.delete(id, outs).catch((e: unknown) => e);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    expect(err).toMatchObject({ code: 'FlowlogLogDestinationGone', flowLogId: id });
+    expect((err as Error).message).toMatch(
+      /"integration-project" or Logstore "integration-logstore" no longer exists.*pulumi state delete/,
+    );
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([id]);
+    // The first way out: the Logstore exists again (a flow log created into it makes it), and destroy runs again.
+    const other = providerFor(emu);
+    const second = await other.create(await checked(other, base(VPCS[1]!)));
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([second.id]);
   });
 });
 

@@ -123,6 +123,17 @@ describe('throttlingTimeLeft', () => {
     ['a TimeLeft that is not a number', { 'x-ratelimit-user': 'TimeLeft:soon' }, undefined],
     ['another rate-limit header', { 'x-ratelimit-other': 'TimeLeft:900' }, undefined],
     ['no headers', {}, undefined],
+    ['x-acs-retry-after alone', { 'x-acs-retry-after': '1500' }, 1500],
+    ['x-acs-retry-after before a larger TimeLeft', { 'x-acs-retry-after': '300', 'x-ratelimit-user': 'TimeLeft:900' }, 300],
+    ['x-acs-retry-after before a smaller TimeLeft', { 'x-acs-retry-after': '900', 'x-ratelimit-user-api': 'TimeLeft:300' }, 900],
+    ['x-acs-retry-after with spaces', { 'x-acs-retry-after': ' 250 ' }, 250],
+    ['TimeLeft when x-acs-retry-after is 0', { 'x-acs-retry-after': '0', 'x-ratelimit-user': 'TimeLeft:400' }, 400],
+    ['TimeLeft when x-acs-retry-after is empty', { 'x-acs-retry-after': '', 'x-ratelimit-user': 'TimeLeft:400' }, 400],
+    ['TimeLeft when x-acs-retry-after is negative', { 'x-acs-retry-after': '-5', 'x-ratelimit-user': 'TimeLeft:400' }, 400],
+    ['TimeLeft when x-acs-retry-after is not a number', { 'x-acs-retry-after': 'soon', 'x-ratelimit-user': 'TimeLeft:400' }, 400],
+    ['TimeLeft when x-acs-retry-after is a fraction', { 'x-acs-retry-after': '1.5', 'x-ratelimit-user': 'TimeLeft:400' }, 400],
+    ['no wait when x-acs-retry-after is 0 and nothing else names one', { 'x-acs-retry-after': '0' }, undefined],
+    ['no wait when x-acs-retry-after is not a number and nothing else names one', { 'x-acs-retry-after': '3s' }, undefined],
   ])('reads %s', (_name, headers, ms) => {
     expect(throttlingTimeLeft(headers)).toBe(ms);
   });
@@ -286,6 +297,18 @@ describe('against a canned HTTP server', () => {
       .catch((e: unknown) => e as CenApiError);
     expect(err).toMatchObject({ code: 'Throttling.User', statusCode: 400, requestId: 'R', retryAfterMs: 800 });
     expect(isThrottling(err)).toBe(true);
+  });
+
+  it('gives a throttled answer the wait x-acs-retry-after names, before TimeLeft', async () => {
+    reply = {
+      status: 400,
+      body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }),
+      headers: { 'x-acs-retry-after': '1250', 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:450,Reset:1735689601' },
+    };
+    const err = await api()
+      .describeFlowlogs({})
+      .catch((e: unknown) => e as CenApiError);
+    expect(err).toMatchObject({ code: 'Throttling.User', statusCode: 400, requestId: 'R', retryAfterMs: 1250 });
   });
 
   it('leaves the wait unset when a throttled answer names none', async () => {

@@ -91,6 +91,12 @@ describe('diff', () => {
     expect(diffFlowlog(untagged, news({ tags: {} })).changes).toBe(false);
   });
 
+  it('shows no change for system tags recorded in the state (e.g. by an older version) but not declared', () => {
+    const recorded = { ...olds, tags: { 'acs:rm:rgId': 'rg-1', aliyunCreator: 'ros', 'https://x': 'y', team: 'net' } };
+    expect(diffFlowlog(recorded, news({ tags: { team: 'net' } }))).toMatchObject({ changes: false, updates: [] });
+    expect(diffFlowlog(recorded, news({ tags: { team: 'ops' } }))).toMatchObject({ changes: true, updates: ['tags'] });
+  });
+
   it('ignores tag order', () => {
     const two = { ...olds, tags: { a: '1', b: '2' } };
     expect(diffFlowlog(two, news({ tags: { b: '2', a: '1' } })).changes).toBe(false);

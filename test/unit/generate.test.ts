@@ -1,10 +1,15 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as ts from 'typescript';
+import { readSettings, type ProviderSettings } from '../../src/core/settings';
+import { configFromPulumiJson } from '../../src/cli/stack-config';
 import { checkInputs } from '../../src/model/check';
 import { parseCli, runCli, USAGE } from '../../src/cli/cli';
 import type { ApiFlowLog } from '../../src/transport/types';
 import { diffFlowlog } from '../../src/model/diff';
 import { generateProgram, resourceNames, sanitizeName } from '../../src/cli/generate';
-import { toFound, type FoundFlowlog } from '../../src/lookup/lookup';
+import { toFound, type FoundFlowlog } from '../../src/core/lookup';
 import { toOutputs } from '../../src/core/mapping';
 import type { Session, SessionFactory } from '../../src/core/session';
 import { DEFAULT_LOG_FORMAT } from '../../src/emulator';
@@ -140,6 +145,22 @@ describe('generateProgram', () => {
     expect(diffFlowlog(current as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>).changes).toBe(false);
   });
 
+  it('leaves the system tags out: the program passes check() and adoption leaves them on the flow log', () => {
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-1' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    const read = found({ Tags: [...system, { Key: 'team', Value: 'net' }] });
+    // Also a flow log handed over with them (e.g. by an older lookup): the generator decides for itself.
+    const handed: FoundFlowlog = { ...found(), tags: { 'acs:rm:rgId': 'rg-1', 'https://x': 'y', env: 'prod' } };
+    const program = generateProgram([read, handed]);
+    expect(program).not.toMatch(/acs:|aliyun|https:/);
+    expect(program).not.toContain('check() will refuse');
+    const { declared } = run(program);
+    expect(declared.map((d) => d.args.tags)).toEqual([{ team: 'net' }, { env: 'prod' }]);
+    for (const d of declared) expect(checkInputs(d.args).failures).toEqual([]);
+  });
+
   it('exports the flow-log id of every resource, by resource name', () => {
     const { exports } = run(generateProgram([toFound(edge), toFound(core)]));
     expect(exports.flowLogIds).toEqual({ edge: edge.FlowLogId, [core.FlowLogId]: core.FlowLogId });
@@ -180,8 +201,8 @@ describe('generateProgram', () => {
   });
 
   it('flags a value check() will refuse above the resource', () => {
-    const text = generateProgram([found({ Tags: [{ Key: 'acs:system', Value: 'x' }] })]);
-    expect(text).toContain('// check() will refuse this: tags: key "acs:system" must not start with "aliyun" or "acs:"');
+    const text = generateProgram([found({ Tags: [{ Key: 'docs', Value: 'see https://x' }] })]);
+    expect(text).toContain('// check() will refuse this: tags: value of "docs" must not contain "http://" or "https://"');
   });
 });
 
@@ -236,6 +257,8 @@ describe('the cen-flowlog CLI', () => {
     [['generate', '--cen-id', ''], /Expected --cen-id to have a value/],
     [['generate', '--cen-id', 'cen-1', '--colour', 'red'], /--colour/],
     [['generate', '--cen-id', 'cen-1', '--timeout', 'soon'], /Expected --timeout to be a duration like "90s" or "5m", got "soon"/],
+    [['generate', '--cen-id', 'cen-1', '--pulumi', '/bin/pulumi'], /Expected --stack <name> with --pulumi/],
+    [['generate', '--cen-id', 'cen-1', '--stack', ''], /Expected --stack to have a value/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(message);
   });
@@ -254,8 +277,20 @@ describe('the cen-flowlog CLI', () => {
         'a.ts',
         '--timeout',
         '30s',
+        '--stack',
+        'org/net/dev',
+        '--pulumi',
+        '/opt/pulumi/bin/pulumi',
       ]),
-    ).toEqual({ cenId: 'cen-1', transitRouterId: 'tr-1', region: 'cn-shanghai', out: 'a.ts', timeout: '30s' });
+    ).toEqual({
+      cenId: 'cen-1',
+      transitRouterId: 'tr-1',
+      region: 'cn-shanghai',
+      out: 'a.ts',
+      timeout: '30s',
+      stack: 'org/net/dev',
+      pulumi: '/opt/pulumi/bin/pulumi',
+    });
     expect(parseCli(['--help'])).toBe('help');
   });
 
@@ -326,5 +361,136 @@ describe('the cen-flowlog CLI', () => {
     const t = io({});
     expect(await runCli(['--help'], t.io)).toBe(0);
     expect(t.out.join('')).toBe(USAGE);
+  });
+});
+
+/** What `pulumi config --stack dev --show-secrets --json` prints for a stack set up for the emulator. */
+const STACK_JSON = JSON.stringify({
+  'alicloud:region': { value: 'cn-shanghai', secret: false },
+  'alicloud:accessKey': { value: 'LTAI-from-stack', secret: false },
+  'alicloud:secretKey': { value: 'secret-from-stack-7f3a', secret: true },
+  'cenFlowlog:endpoint': { value: 'http://127.0.0.1:8642', secret: false },
+  'cenFlowlog:requestTimeout': { value: '45s', secret: false },
+  'cenFlowlog:requestsPerSecond': { value: '7', secret: false },
+  'app:tiers': { value: '["a","b"]', objectValue: ['a', 'b'], secret: false },
+});
+
+describe('a stack config read for the tools', () => {
+  it('gives the settings the provider would read from that stack: region, credentials, endpoint, timeout, rate', () => {
+    const settings = readSettings(configFromPulumiJson(STACK_JSON, 'dev'), {
+      ALICLOUD_REGION: 'cn-beijing',
+      CEN_FLOWLOG_ENDPOINT: 'http://127.0.0.1:1',
+    });
+    expect(settings).toEqual({
+      endpoint: 'http://127.0.0.1:8642',
+      region: 'cn-shanghai',
+      requestTimeoutMs: 45_000,
+      requestsPerSecond: 7,
+      credentials: { accessKey: 'LTAI-from-stack', secretKey: 'secret-from-stack-7f3a', securityToken: undefined, profile: undefined },
+    } satisfies ProviderSettings);
+  });
+
+  it('leaves a key the stack does not set (or shows blinded) to the environment', () => {
+    const blinded = JSON.stringify({ 'alicloud:secretKey': { secret: true } });
+    const settings = readSettings(configFromPulumiJson(blinded, 'dev'), { ALICLOUD_SECRET_KEY: 'from-env', ALICLOUD_REGION: 'cn-beijing' });
+    expect(settings).toMatchObject({ region: 'cn-beijing', credentials: { secretKey: 'from-env' } });
+  });
+
+  it.each(['secret-from-stack-7f3a is not JSON', '["secret-from-stack-7f3a"]'])('refuses %j without quoting it', (text) => {
+    let message = '';
+    try {
+      configFromPulumiJson(text, 'dev');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/pulumi config --stack dev --json` did not print/);
+    expect(message).not.toContain('secret-from-stack');
+  });
+});
+
+describe('cen-flowlog generate --stack', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-stack-config-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A stand-in for the Pulumi CLI: records its arguments and folder, then answers as told. */
+  function fakePulumi(name: string, script: string): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `#!/bin/sh\necho "$PWD" > "$0.cwd"\necho "$@" > "$0.args"\n${script}\n`, { mode: 0o755 });
+    return file;
+  }
+
+  function cli() {
+    const out: string[] = [];
+    const err: string[] = [];
+    const seen: ProviderSettings[] = [];
+    const api = new FakeCenApi();
+    const sessions: SessionFactory = (settings, deadline) => {
+      seen.push(settings);
+      return { api, deadline } as Partial<Session> as Session;
+    };
+    const io = {
+      env: { PATH: process.env.PATH },
+      cwd: dir,
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      sessions,
+    };
+    return { out, err, seen, api, io };
+  }
+
+  it('reads region, credentials and endpoint from the stack config through the Pulumi CLI, and prints no secret', async () => {
+    const pulumi = fakePulumi('pulumi-ok', `cat <<'EOF'\n${STACK_JSON}\nEOF`);
+    const t = cli();
+    t.api.add({
+      FlowLogId: 'flowlog-1',
+      CenId: 'cen-1',
+      TransitRouterId: 'tr-1',
+      ProjectName: 'proj',
+      LogStoreName: 'store',
+      RegionId: 'cn-shanghai',
+    });
+    expect(await runCli(['generate', '--cen-id', 'cen-1', '--stack', 'dev', '--pulumi', pulumi], t.io)).toBe(0);
+    expect(fs.readFileSync(`${pulumi}.args`, 'utf8').trim()).toBe('config --stack dev --show-secrets --json --non-interactive');
+    expect(fs.realpathSync(fs.readFileSync(`${pulumi}.cwd`, 'utf8').trim())).toBe(fs.realpathSync(dir));
+    expect(t.seen[0]).toMatchObject({
+      endpoint: 'http://127.0.0.1:8642',
+      region: 'cn-shanghai',
+      credentials: { accessKey: 'LTAI-from-stack', secretKey: 'secret-from-stack-7f3a' },
+    });
+    expect(t.api.calls[0]!.req).toMatchObject({ RegionId: 'cn-shanghai', CenId: 'cen-1' });
+    expect(run(t.out.join('')).declared).toHaveLength(1);
+    expect(t.out.join('')).toContain('cen-flowlog generate --cen-id cen-1 --region cn-shanghai --stack dev');
+    expect(t.out.join('') + t.err.join('')).not.toContain('secret-from-stack');
+  });
+
+  it.each<[string, () => string, RegExp]>([
+    [
+      'the Pulumi CLI is missing',
+      () => path.join(dir, 'no-such-pulumi'),
+      /The Pulumi CLI was not found \(ran ".*no-such-pulumi"\): install it.*--pulumi <path>/,
+    ],
+    [
+      'the stack is missing',
+      () => fakePulumi('pulumi-no-stack', `echo "error: no stack named 'dev' found" >&2\nexit 255`),
+      /Could not read the config of stack "dev" with `pulumi config` \(run it in the Pulumi project folder.*\): error: no stack named 'dev' found/,
+    ],
+    ['the CLI prints something else', () => fakePulumi('pulumi-odd', 'echo "secret-from-stack-7f3a"'), /did not print JSON/],
+  ])('fails clearly, before any API call, when %s', async (_what, pulumi, message) => {
+    const t = cli();
+    expect(await runCli(['generate', '--cen-id', 'cen-1', '--stack', 'dev', '--pulumi', pulumi()], t.io)).toBe(1);
+    expect(t.err.join('')).toMatch(message);
+    expect(t.err.join('')).not.toContain('secret-from-stack');
+    expect(t.out).toEqual([]);
+    expect(t.api.calls).toEqual([]);
+  });
+
+  it('names the stack when neither it nor the environment gives a region', async () => {
+    const pulumi = fakePulumi('pulumi-no-region', `echo '{"alicloud:accessKey": {"value": "k", "secret": false}}'`);
+    const t = cli();
+    expect(await runCli(['generate', '--cen-id', 'cen-1', '--stack', 'dev', '--pulumi', pulumi], t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/Expected --region <id>, or alicloud:region in the config of stack dev, or ALICLOUD_REGION/);
   });
 });

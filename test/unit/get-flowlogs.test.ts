@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { checkInputs } from '../../src/model/check';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../../src/transport/types';
 import { lookupFlowlogs, lookupFlowlogsOutput } from '../../src/lookup/get-flowlogs';
-import { checkFilters, toDescribeRequest, type GetFlowlogsArgs } from '../../src/lookup/lookup';
+import { checkFilters, toDescribeRequest, type GetFlowlogsArgs } from '../../src/core/lookup';
 import { FlowlogFilterError } from '../../src/errors';
 import { toOutputs } from '../../src/core/mapping';
 import type { Session, SessionFactory } from '../../src/core/session';

@@ -82,6 +82,27 @@ describe('mapping', () => {
     expect(Object.entries(changes.upserted)).toEqual(Object.entries(upserted));
   });
 
+  /** Tags the platform puts on a flow log itself: keys as the Terraform provider matches them. */
+  const SYSTEM = tagsOf(['acs:rm:rgId', 'rg-1'], ['aliyun-creator', 'ros'], ['http://x', 'y'], ['https://x', 'z'], ['ACS:Upper', 'u']);
+
+  it('reads the flow log without its system tags: they never reach the outputs, and so never show as drift', () => {
+    // A key with a system prefix later on is the user's.
+    const own = { team: 'net', 'team-aliyun': '1', 'x-acs:y': '2' };
+    const tagged = { ...live, Tags: [...tagsToApi(SYSTEM), ...tagsToApi(own)] };
+    expect(tagsFromApi(tagged.Tags)).toEqual(own);
+    expect(toOutputs(tagged, inputs).tags).toEqual(own);
+  });
+
+  it.each<[string, Record<string, string>, Record<string, string>, string[], Record<string, string>]>([
+    ['system tags on the flow log, none declared', { ...SYSTEM, team: 'net' }, tagsOf(['team', 'net']), [], {}],
+    ['system tags on the flow log and a user tag removed', { ...SYSTEM, team: 'net', drop: 'x' }, tagsOf(['team', 'net']), ['drop'], {}],
+    ['a system tag in the desired tags', tagsOf(['team', 'net']), { ...SYSTEM, team: 'net' }, [], {}],
+  ])('tags with %s: never untags or tags a system tag', (_what, current, desired, removed, upserted) => {
+    const changes = tagChanges(current, desired);
+    expect(changes.removed).toEqual(removed);
+    expect(changes.upserted).toEqual(upserted);
+  });
+
   it('puts every tag in the create call, and no attachment when the flow log is on the whole transit router', () => {
     const req = toCreateRequest(inputs);
     expect(req.Tags).toEqual(expect.arrayContaining(PROTO_KEYS.map((k) => ({ Key: k, Value: `v-${k}` }))));

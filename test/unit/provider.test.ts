@@ -207,6 +207,19 @@ describe('adoption', () => {
     expect(outs).toMatchObject({ flowLogName: 'edge', tags: { team: 'net' } });
   });
 
+  it('adopts a flow log carrying system tags without untagging them, and leaves them out of the outputs', async () => {
+    const { api, provider } = setup();
+    const system = [
+      { Key: 'acs:rm:rgId', Value: 'rg-1' },
+      { Key: 'aliyun-creator', Value: 'ros' },
+    ];
+    api.add({ ...existing, Tags: [...system, { Key: 'team', Value: 'net' }] });
+    const { outs } = await provider.create({ ...inputs, adopt: 'flowlog-old' });
+    expect(outs.tags).toEqual({ team: 'net' });
+    expect(api.count('untagResources') + api.count('tagResources')).toBe(0);
+    expect(api.flowLogs.get('flowlog-old')!.Tags).toEqual(expect.arrayContaining(system));
+  });
+
   it('refuses when a replace-on-change field differs, naming it', async () => {
     const { api, provider } = setup();
     api.add({ ...existing, ProjectName: 'other-project' });
@@ -279,6 +292,17 @@ describe('update', () => {
     expect(untagged).toEqual([['drop']]);
   });
 
+  it('untags only the removed user tag, never the system tags the platform put on the flow log', async () => {
+    const { api, provider, id, outs } = await created({ tags: { team: 'net', drop: 'x' } });
+    const system = [{ Key: 'acs:rm:rgId', Value: 'rg-1' }];
+    api.flowLogs.get(id)!.Tags.push(...system);
+    const res = await provider.update(id, outs, { ...inputs, tags: { team: 'net' } });
+    expect(res.outs?.tags).toEqual({ team: 'net' });
+    const untagged = api.calls.filter((c) => c.method === 'untagResources').map((c) => (c.req as { TagKeys: unknown }).TagKeys);
+    expect(untagged).toEqual([['drop']]);
+    expect(api.flowLogs.get(id)!.Tags).toEqual(expect.arrayContaining(system));
+  });
+
   it('deactivates and reactivates', async () => {
     const { provider, id, outs } = await created();
     const off = await provider.update(id, outs, { ...inputs, status: 'Inactive' });
@@ -344,6 +368,45 @@ describe('delete', () => {
     const { api, provider } = setup();
     const { id, outs } = await provider.create(inputs);
     api.flowLogs.delete(id);
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  it.each(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist'])(
+    'counts a delete refused with %s as done when the service no longer lists the flow log',
+    async (code) => {
+      const { api, provider } = setup();
+      const { id, outs } = await provider.create(inputs);
+      api.onCall = (method) => {
+        if (method === 'deleteFlowlog') api.flowLogs.delete(id);
+      };
+      api.failNext('deleteFlowlog', apiError(code, 400, 'DeleteFlowlog'));
+      await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(['ProjectOrLogstoreNotExist', 'SourceProjectNotExist'])(
+    'fails a delete refused with %s at once, naming the project, Logstore and ways out, while the service still lists it',
+    async (code) => {
+      const { api, clock, provider } = setup();
+      const { id, outs } = await provider.create(inputs);
+      api.failNext('deleteFlowlog', apiError(code, 400, 'DeleteFlowlog'));
+      const start = clock.now();
+      const err = await provider.delete(id, outs).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'FlowlogLogDestinationGoneError', code: 'FlowlogLogDestinationGone', flowLogId: id });
+      expect((err as Error).message).toMatch(
+        /"flowlog-project" or Logstore "flowlog-logstore" no longer exists.*recreate that project and Logstore and run `pulumi destroy`.*`pulumi state delete <urn>`/,
+      );
+      expect((err as Error & { cause: { code: string } }).cause.code).toBe(code);
+      expect(clock.now() - start).toBeLessThan(5_000);
+      expect(api.flowLogs.has(id)).toBe(true);
+    },
+  );
+
+  it('waits out a flow log the service shows Deleting after such a refusal (the delete took effect)', async () => {
+    const { api, provider } = setup();
+    const { id, outs } = await provider.create(inputs);
+    api.failNext('deleteFlowlog', apiError('ProjectOrLogstoreNotExist', 400, 'DeleteFlowlog'));
+    api.scriptStatuses(id, ['Deleting', 'Deleting', undefined]);
     await expect(provider.delete(id, outs)).resolves.toBeUndefined();
   });
 

@@ -74,6 +74,22 @@ describe('README', () => {
     expect(readme).toMatch(/^npm install cen-flowlog @pulumi\/pulumi$/m);
   });
 
+  it('states the supported @pulumi/pulumi releases: the peer range package.json declares', () => {
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.dependencies).not.toHaveProperty('@pulumi/pulumi');
+    const range = pkg.peerDependencies['@pulumi/pulumi'];
+    expect(readme.replace(/\s+/g, ' ')).toContain(`\`@pulumi/pulumi\` is a peer dependency, \`${range}\``);
+  });
+
+  it('gives the first program with a tsconfig, the same as examples/first-program, whose modules TypeScript 6 accepts', () => {
+    const section = readme.split(/^## A first program$/m)[1]!.split(/^## /m)[0]!;
+    const program = /^```ts\n([\s\S]*?)^```/m.exec(section)?.[1];
+    const tsconfig = /^```json\n([\s\S]*?)^```/m.exec(section)?.[1];
+    expect(program).toBe(read('examples/first-program/index.ts'));
+    expect(tsconfig).toBe(read('examples/first-program/tsconfig.json'));
+    expect(JSON.parse(tsconfig!).compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext' });
+  });
+
   it('lists between 6 and 8 of the most common errors, linking to every code', () => {
     expect(commonErrors.length).toBeGreaterThanOrEqual(6);
     expect(commonErrors.length).toBeLessThanOrEqual(8);

@@ -1,7 +1,7 @@
 /** What every action handler receives, and lookups shared by the write actions. */
 import type { Store, FlowLogRecord } from '../store';
 import { isTransitional } from '../store';
-import type { CenInstance, DefaultLogFormat, Topology, TransitRouter, TransitRouterAttachment } from '../types';
+import type { CenInstance, DefaultLogFormat, DeleteWithoutLogStore, Topology, TransitRouter, TransitRouterAttachment } from '../types';
 import { ApiError } from '../errors';
 import { required, type Params } from '../validate';
 
@@ -28,6 +28,7 @@ export interface ActionContext {
   account: AccountIndex;
   delays: { createMs: number; modifyMs: number; modifyAttributeMs: number; deleteMs: number };
   defaultLogFormat: DefaultLogFormat;
+  deleteWithoutLogStore: DeleteWithoutLogStore;
   now: () => number;
 }
 

@@ -1,4 +1,5 @@
 /** The writes on one flow log: modify, activate, deactivate, delete. */
+import { ApiError } from '../errors';
 import { checkInterval, checkText } from '../validate';
 import { assertSettled, targetFlowLog, type ActionContext, type ActionResult } from './context';
 
@@ -36,9 +37,29 @@ function switchTo(target: 'Active' | 'Inactive') {
 export const activeFlowLog = switchTo('Active');
 export const deactiveFlowLog = switchTo('Inactive');
 
+/**
+ * With its Log Service project or Logstore removed first, the service answers
+ * SourceProjectNotExist / ProjectOrLogstoreNotExist. Whether the flow log is deleted all the
+ * same is undocumented: `deleteWithoutLogStore` chooses (`remove`: gone at once; `keep`: still
+ * listed, unchanged).
+ */
 export function deleteFlowlog(ctx: ActionContext): ActionResult {
   const rec = targetFlowLog(ctx);
   assertSettled(rec);
+  if (rec.destinationGone) {
+    const err =
+      rec.destinationGone === 'project'
+        ? new ApiError('SourceProjectNotExist', `Project ${rec.projectName} of flow log ${rec.flowLogId} does not exist.`)
+        : new ApiError(
+            'ProjectOrLogstoreNotExist',
+            `Logstore ${rec.logStoreName} of project ${rec.projectName} (flow log ${rec.flowLogId}) does not exist.`,
+          );
+    if (ctx.deleteWithoutLogStore === 'remove') {
+      ctx.store.remove(rec.flowLogId);
+      err.committed = true;
+    }
+    throw err;
+  }
   ctx.store.transition(rec, 'Deleting', ctx.delays.deleteMs);
   return OK;
 }

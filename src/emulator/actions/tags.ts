@@ -2,8 +2,9 @@
 import type { FlowLogRecord } from '../store';
 import type { ApiTag } from '../types';
 import { ApiError } from '../errors';
-import { checkPositiveInt, checkTags, list, required, type Params } from '../validate';
+import { checkBoolean, checkPositiveInt, checkTags, list, required, type Params } from '../validate';
 import type { ActionContext, ActionResult } from './context';
+import { isSystemTagKey } from '../../model/facts';
 
 const MAX_TAGS = 20;
 /** Per call, from the SDK models: ResourceId and Tag are lists of at most 20. */
@@ -82,12 +83,21 @@ export function tagResources(ctx: ActionContext): ActionResult {
   return {};
 }
 
+/** System tags are the platform's: a user can no more remove one than set one. */
+function refuseSystemTagKeys(params: Params): void {
+  const system = list(params, 'TagKey').find(isSystemTagKey);
+  if (system !== undefined)
+    throw new ApiError('InvalidParameter.TagKey', `"${system.slice(0, 64)}" is a system tag: it cannot be removed.`);
+}
+
 export function untagResources(ctx: ActionContext): ActionResult {
   checkResourceType(ctx.params);
+  const all = checkBoolean(ctx.params, 'All', false);
+  refuseSystemTagKeys(ctx.params);
   const targets = resources(ctx, true);
   const keys = new Set(list(ctx.params, 'TagKey'));
-  const all = ctx.params.All === 'true';
-  for (const rec of targets) rec.tags = all ? [] : rec.tags.filter((t) => !keys.has(t.Key));
+  // `All` is every tag the user may remove: the platform's system tags stay.
+  for (const rec of targets) rec.tags = rec.tags.filter((t) => isSystemTagKey(t.Key) || (!all && !keys.has(t.Key)));
   return {};
 }
 

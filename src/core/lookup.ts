@@ -8,7 +8,7 @@ import { describeAll } from '../waiting/pages';
 import { FlowlogFilterError } from '../errors';
 import { checkInputs, type CheckFailure } from '../model/check';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest } from '../transport/types';
-import { tagsToApi, toOutputs } from '../core/mapping';
+import { tagsToApi, toOutputs } from './mapping';
 import { withoutUnset } from '../model/records';
 import type { FlowlogInputs, FlowlogOutputs, FlowlogStatus, ListsAll, NormalizedInputs } from '../model/model';
 

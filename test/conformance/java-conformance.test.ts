@@ -1,0 +1,131 @@
+/**
+ * Alibaba's Java runtime against the emulator: the newest com.aliyun:tea-openapi on Maven Central
+ * (its version in java/pom.xml), driving the Cbn actions through the generic Client.callApi as the
+ * generated clients do; Maven Central serves no com.aliyun:cbn20170912 jar. The lifecycle, tags, every
+ * error answer as a TeaException, throttling, and strict checks of every answer against the models'
+ * wire types. This file starts the emulators in-process, builds the Maven project (java-toolchain.ts)
+ * and runs it; without Maven, a JDK or Maven Central it fails, saying what is missing.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { EMULATOR_IDS, startEmulator, type Emulator } from '../../src/emulator';
+import type { Exists } from './go-toolchain';
+import { builtClasspath, findTool, JAVA_DIR, JAVA_INSTALL_HELP, pomVersion } from './java-toolchain';
+import { parseResults, run, type Run, type TestReport } from './subprocess';
+
+process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+
+const TRANSITION_MS = 300;
+const THROTTLED_RATE = 2;
+/** A cold Maven build downloads its plugins and the runtime once (into ~/.m2). */
+const MVN_TIMEOUT_MS = 6 * 60_000;
+const RUN_TIMEOUT_MS = 3 * 60_000;
+
+/** Every test of Conformance.java, with what it proves. */
+const JAVA_TESTS: Array<[string, string]> = [
+  ['strictDecodingRefusesWhatTheModelDoesNotSay', 'the strict check refuses unknown, missing, null and mistyped fields'],
+  ['lifecycleWithV3Signatures', 'create, describe, modify, deactive, active, delete; every answer strictly checked (ACS3)'],
+  ['lifecycleWithV2Signatures', 'the same lifecycle with HMAC-SHA1 signatures'],
+  ['tagsIncludingUntagAll', 'TagResources, ListTagResources, UntagResources by key and with All=true'],
+  ['errorsDecodeAsTeaExceptions', 'TeaException with the code, the status and the request id'],
+  ['throttlingIsAThrottlingUserTeaExceptionAndTheHeadersNameTheWait', 'Throttling.User; x-acs-retry-after and TimeLeft agree'],
+  ['runsTheRuntimeItWasBuiltWith', 'the classpath holds the tea-openapi jar pom.xml names'],
+];
+
+describe("Alibaba's Java runtime against the emulator", () => {
+  let main: Emulator | undefined;
+  let throttled: Emulator | undefined;
+  let faults: Emulator | undefined;
+  let java: Run;
+  let parsed: TestReport;
+
+  beforeAll(
+    async () => {
+      const classpath = await builtClasspath(findTool(process.env, 'MVN', 'mvn'), MVN_TIMEOUT_MS);
+      main = await startEmulator({
+        delays: { createMs: TRANSITION_MS, modifyMs: TRANSITION_MS, deleteMs: TRANSITION_MS },
+        ratePerSecond: 0,
+      });
+      throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
+      faults = await startEmulator({ ratePerSecond: 0 });
+      const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
+      const config = {
+        main: endpoint(main),
+        throttled: endpoint(throttled),
+        faults: endpoint(faults),
+        ids: EMULATOR_IDS,
+        throttledRate: THROTTLED_RATE,
+        teaOpenapi: pomVersion(readFileSync(path.join(JAVA_DIR, 'pom.xml'), 'utf8'), 'com.aliyun', 'tea-openapi'),
+      };
+      java = await run(findTool(process.env, 'JAVA', 'java'), ['-cp', classpath, 'conformance.Conformance'], {
+        cwd: JAVA_DIR,
+        env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config) },
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      parsed = parseResults(java.stdout);
+    },
+    MVN_TIMEOUT_MS + RUN_TIMEOUT_MS + 30_000,
+  );
+
+  afterAll(async () => {
+    await main?.close();
+    await throttled?.close();
+    await faults?.close();
+  });
+
+  const report = (name?: string): string =>
+    [name ? (parsed.results.get(name)?.output ?? `(${name} printed nothing: did it run?)`) : '', parsed.other, java.stderr]
+      .filter(Boolean)
+      .join('\n')
+      .slice(-20_000);
+
+  it('runs Conformance.java to the end (exit 0)', () => {
+    if (java.code !== 0) throw new Error(`java exited with ${java.code}:\n${report()}`);
+  });
+
+  it.each(JAVA_TESTS)('%s passes: %s', (name) => {
+    const status = parsed.results.get(name)?.status ?? 'did not run';
+    if (status !== 'pass') throw new Error(`${name}: ${status}\n${report(name)}`);
+  });
+
+  it('every Java test it ran is in the list above (none is left unreported)', () => {
+    expect([...parsed.results.keys()].sort()).toEqual(JAVA_TESTS.map(([name]) => name).sort());
+  });
+});
+
+describe('finding Maven and Java, and reading pom.xml', () => {
+  const only =
+    (...files: string[]): Exists =>
+    (file) =>
+      files.includes(file);
+
+  it.each([
+    [
+      'MVN when set',
+      'MVN',
+      'mvn',
+      { MVN: '/opt/mvn/bin/mvn', PATH: '/usr/bin' },
+      only('/opt/mvn/bin/mvn', '/usr/bin/mvn'),
+      '/opt/mvn/bin/mvn',
+    ],
+    ['the first java on PATH', 'JAVA', 'java', { PATH: '/a:/b' }, only('/b/java'), '/b/java'],
+    ['$JAVA_HOME/bin/java', 'JAVA', 'java', { PATH: '/a', JAVA_HOME: '/jdk' }, only('/jdk/bin/java'), '/jdk/bin/java'],
+  ] as const)('finds %s', (_what, name, binary, env, exists, want) => {
+    expect(findTool(env, name, binary, exists)).toBe(want);
+  });
+
+  it.each([
+    ['no mvn anywhere', 'MVN', 'mvn', { PATH: '/usr/bin' }, /mvn was not found/],
+    ['JAVA naming a missing file', 'JAVA', 'java', { JAVA: '/nope/java', PATH: '/usr/bin' }, /JAVA is set to \/nope\/java/],
+  ] as const)('fails with what to install when there is %s', (_what, name, binary, env, why) => {
+    expect(() => findTool(env, name, binary, only())).toThrow(why);
+    expect(() => findTool(env, name, binary, only())).toThrow(JAVA_INSTALL_HELP);
+  });
+
+  it('reads the version of a dependency from pom.xml', () => {
+    const pom =
+      '<dependency>\n <groupId>com.aliyun</groupId>\n <artifactId>tea-openapi</artifactId>\n <version>0.3.15</version>\n</dependency>';
+    expect(pomVersion(pom, 'com.aliyun', 'tea-openapi')).toBe('0.3.15');
+    expect(() => pomVersion(pom, 'com.aliyun', 'cbn20170912')).toThrow(/names no version of com.aliyun:cbn20170912/);
+  });
+});
