@@ -9,7 +9,11 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const versions = require('../../scripts/pulumi-versions.js') as { pinned(root?: string): string; newest(root?: string): string };
+const versions = require('../../scripts/pulumi-versions.js') as {
+  pinned(root?: string): string;
+  newest(root?: string): string;
+  pythonSdk(cli: string, root?: string): string;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const benchEnv = require('../../bench/lib/env.js') as { readOptions(env: Record<string, string>): { pulumiRoot: string } };
 
@@ -85,5 +89,20 @@ describe('scripts/get-pulumi.sh', () => {
     expect(run.stderr).toContain('no wrapper module scripts/pulumi-cli/cli/v3.1.0/');
     expect(run.stderr).toContain(`v${versions.pinned()}`);
     expect(run.stderr).toContain(`v${versions.newest()}`);
+  });
+});
+
+describe('the Python SDK beside a CLI', () => {
+  it("is the CLI's own release for the pin, and PyPI's newest for the newest CLI (PyPI has no such release)", () => {
+    const dir = checkout({ devDependencies: { '@pulumi/pulumi': '3.248.0' } });
+    fs.mkdirSync(path.join(dir, 'scripts', 'pulumi-cli'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'scripts', 'pulumi-cli', 'newest-version'), '3.276.0\n');
+    fs.writeFileSync(path.join(dir, 'scripts', 'pulumi-cli', 'newest-python-sdk'), '3.272.0\n');
+    expect(versions.pythonSdk('3.248.0', dir)).toBe('3.248.0');
+    expect(versions.pythonSdk('3.276.0', dir)).toBe('3.272.0');
+  });
+
+  it('is an exact release in this checkout', () => {
+    expect(versions.pythonSdk(versions.newest())).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -12,6 +12,11 @@ import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
 import { startEmulator } from '../../../src/emulator';
 import { CLI_ROOT, CLI_VERSION, E2eContext, cliEnv, pulumiCli } from '../harness';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with the shell scripts
+const versions = require('../../../scripts/pulumi-versions.js') as { pythonSdk(cli: string): string };
+/** The `pulumi` Python package beside this CLI: its own version, or PyPI's newest when PyPI has no such release. */
+const PYTHON_SDK = versions.pythonSdk(CLI_VERSION);
+
 const run = promisify(execFile);
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -64,7 +69,7 @@ export async function generateSdk(lang: 'python' | 'go' | 'java' | 'nodejs'): Pr
 }
 
 /**
- * The venv of the Python program: created with `pulumi==<the pinned CLI's version>` from PyPI when missing or at
+ * The venv of the Python program: created with `pulumi==<PYTHON_SDK>` from PyPI when missing or at
  * another version, and the freshly generated SDK installed into it (pip reinstalls a local folder every time).
  */
 export async function preparePython(): Promise<void> {
@@ -73,15 +78,15 @@ export async function preparePython(): Promise<void> {
   if (fs.existsSync(VENV_PYTHON)) {
     have = await sh('reading the venv', VENV_PYTHON, ['-c', 'import importlib.metadata as m; print(m.version("pulumi"))']).catch(() => '');
   }
-  if (have.trim() !== CLI_VERSION) {
+  if (have.trim() !== PYTHON_SDK) {
     fs.rmSync(VENV, { recursive: true, force: true });
     await sh('python3 -m venv (is Python 3 installed?)', 'python3', ['-m', 'venv', VENV]);
   }
-  await sh(`pip install pulumi==${CLI_VERSION} sdk/python (PyPI must be reachable)`, path.join(VENV, 'bin', 'pip'), [
+  await sh(`pip install pulumi==${PYTHON_SDK} sdk/python (PyPI must be reachable)`, path.join(VENV, 'bin', 'pip'), [
     'install',
     '--quiet',
     '--disable-pip-version-check',
-    `pulumi==${CLI_VERSION}`,
+    `pulumi==${PYTHON_SDK}`,
     path.join(SDK_DIR, 'python'),
   ]);
 }
