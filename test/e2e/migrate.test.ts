@@ -124,7 +124,7 @@ describe('moving a stack of dynamic flow logs to the package (cen-flowlog migrat
     expect(Object.keys(before).sort()).toEqual(['paused', 'tagged', 'whole-router']);
     expect(ctx.emu.flowLogs().find((f) => f.FlowLogId === before.paused)?.Status).toBe('Inactive');
     from = ctx.emu.requests().length;
-    const run = spawnSync('node', [path.join(ROOT, 'dist', 'tools', 'cli.js'), 'migrate', '--stack', stack.name, '--out', 'index.ts'], {
+    const run = spawnSync('node', [path.join(ROOT, 'dist', 'cli', 'cli.js'), 'migrate', '--stack', stack.name, '--out', 'index.ts'], {
       cwd: workDir,
       env: { ...process.env, ...ctx.env(false) },
       encoding: 'utf8',
