@@ -114,7 +114,7 @@ export function accountKey(settings: ProviderSettings): string {
   const { accessKey, secretKey, securityToken, profile } = settings.credentials;
   const digest = (value: string | undefined) => (value === undefined ? null : createHash('sha256').update(value).digest('hex'));
   return JSON.stringify([
-    settings.endpoint,
+    `${settings.endpoint.protocol}://${settings.endpoint.host}`,
     accessKey ?? null,
     digest(secretKey),
     digest(securityToken),

@@ -5,7 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { CredentialSettings } from '../transport/credentials';
-import { parseEndpoint } from '../transport/endpoint';
+import { parseEndpoint, type Endpoint } from '../transport/endpoint';
 import { parseDuration } from '../model/duration';
 
 export const DEFAULT_ENDPOINT = 'https://cbn.aliyuncs.com';
@@ -124,7 +124,8 @@ export function namedSettings(values: Partial<Record<SettingName, string>>, pref
 }
 
 export interface ProviderSettings {
-  endpoint: string;
+  /** Parsed and checked once, here; the client takes it as it is. */
+  endpoint: Endpoint;
   /** The default region for resources that do not set `regionId`. */
   region?: string;
   credentials: CredentialSettings;
@@ -178,11 +179,10 @@ function readSetting(name: SettingName, config: ConfigSource | undefined, env: N
  * A full URL; a bare host gets https. Plain HTTP is refused for anything but
  * loopback, where the emulator runs: credentials must never cross a network in clear.
  */
-export function normalizeEndpoint(raw: string, from = `(from ${ENDPOINT_CONFIG_KEY} or ${ENDPOINT_ENV})`): string {
+export function normalizeEndpoint(raw: string, from = `(from ${ENDPOINT_CONFIG_KEY} or ${ENDPOINT_ENV})`): Endpoint {
   const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
-  let parsed: ReturnType<typeof parseEndpoint>;
   try {
-    parsed = parseEndpoint(withScheme);
+    return parseEndpoint(withScheme);
   } catch (err) {
     const hint =
       withScheme.startsWith('http:') && /^http:\/\/[^/]/i.test(withScheme)
@@ -190,7 +190,6 @@ export function normalizeEndpoint(raw: string, from = `(from ${ENDPOINT_CONFIG_K
         : (err as Error).message;
     throw new Error(`The CEN endpoint ${JSON.stringify(raw)} ${from} is not usable: ${hint}`, { cause: err });
   }
-  return `${parsed.protocol.toLowerCase()}://${parsed.host}`;
 }
 
 function requestTimeout(raw: string | undefined, from: string): number {

@@ -11,7 +11,7 @@ import * as diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { CredentialProvider } from './credentials';
 import { CenApiError } from '../errors';
-import { parseEndpoint } from './endpoint';
+import { parseEndpoint, type Endpoint } from './endpoint';
 import { numberOption, type NumberRule } from '../model/options';
 import { withoutUnset } from '../model/records';
 import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef } from './types';
@@ -19,8 +19,11 @@ import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef } from './types';
 const MILLISECONDS: NumberRule = { sign: 'positive', unit: 'milliseconds' };
 
 export interface ClientOptions {
-  /** Full URL: `https://cbn.aliyuncs.com`, or `http://127.0.0.1:PORT` (plain HTTP only to loopback). */
-  endpoint: string;
+  /**
+   * Full URL: `https://cbn.aliyuncs.com`, or `http://127.0.0.1:PORT` (plain HTTP only to loopback); or one
+   * parseEndpoint already accepted (the provider's settings hold it so), used as it is.
+   */
+  endpoint: string | Endpoint;
   credential: CredentialProvider;
   /**
    * Connect timeout. The library also applies it as the socket idle limit,
@@ -62,7 +65,7 @@ type Body = Record<string, unknown>;
 type Runtime = Parameters<OpenApiClient['callApi']>[2];
 
 export function createCenClient(opts: ClientOptions): CenApi {
-  const { protocol, host } = parseEndpoint(opts.endpoint);
+  const { protocol, host } = typeof opts.endpoint === 'string' ? parseEndpoint(opts.endpoint) : opts.endpoint;
   const connectTimeout = numberOption('connectTimeoutMs', opts.connectTimeoutMs, 10_000, MILLISECONDS);
   const readTimeout = numberOption('readTimeoutMs', opts.readTimeoutMs, 30_000, MILLISECONDS);
   if (opts.signatureAlgorithm !== undefined && opts.signatureAlgorithm !== 'v2' && opts.signatureAlgorithm !== 'v3') {

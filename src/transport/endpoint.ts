@@ -5,7 +5,14 @@
  */
 import { isIP } from 'node:net';
 
-export function parseEndpoint(endpoint: string): { protocol: 'HTTP' | 'HTTPS'; host: string } {
+/** An endpoint parseEndpoint accepted: what the HTTP client is configured with. */
+export interface Endpoint {
+  readonly protocol: 'HTTP' | 'HTTPS';
+  /** Host name or address, with the port when one was given. */
+  readonly host: string;
+}
+
+export function parseEndpoint(endpoint: string): Endpoint {
   let url: URL;
   try {
     url = new URL(endpoint);

@@ -77,7 +77,12 @@ describe('the provider plugin through the CLI', () => {
   beforeAll(async () => {
     requirePluginBuild();
     const cliCommand = await pulumiCli();
-    emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 }, extraKeys: [SECOND] });
+    // `keep`: a delete refused for a removed Logstore leaves the flow log listed, the case a destroy cannot settle alone.
+    emu = await startEmulator({
+      delays: { createMs: 300, modifyMs: 200, deleteMs: 200 },
+      extraKeys: [SECOND],
+      deleteWithoutLogStore: 'keep',
+    });
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
     ctx = {
       emu,
@@ -241,6 +246,30 @@ describe('the provider plugin through the CLI', () => {
     expect(up.outputs.slow.value).toBe(slow.FlowLogId);
     expect(writes().map((r) => r.action)).not.toContain('CreateFlowlog');
     expect(emu.flowLogs().filter((f) => f.LogStoreName === 'slow-logstore')).toHaveLength(1);
+  });
+
+  it('destroy of a flow log whose Logstore went first fails at once, naming it, and keeps it; recreated, the next destroy works', async () => {
+    const deployment = (await stack.exportStack()).deployment as { resources: Array<{ urn: string; type: string; id: string }> };
+    const slow = deployment.resources.find((r) => r.type === PLUGIN_FLOWLOG_TYPE && r.urn.endsWith('::slow'))!;
+    emu.removeLogStore('plugin-project', 'slow-logstore');
+    emu.resetRequestLog();
+    const failed = await stack.destroy({ target: [slow.urn] }).catch((err: Error) => err);
+    expect(failed).toBeInstanceOf(Error);
+    expect(String(failed)).toContain(`Flow log ${slow.id} cannot be deleted`);
+    expect(String(failed)).toContain('project "plugin-project" or Logstore "slow-logstore" no longer exists');
+    expect(String(failed)).toContain('pulumi state delete');
+    // One refused delete, no retry or wait; the flow log stays in the service and in the stack.
+    expect(writes().map((r) => [r.action, r.code])).toEqual([['DeleteFlowlog', 'ProjectOrLogstoreNotExist']]);
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toContain(slow.id);
+    expect((await checkpointFlowLogs(stack, PLUGIN_FLOWLOG_TYPE)).map((r) => r.id)).toContain(slow.id);
+
+    // The Logstore made again (a flow log created into it makes it); the destroy below then deletes this one too.
+    const outOfBand = asEngine(new FlowlogProvider({ env: { CEN_FLOWLOG_ENDPOINT: emu.endpoint }, log: () => undefined }));
+    const keys: Record<string, string> = { 'alicloud:accessKey': emu.accessKeyId, 'alicloud:secretKey': emu.accessKeySecret };
+    await outOfBand.configure({ config: { get: (k: string) => keys[k] } });
+    const args = { ...flowlogArgs({ transitRouterAttachmentId: I.vpnAttachmentId, logStoreName: 'slow-logstore' }), regionId: I.region };
+    const remade = await outOfBand.create((await outOfBand.check({}, args)).inputs);
+    await outOfBand.delete(remade.id, remade.outs);
   });
 
   it('refresh records drift with reads only; destroy deletes every flow log through its provider', async () => {

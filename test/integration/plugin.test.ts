@@ -273,6 +273,77 @@ describe('the provider plugin over gRPC', () => {
   });
 });
 
+describe('the provider plugin: a Delete after the Log Service project or Logstore went first', () => {
+  let emu: Emulator | undefined;
+  let plugin: PluginHandle | undefined;
+  afterEach(async () => {
+    await plugin?.close();
+    await emu?.close();
+  });
+
+  /** A flow log made through the plugin, on an emulator that answers a refused delete as told. */
+  async function withFlowLog(deleteWithoutLogStore: 'remove' | 'keep') {
+    emu = await startEmulator({ delays: { createMs: 100, modifyMs: 100, deleteMs: 100 }, deleteWithoutLogStore });
+    plugin = await startPlugin();
+    await configure(plugin, emulatorConfig(emu));
+    const { id, outs } = await createThrough(plugin, declared);
+    return { emu, plugin, id, outs };
+  }
+
+  async function createThrough(plugin: PluginHandle, news: object) {
+    const checked = await plugin.rpc.check(checkRequest(news));
+    expect(checked.getFailuresList().map((f) => f.getReason())).toEqual([]);
+    const req = new provproto.CreateRequest();
+    req.setUrn(URN);
+    req.setType(TYPE);
+    req.setProperties(checked.getInputs());
+    const resp = await plugin.rpc.create(req);
+    return { id: resp.getId(), outs: js(resp.getProperties()) };
+  }
+
+  /** The engine's Delete, with a customTimeouts delete of ten minutes. */
+  function deleteRequest(id: string, outs: object): provproto.DeleteRequest {
+    const del = new provproto.DeleteRequest();
+    del.setId(id);
+    del.setUrn(URN);
+    del.setType(TYPE);
+    del.setProperties(struct(outs));
+    del.setTimeout(600);
+    return del;
+  }
+
+  it('succeeds when the refused delete removed the flow log (no longer listed)', async () => {
+    const { emu, plugin, id, outs } = await withFlowLog('remove');
+    emu.removeLogProject(declared.projectName);
+    emu.resetRequestLog();
+    await expect(plugin.rpc.delete(deleteRequest(id, outs))).resolves.toBeInstanceOf(Empty);
+    expect(emu.flowLogs()).toEqual([]);
+    expect(emu.requests().find((r) => r.action === 'DeleteFlowlog')).toMatchObject({ code: 'SourceProjectNotExist', statusCode: 400 });
+    expect(emu.requests().map((r) => r.action)).toContain('DescribeFlowlogs');
+  });
+
+  it('fails at once with the project and Logstore named when the service still lists it; recreated, the next Delete works', async () => {
+    const { emu, plugin, id, outs } = await withFlowLog('keep');
+    emu.removeLogStore(declared.projectName, declared.logStoreName);
+    const started = Date.now();
+    const err = (await plugin.rpc.delete(deleteRequest(id, outs)).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // What the engine shows: the gRPC status's text, naming the flow log, the project, the Logstore and the ways out.
+    expect(err.code).toBe(grpc.status.UNKNOWN);
+    expect(err.details).toMatch(
+      new RegExp(`${id} cannot be deleted: .*"plugin-project" or Logstore "plugin-logstore" no longer exists.*pulumi state delete`),
+    );
+    // Not a partial failure: the engine keeps the flow log in the stack as it was.
+    expect(initFailure(err)).toBeUndefined();
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([id]);
+
+    // The first way out: a flow log created into the same project and Logstore makes them again.
+    const second = await createThrough(plugin, { ...declared, transitRouterAttachmentId: VPCS[0]! });
+    await expect(plugin.rpc.delete(deleteRequest(id, outs))).resolves.toBeInstanceOf(Empty);
+    expect(emu.flowLogs().map((f) => f.FlowLogId)).toEqual([second.id]);
+  });
+});
+
 describe('the provider plugin: customTimeouts and Cancel', () => {
   let emu: Emulator;
   beforeAll(async () => {

@@ -382,7 +382,7 @@ describe('a stack config read for the tools', () => {
       CEN_FLOWLOG_ENDPOINT: 'http://127.0.0.1:1',
     });
     expect(settings).toEqual({
-      endpoint: 'http://127.0.0.1:8642',
+      endpoint: { protocol: 'HTTP', host: '127.0.0.1:8642' },
       region: 'cn-shanghai',
       requestTimeoutMs: 45_000,
       requestsPerSecond: 7,
@@ -456,7 +456,7 @@ describe('cen-flowlog generate --stack', () => {
     expect(fs.readFileSync(`${pulumi}.args`, 'utf8').trim()).toBe('config --stack dev --show-secrets --json --non-interactive');
     expect(fs.realpathSync(fs.readFileSync(`${pulumi}.cwd`, 'utf8').trim())).toBe(fs.realpathSync(dir));
     expect(t.seen[0]).toMatchObject({
-      endpoint: 'http://127.0.0.1:8642',
+      endpoint: { protocol: 'HTTP', host: '127.0.0.1:8642' },
       region: 'cn-shanghai',
       credentials: { accessKey: 'LTAI-from-stack', secretKey: 'secret-from-stack-7f3a' },
     });

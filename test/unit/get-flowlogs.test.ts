@@ -226,7 +226,7 @@ describe('getFlowlogs', () => {
       },
     );
     expect(seen.settings[0]).toMatchObject({
-      endpoint: 'http://127.0.0.1:9',
+      endpoint: { protocol: 'HTTP', host: '127.0.0.1:9' },
       region: 'cn-beijing',
       credentials: { accessKey: 'ak', secretKey: 'sk' },
     });

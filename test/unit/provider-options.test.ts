@@ -97,7 +97,11 @@ describe('settings named by the door', () => {
   it('reads each setting by its name and names it so in messages', () => {
     const config = namedSettings({ region: 'cn-shanghai', accessKey: 'AK', endpoint: 'http://127.0.0.1:9' }, 'cen-flowlog:');
     const settings = readSettings(config, {});
-    expect(settings).toMatchObject({ region: 'cn-shanghai', endpoint: 'http://127.0.0.1:9', credentials: { accessKey: 'AK' } });
+    expect(settings).toMatchObject({
+      region: 'cn-shanghai',
+      endpoint: { protocol: 'HTTP', host: '127.0.0.1:9' },
+      credentials: { accessKey: 'AK' },
+    });
     expect(() => readSettings(namedSettings({ requestsPerSecond: '-1' }, 'cen-flowlog:'), {})).toThrow(
       /\(from cen-flowlog:requestsPerSecond or CEN_FLOWLOG_REQUESTS_PER_SECOND\)/,
     );

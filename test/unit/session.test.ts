@@ -1,12 +1,13 @@
 import { accountKey, defaultSessionFactory } from '../../src/core/session';
-import type { ProviderSettings } from '../../src/core/settings';
+import { readSettings, type ProviderSettings } from '../../src/core/settings';
+import * as endpointModule from '../../src/transport/endpoint';
 import { systemClock } from '../../src/pacing/clock';
 
 const SECRET = 'sEcReT-0123456789abcdef';
 const TOKEN = 'sts-token-fedcba9876543210';
 
 const settings = (secretKey = SECRET, securityToken = TOKEN): ProviderSettings => ({
-  endpoint: 'http://127.0.0.1:1',
+  endpoint: { protocol: 'HTTP', host: '127.0.0.1:1' },
   requestTimeoutMs: 1000,
   credentials: { accessKey: 'LTAI-key-id', secretKey, securityToken },
 });
@@ -28,5 +29,23 @@ describe('the per-process account map', () => {
     expect(accountKey(settings())).toBe(accountKey(settings()));
     expect(accountKey(settings('another-secret'))).not.toBe(accountKey(settings()));
     expect(accountKey(settings(SECRET, 'another-token'))).not.toBe(accountKey(settings()));
+  });
+});
+
+describe('the endpoint on its way from the settings to the client', () => {
+  it('is parsed once: the settings parse and check it, the client takes it as it is', () => {
+    const parse = jest.spyOn(endpointModule, 'parseEndpoint');
+    try {
+      const read = readSettings(undefined, {
+        CEN_FLOWLOG_ENDPOINT: 'HTTP://LocalHost:8642',
+        ALICLOUD_ACCESS_KEY: 'ak',
+        ALICLOUD_SECRET_KEY: 'sk',
+      });
+      expect(read.endpoint).toEqual({ protocol: 'HTTP', host: 'localhost:8642' });
+      defaultSessionFactory(systemClock, () => undefined)(read, Date.now() + 1000);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
