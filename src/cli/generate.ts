@@ -7,7 +7,7 @@
 import { checkInputs, checkLogFormat } from '../model/check';
 import type { FoundFlowlog } from '../core/lookup';
 import { sortedByKey } from '../model/records';
-import { withoutSystemTags, type FlowlogInputs, type ListsAll } from '../model/model';
+import { DECLARATION_ORDER, withoutSystemTags, type FlowlogInputs, type ListsAll } from '../model/model';
 
 export interface GenerateOptions {
   /** The command line that produced the program, quoted in its header comment. */
@@ -86,21 +86,8 @@ function declaration(f: FoundFlowlog): { args: Record<string, unknown>; notes: s
   return { args, notes, refusedFormat };
 }
 
-const FIELD_ORDER = [
-  'regionId',
-  'cenId',
-  'transitRouterId',
-  'transitRouterAttachmentId',
-  'projectName',
-  'logStoreName',
-  'flowLogName',
-  'description',
-  'interval',
-  'logFormatString',
-  'status',
-  'tags',
-  'adopt',
-] as const satisfies readonly (keyof FlowlogInputs)[];
+/** `timeouts` is left to the user: the service knows nothing of it. */
+const FIELD_ORDER = DECLARATION_ORDER.filter((f): f is Exclude<typeof f, 'timeouts'> => f !== 'timeouts');
 type GeneratedField = (typeof FIELD_ORDER)[number];
 /** Every input but the timeouts is declared (a generated program takes the default timeouts). */
 const _complete: ListsAll<Exclude<keyof FlowlogInputs, 'timeouts'>, GeneratedField> = true;

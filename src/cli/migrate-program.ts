@@ -3,26 +3,12 @@
  * package's resource, to paste in place of the `CenFlowlog`s, and the steps
  * around them. Pure: the same plan always gives the same text.
  */
+import { DECLARATION_ORDER } from '../model/model';
 import { DYNAMIC_TYPE, PACKAGE_TYPE, type MigrationPlan, type MovedFlowlog } from './migrate';
 
 const lit = (v: unknown): string => JSON.stringify(v);
 
-const FIELD_ORDER = [
-  'regionId',
-  'cenId',
-  'transitRouterId',
-  'transitRouterAttachmentId',
-  'projectName',
-  'logStoreName',
-  'flowLogName',
-  'description',
-  'interval',
-  'logFormatString',
-  'status',
-  'tags',
-  'timeouts',
-  'adopt',
-];
+const FIELD_ORDER: readonly string[] = DECLARATION_ORDER;
 
 const key = (k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : lit(k));
 

@@ -106,6 +106,28 @@ export interface FlowlogOutputs extends NormalizedInputs {
 export const withoutSystemTags = (tags: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(tags).filter(([key]) => !isSystemTagKey(key)));
 
+/**
+ * The order in which a written declaration lists the inputs (`cen-flowlog generate`,
+ * `cen-flowlog migrate`): where the flow log is, where it logs to, then what updates in place.
+ */
+export const DECLARATION_ORDER = [
+  'regionId',
+  'cenId',
+  'transitRouterId',
+  'transitRouterAttachmentId',
+  'projectName',
+  'logStoreName',
+  'flowLogName',
+  'description',
+  'interval',
+  'logFormatString',
+  'status',
+  'tags',
+  'timeouts',
+  'adopt',
+] as const satisfies readonly (keyof FlowlogInputs)[];
+const _declarationComplete: ListsAll<keyof FlowlogInputs, (typeof DECLARATION_ORDER)[number]> = true;
+
 /** Changing any of these replaces the flow log: the API cannot modify them. */
 export const REPLACE_FIELDS = [
   'regionId',
