@@ -10,8 +10,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Emulator } from '../../src/emulator';
-import { findGo, GO_INSTALL_HELP, parseGoTestJson, type Exists, type GoTestResult } from './go-toolchain';
-import { itPassesEveryTest, startEmulators } from './suite';
+import { findGo, GO_INSTALL_HELP, parseGoTestJson, type GoTestResult } from './go-toolchain';
+import { existsOnly, itPassesEveryTest, startEmulators } from './suite';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -155,16 +155,11 @@ describe('the two Go builds', () => {
 });
 
 describe('finding Go', () => {
-  const only =
-    (...files: string[]): Exists =>
-    (file) =>
-      files.includes(file);
-
   it.each([
-    ['GO when set', { GO: '/opt/go/bin/go', PATH: '/usr/bin' }, only('/opt/go/bin/go', '/usr/bin/go'), '/opt/go/bin/go'],
-    ['the first go on PATH', { PATH: '/a:/b' }, only('/b/go', '/usr/local/go/bin/go'), '/b/go'],
-    ['$GOROOT/bin/go', { PATH: '/a', GOROOT: '/opt/go' }, only('/opt/go/bin/go'), '/opt/go/bin/go'],
-    ['/usr/local/go/bin/go when PATH lacks it', { PATH: '/usr/bin' }, only('/usr/local/go/bin/go'), '/usr/local/go/bin/go'],
+    ['GO when set', { GO: '/opt/go/bin/go', PATH: '/usr/bin' }, existsOnly('/opt/go/bin/go', '/usr/bin/go'), '/opt/go/bin/go'],
+    ['the first go on PATH', { PATH: '/a:/b' }, existsOnly('/b/go', '/usr/local/go/bin/go'), '/b/go'],
+    ['$GOROOT/bin/go', { PATH: '/a', GOROOT: '/opt/go' }, existsOnly('/opt/go/bin/go'), '/opt/go/bin/go'],
+    ['/usr/local/go/bin/go when PATH lacks it', { PATH: '/usr/bin' }, existsOnly('/usr/local/go/bin/go'), '/usr/local/go/bin/go'],
   ])('finds %s', (_what, env, exists, want) => {
     expect(findGo(env, exists)).toBe(want);
   });
@@ -175,7 +170,7 @@ describe('finding Go', () => {
   ])('fails with how to install Go when there is %s', (_what, env, why) => {
     const err = (() => {
       try {
-        findGo(env, only('/usr/bin/go-not-this'));
+        findGo(env, existsOnly('/usr/bin/go-not-this'));
       } catch (e) {
         return e as Error;
       }

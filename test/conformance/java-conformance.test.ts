@@ -8,9 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Exists } from './go-toolchain';
 import { builtClasspath, findTool, JAVA_DIR, JAVA_INSTALL_HELP, pomVersion } from './java-toolchain';
-import { describeSdkProgram } from './suite';
+import { describeSdkProgram, existsOnly } from './suite';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -44,22 +43,17 @@ describeSdkProgram("Alibaba's Java runtime against the emulator", {
 });
 
 describe('finding Maven and Java, and reading pom.xml', () => {
-  const only =
-    (...files: string[]): Exists =>
-    (file) =>
-      files.includes(file);
-
   it.each([
     [
       'MVN when set',
       'MVN',
       'mvn',
       { MVN: '/opt/mvn/bin/mvn', PATH: '/usr/bin' },
-      only('/opt/mvn/bin/mvn', '/usr/bin/mvn'),
+      existsOnly('/opt/mvn/bin/mvn', '/usr/bin/mvn'),
       '/opt/mvn/bin/mvn',
     ],
-    ['the first java on PATH', 'JAVA', 'java', { PATH: '/a:/b' }, only('/b/java'), '/b/java'],
-    ['$JAVA_HOME/bin/java', 'JAVA', 'java', { PATH: '/a', JAVA_HOME: '/jdk' }, only('/jdk/bin/java'), '/jdk/bin/java'],
+    ['the first java on PATH', 'JAVA', 'java', { PATH: '/a:/b' }, existsOnly('/b/java'), '/b/java'],
+    ['$JAVA_HOME/bin/java', 'JAVA', 'java', { PATH: '/a', JAVA_HOME: '/jdk' }, existsOnly('/jdk/bin/java'), '/jdk/bin/java'],
   ] as const)('finds %s', (_what, name, binary, env, exists, want) => {
     expect(findTool(env, name, binary, exists)).toBe(want);
   });
@@ -68,8 +62,8 @@ describe('finding Maven and Java, and reading pom.xml', () => {
     ['no mvn anywhere', 'MVN', 'mvn', { PATH: '/usr/bin' }, /mvn was not found/],
     ['JAVA naming a missing file', 'JAVA', 'java', { JAVA: '/nope/java', PATH: '/usr/bin' }, /JAVA is set to \/nope\/java/],
   ] as const)('fails with what to install when there is %s', (_what, name, binary, env, why) => {
-    expect(() => findTool(env, name, binary, only())).toThrow(why);
-    expect(() => findTool(env, name, binary, only())).toThrow(JAVA_INSTALL_HELP);
+    expect(() => findTool(env, name, binary, existsOnly())).toThrow(why);
+    expect(() => findTool(env, name, binary, existsOnly())).toThrow(JAVA_INSTALL_HELP);
   });
 
   it('reads the version of a dependency from pom.xml', () => {

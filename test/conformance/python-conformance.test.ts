@@ -7,9 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Exists } from './go-toolchain';
 import { findPython, pinnedRequirements, preparedVenv, PYTHON_DIR, PYTHON_INSTALL_HELP } from './python-toolchain';
-import { describeSdkProgram } from './suite';
+import { describeSdkProgram, existsOnly } from './suite';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -44,19 +43,14 @@ describeSdkProgram("Alibaba's Python SDK against the emulator", {
 });
 
 describe('finding Python and reading requirements.txt', () => {
-  const only =
-    (...files: string[]): Exists =>
-    (file) =>
-      files.includes(file);
-
   it.each([
     [
       'PYTHON when set',
       { PYTHON: '/opt/py/bin/python3', PATH: '/usr/bin' },
-      only('/opt/py/bin/python3', '/usr/bin/python3'),
+      existsOnly('/opt/py/bin/python3', '/usr/bin/python3'),
       '/opt/py/bin/python3',
     ],
-    ['the first python3 on PATH', { PATH: '/a:/b' }, only('/b/python3'), '/b/python3'],
+    ['the first python3 on PATH', { PATH: '/a:/b' }, existsOnly('/b/python3'), '/b/python3'],
   ])('finds %s', (_what, env, exists, want) => {
     expect(findPython(env, exists)).toBe(want);
   });
@@ -65,8 +59,8 @@ describe('finding Python and reading requirements.txt', () => {
     ['no python3 on PATH', { PATH: '/usr/bin' }, /python3 was not found/],
     ['PYTHON naming a missing file', { PYTHON: '/nope/python3', PATH: '/usr/bin' }, /PYTHON is set to \/nope\/python3/],
   ])('fails with what to install when there is %s', (_what, env, why) => {
-    expect(() => findPython(env, only())).toThrow(why);
-    expect(() => findPython(env, only())).toThrow(PYTHON_INSTALL_HELP);
+    expect(() => findPython(env, existsOnly())).toThrow(why);
+    expect(() => findPython(env, existsOnly())).toThrow(PYTHON_INSTALL_HELP);
   });
 
   it('reads name==version pins, skipping comments', () => {

@@ -3,6 +3,7 @@
  * test of the program, read from what the program reported.
  */
 import { EMULATOR_IDS, startEmulator, type Emulator } from '../../src/emulator';
+import type { Exists } from './go-toolchain';
 import { parseResults, run, type TestReport } from './subprocess';
 
 /** What a finished SDK test program reported, in one shape for every language. */
@@ -156,3 +157,9 @@ export function describeSdkProgram(title: string, p: SdkProgram): void {
     itPassesEveryTest(p, () => outcome);
   });
 }
+
+/** For the tool-finding tests: a file system on which only these files exist (and are executable). */
+export const existsOnly =
+  (...files: string[]): Exists =>
+  (file) =>
+    files.includes(file);
