@@ -8,19 +8,8 @@
  */
 import { toCenApiError } from '../src/transport/client';
 import { isRetryable, RETRYABLE_CODES } from '../src/pacing/retry';
-import {
-  ERROR_HELP,
-  FlowlogAdoptionError,
-  FlowlogAlreadyExistsError,
-  FlowlogFilterError,
-  FlowlogGoneError,
-  FlowlogNotFoundError,
-  OperationCancelledError,
-  FlowlogLogDestinationGoneError,
-  FlowlogPartialError,
-  FlowlogStatusError,
-  FlowlogWaitTimeoutError,
-} from '../src/errors';
+import * as errors from '../src/errors';
+import { ERROR_HELP } from '../src/errors';
 
 /** Where the committed page lives, relative to the repository root. */
 export const ERROR_DOCS_PATH = 'docs/errors.md';
@@ -34,43 +23,43 @@ interface ClassDoc {
 /** Every error class src/errors.ts exports except CenApiError (which has the code table). A test checks none is missing. */
 export const ERROR_CLASSES: readonly ClassDoc[] = [
   {
-    sample: new FlowlogWaitTimeoutError('flowlog-x', 'Creating', 0, 'Active'),
+    sample: new errors.FlowlogWaitTimeoutError('flowlog-x', 'Creating', 0, 'Active'),
     when: "A wait (for `Active`, `Inactive` or gone) reached the operation's deadline (the `timeouts` argument). The message names the flow log, its last status and the time waited. The operation may still complete: `pulumi refresh` shows where it got to; or raise `timeouts` and run `pulumi up` again.",
   },
   {
-    sample: new FlowlogStatusError('flowlog-x', 'Deleting', 'Active', 0),
+    sample: new errors.FlowlogStatusError('flowlog-x', 'Deleting', 'Active', 0),
     when: 'While waiting, the flow log showed a status from which the wanted one cannot follow by itself (e.g. `Deleting` while creating), or it vanished: someone changed it outside Pulumi. Fails at once instead of waiting for the deadline. `pulumi refresh`, then `pulumi up`.',
   },
   {
-    sample: new FlowlogPartialError('flowlog-x', {}, [], undefined),
+    sample: new errors.FlowlogPartialError('flowlog-x', {}, [], undefined),
     when: 'The flow log exists but the operation did not finish (a wait timed out, a deactivate after create failed). It carries `id`, `properties` and `reasons`, so the engine records the flow log in the stack instead of orphaning it; the next `pulumi up` continues from there. `cause` is the underlying error.',
   },
   {
-    sample: new FlowlogAdoptionError(''),
+    sample: new errors.FlowlogAdoptionError(''),
     when: '`adopt` found no flow log to take over, or one whose replace-on-change fields differ from the declared ones (each named with the declared and the actual value). Nothing is changed.',
   },
   {
-    sample: new FlowlogAlreadyExistsError(undefined, '', undefined),
+    sample: new errors.FlowlogAlreadyExistsError(undefined, '', undefined),
     when: 'A create was refused because the transit router or attachment already has a flow log (`Flowlog.AlreayExist` or `InvalidFlowlogId.exist`, the `cause`). The message names that flow log (`existingId`) and the `adopt: "flowlog-…"` to add.',
   },
   {
-    sample: new FlowlogLogDestinationGoneError('flowlog-x', 'flowlog-project', 'flowlog-logstore', undefined),
+    sample: new errors.FlowlogLogDestinationGoneError('flowlog-x', 'flowlog-project', 'flowlog-logstore', undefined),
     when: "A delete was refused with `ProjectOrLogstoreNotExist` or `SourceProjectNotExist` (the flow log's Log Service project or Logstore was removed first, e.g. in the same `pulumi destroy`) and DescribeFlowlogs still lists the flow log, so it was not deleted. Thrown at once, never retried. Recreate the project and Logstore and run `pulumi destroy` again, or `pulumi state delete` the resource and delete the flow log in the console. (When the service no longer lists it, the delete succeeds.)",
   },
   {
-    sample: new FlowlogGoneError('flowlog-x', 'cn-hangzhou'),
+    sample: new errors.FlowlogGoneError('flowlog-x', 'cn-hangzhou'),
     when: 'An update found that the flow log in the stack no longer exists: it was deleted outside Pulumi. `pulumi refresh` drops it from the stack; `pulumi up` then creates it again. (A refresh of a deleted flow log is not an error: it drops it.)',
   },
   {
-    sample: new FlowlogNotFoundError('flowlog-x', 'cn-hangzhou'),
+    sample: new errors.FlowlogNotFoundError('flowlog-x', 'cn-hangzhou'),
     when: "`pulumi import` (through the provider plugin) named a flow-log id that does not exist in the provider's region, or no region is set. Nothing is added to the stack.",
   },
   {
-    sample: new OperationCancelledError(),
+    sample: new errors.OperationCancelledError(),
     when: 'The engine cancelled the operation (Ctrl-C, `pulumi cancel`; provider plugin only): its waits ended at once. A flow log that already existed is recorded as a partial failure, so `pulumi refresh` and `pulumi up` continue from there.',
   },
   {
-    sample: new FlowlogFilterError([]),
+    sample: new errors.FlowlogFilterError([]),
     when: "`getFlowlogs` got a bad filter value; nothing was sent. `failures` holds one `{ property, reason }` per filter, with the same reason the resource's `check()` gives for that field.",
   },
 ];

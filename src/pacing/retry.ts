@@ -180,29 +180,17 @@ type WriteRef = { ClientToken?: string };
 export function resilient(api: CenApi, opts: RetryOptions): CenApi {
   const run = <T>(action: string, fn: (call: CallOptions) => Promise<T>) => withRetry(action, fn, opts);
   const read = <T>(action: string, fn: (call: CallOptions) => Promise<T>) => withRetry(action, fn, { ...opts, lane: 'poll' });
-  const tokened = <R extends WriteRef>(req: R): R => (req.ClientToken ? req : { ...req, ClientToken: randomUUID() });
+  const write = <R extends WriteRef, T>(action: string, req: R, fn: (req: R, call: CallOptions) => Promise<T>) => {
+    const r: R = req.ClientToken ? req : { ...req, ClientToken: randomUUID() };
+    return run(action, (c) => fn(r, c));
+  };
   return {
-    createFlowlog: (req) => {
-      const r = tokened(req);
-      return run('CreateFlowlog', (c) => api.createFlowlog(r, c));
-    },
+    createFlowlog: (req) => write('CreateFlowlog', req, (r, c) => api.createFlowlog(r, c)),
     describeFlowlogs: (req) => read('DescribeFlowlogs', (c) => api.describeFlowlogs(req, c)),
-    modifyFlowLogAttribute: (req) => {
-      const r = tokened(req);
-      return run('ModifyFlowLogAttribute', (c) => api.modifyFlowLogAttribute(r, c));
-    },
-    activeFlowLog: (req) => {
-      const r = tokened(req);
-      return run('ActiveFlowLog', (c) => api.activeFlowLog(r, c));
-    },
-    deactiveFlowLog: (req) => {
-      const r = tokened(req);
-      return run('DeactiveFlowLog', (c) => api.deactiveFlowLog(r, c));
-    },
-    deleteFlowlog: (req) => {
-      const r = tokened(req);
-      return run('DeleteFlowlog', (c) => api.deleteFlowlog(r, c));
-    },
+    modifyFlowLogAttribute: (req) => write('ModifyFlowLogAttribute', req, (r, c) => api.modifyFlowLogAttribute(r, c)),
+    activeFlowLog: (req) => write('ActiveFlowLog', req, (r, c) => api.activeFlowLog(r, c)),
+    deactiveFlowLog: (req) => write('DeactiveFlowLog', req, (r, c) => api.deactiveFlowLog(r, c)),
+    deleteFlowlog: (req) => write('DeleteFlowlog', req, (r, c) => api.deleteFlowlog(r, c)),
     tagResources: (req) => run('TagResources', (c) => api.tagResources(req, c)),
     untagResources: (req) => run('UntagResources', (c) => api.untagResources(req, c)),
   };

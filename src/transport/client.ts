@@ -147,6 +147,12 @@ export function createCenClient(opts: ClientOptions): CenApi {
     requestId: str((await call(action, query, id, opts)).RequestId) ?? '',
   });
   const ref = ({ RegionId, FlowLogId, CenId, ClientToken }: FlowLogRef) => ({ RegionId, FlowLogId, CenId, ClientToken });
+  /** The tag actions address flow logs as resources of type Flowlog. */
+  const resources = ({ RegionId, ResourceIds }: { RegionId: string; ResourceIds: string[] }) => ({
+    RegionId,
+    ResourceType: 'Flowlog',
+    ResourceId: ResourceIds,
+  });
 
   return {
     async createFlowlog(req, opts) {
@@ -187,20 +193,8 @@ export function createCenClient(opts: ClientOptions): CenApi {
     activeFlowLog: (req, opts) => ack('ActiveFlowLog', ref(req), req.FlowLogId, opts),
     deactiveFlowLog: (req, opts) => ack('DeactiveFlowLog', ref(req), req.FlowLogId, opts),
     deleteFlowlog: (req, opts) => ack('DeleteFlowlog', ref(req), req.FlowLogId, opts),
-    tagResources: (req, opts) =>
-      ack(
-        'TagResources',
-        { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, Tag: req.Tags },
-        req.ResourceIds.join(','),
-        opts,
-      ),
-    untagResources: (req, opts) =>
-      ack(
-        'UntagResources',
-        { RegionId: req.RegionId, ResourceType: 'Flowlog', ResourceId: req.ResourceIds, TagKey: req.TagKeys },
-        req.ResourceIds.join(','),
-        opts,
-      ),
+    tagResources: (req, opts) => ack('TagResources', { ...resources(req), Tag: req.Tags }, req.ResourceIds.join(','), opts),
+    untagResources: (req, opts) => ack('UntagResources', { ...resources(req), TagKey: req.TagKeys }, req.ResourceIds.join(','), opts),
   };
 }
 

@@ -9,8 +9,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EMULATOR_IDS, startEmulator, type Emulator, type EmulatorDelays } from '../../src/emulator';
-import { findGo, GO_INSTALL_HELP, parseGoTestJson, type Exists, type GoTestResult } from './go-toolchain';
+import type { Emulator } from '../../src/emulator';
+import { findGo, GO_INSTALL_HELP, parseGoTestJson, type GoTestResult } from './go-toolchain';
+import { existsOnly, itPassesEveryTest, startEmulators } from './suite';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
@@ -90,37 +91,20 @@ function goTest(goBin: string, modfile: string, config: unknown): Promise<GoRun>
   });
 }
 
-function report(run: GoRun, name?: string): string {
-  const own = name ? (run.result.output.get(name) ?? `(${name} printed nothing: did it run?)`) : '';
-  return [own, run.result.other, run.stderr].filter(Boolean).join('\n').slice(-20_000);
-}
-
 const emulators: Emulator[] = [];
 const runs = new Map<string, { modules: Record<string, string>; run: GoRun }>();
 
 /** Each build gets its own pair of emulators: the tests create flow logs on fixed transit routers. */
 async function runBuild(goBin: string, modfile: string): Promise<{ modules: Record<string, string>; run: GoRun }> {
-  const delays: EmulatorDelays = {
-    createMs: TRANSITION_MS,
-    modifyMs: TRANSITION_MS,
-    deleteMs: TRANSITION_MS,
+  const config = await startEmulators(emulators, {
+    transitionMs: TRANSITION_MS,
     // Long enough for the four refused writes of the Modifying-window test.
     modifyAttributeMs: 2 * TRANSITION_MS,
-  };
-  const main = await startEmulator({ delays, ratePerSecond: 0 });
-  emulators.push(main);
-  const throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
-  emulators.push(throttled);
-  const modules = requiredVersions(readFileSync(path.join(__dirname, modfile), 'utf8'), CHECKED_MODULES);
-  const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
-  const run = await goTest(goBin, modfile, {
-    main: endpoint(main),
-    throttled: endpoint(throttled),
-    ids: EMULATOR_IDS,
-    transitionMs: 2 * TRANSITION_MS,
     throttledRate: THROTTLED_RATE,
-    modules,
+    faults: false,
   });
+  const modules = requiredVersions(readFileSync(path.join(__dirname, modfile), 'utf8'), CHECKED_MODULES);
+  const run = await goTest(goBin, modfile, { ...config, transitionMs: 2 * TRANSITION_MS, modules });
   return { modules, run };
 }
 
@@ -138,19 +122,19 @@ afterAll(async () => {
 describe.each(BUILDS)("Alibaba's Go SDK against the emulator, on $name ($modfile)", ({ modfile }) => {
   const run = (): GoRun => runs.get(modfile)!.run;
 
-  it('builds and runs the Go module to the end (go test exits 0)', () => {
-    if (run().code !== 0) throw new Error(`go test exited with ${run().code}:\n${report(run())}`);
-    expect(run().result.other).toMatch(/^ok\s+cen-flowlog\/test\/conformance/m);
-  });
-
-  it.each(GO_TESTS)('%s passes: %s', (name) => {
-    const status = run().result.status.get(name) ?? 'did not run';
-    if (status !== 'pass') throw new Error(`${name}: ${status}\n${report(run(), name)}`);
-  });
-
-  it('every Go test it ran is in the list above (none is left unreported)', () => {
-    expect([...run().result.status.keys()].sort()).toEqual(GO_TESTS.map(([name]) => name).sort());
-  });
+  itPassesEveryTest(
+    {
+      runsToTheEnd: 'builds and runs the Go module to the end (go test exits 0)',
+      command: 'go test',
+      language: 'Go',
+      tests: GO_TESTS,
+      alsoWhenItExits: (o) => expect(o.other).toMatch(/^ok\s+cen-flowlog\/test\/conformance/m),
+    },
+    () => {
+      const { code, stderr, result } = run();
+      return { code, stderr, ...result };
+    },
+  );
 });
 
 describe('the two Go builds', () => {
@@ -171,16 +155,11 @@ describe('the two Go builds', () => {
 });
 
 describe('finding Go', () => {
-  const only =
-    (...files: string[]): Exists =>
-    (file) =>
-      files.includes(file);
-
   it.each([
-    ['GO when set', { GO: '/opt/go/bin/go', PATH: '/usr/bin' }, only('/opt/go/bin/go', '/usr/bin/go'), '/opt/go/bin/go'],
-    ['the first go on PATH', { PATH: '/a:/b' }, only('/b/go', '/usr/local/go/bin/go'), '/b/go'],
-    ['$GOROOT/bin/go', { PATH: '/a', GOROOT: '/opt/go' }, only('/opt/go/bin/go'), '/opt/go/bin/go'],
-    ['/usr/local/go/bin/go when PATH lacks it', { PATH: '/usr/bin' }, only('/usr/local/go/bin/go'), '/usr/local/go/bin/go'],
+    ['GO when set', { GO: '/opt/go/bin/go', PATH: '/usr/bin' }, existsOnly('/opt/go/bin/go', '/usr/bin/go'), '/opt/go/bin/go'],
+    ['the first go on PATH', { PATH: '/a:/b' }, existsOnly('/b/go', '/usr/local/go/bin/go'), '/b/go'],
+    ['$GOROOT/bin/go', { PATH: '/a', GOROOT: '/opt/go' }, existsOnly('/opt/go/bin/go'), '/opt/go/bin/go'],
+    ['/usr/local/go/bin/go when PATH lacks it', { PATH: '/usr/bin' }, existsOnly('/usr/local/go/bin/go'), '/usr/local/go/bin/go'],
   ])('finds %s', (_what, env, exists, want) => {
     expect(findGo(env, exists)).toBe(want);
   });
@@ -191,7 +170,7 @@ describe('finding Go', () => {
   ])('fails with how to install Go when there is %s', (_what, env, why) => {
     const err = (() => {
       try {
-        findGo(env, only('/usr/bin/go-not-this'));
+        findGo(env, existsOnly('/usr/bin/go-not-this'));
       } catch (e) {
         return e as Error;
       }

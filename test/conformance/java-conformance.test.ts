@@ -8,108 +8,52 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EMULATOR_IDS, startEmulator, type Emulator } from '../../src/emulator';
-import type { Exists } from './go-toolchain';
 import { builtClasspath, findTool, JAVA_DIR, JAVA_INSTALL_HELP, pomVersion } from './java-toolchain';
-import { parseResults, run, type Run, type TestReport } from './subprocess';
+import { describeSdkProgram, existsOnly } from './suite';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
-const TRANSITION_MS = 300;
-const THROTTLED_RATE = 2;
 /** A cold Maven build downloads its plugins and the runtime once (into ~/.m2). */
 const MVN_TIMEOUT_MS = 6 * 60_000;
-const RUN_TIMEOUT_MS = 3 * 60_000;
 
-/** Every test of Conformance.java, with what it proves. */
-const JAVA_TESTS: Array<[string, string]> = [
-  ['strictDecodingRefusesWhatTheModelDoesNotSay', 'the strict check refuses unknown, missing, null and mistyped fields'],
-  ['lifecycleWithV3Signatures', 'create, describe, modify, deactive, active, delete; every answer strictly checked (ACS3)'],
-  ['lifecycleWithV2Signatures', 'the same lifecycle with HMAC-SHA1 signatures'],
-  ['tagsIncludingUntagAll', 'TagResources, ListTagResources, UntagResources by key and with All=true'],
-  ['errorsDecodeAsTeaExceptions', 'TeaException with the code, the status and the request id'],
-  ['throttlingIsAThrottlingUserTeaExceptionAndTheHeadersNameTheWait', 'Throttling.User; x-acs-retry-after and TimeLeft agree'],
-  ['runsTheRuntimeItWasBuiltWith', 'the classpath holds the tea-openapi jar pom.xml names'],
-];
-
-describe("Alibaba's Java runtime against the emulator", () => {
-  let main: Emulator | undefined;
-  let throttled: Emulator | undefined;
-  let faults: Emulator | undefined;
-  let java: Run;
-  let parsed: TestReport;
-
-  beforeAll(
-    async () => {
-      const classpath = await builtClasspath(findTool(process.env, 'MVN', 'mvn'), MVN_TIMEOUT_MS);
-      main = await startEmulator({
-        delays: { createMs: TRANSITION_MS, modifyMs: TRANSITION_MS, deleteMs: TRANSITION_MS },
-        ratePerSecond: 0,
-      });
-      throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
-      faults = await startEmulator({ ratePerSecond: 0 });
-      const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
-      const config = {
-        main: endpoint(main),
-        throttled: endpoint(throttled),
-        faults: endpoint(faults),
-        ids: EMULATOR_IDS,
-        throttledRate: THROTTLED_RATE,
-        teaOpenapi: pomVersion(readFileSync(path.join(JAVA_DIR, 'pom.xml'), 'utf8'), 'com.aliyun', 'tea-openapi'),
-      };
-      java = await run(findTool(process.env, 'JAVA', 'java'), ['-cp', classpath, 'conformance.Conformance'], {
-        cwd: JAVA_DIR,
-        env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config) },
-        timeoutMs: RUN_TIMEOUT_MS,
-      });
-      parsed = parseResults(java.stdout);
-    },
-    MVN_TIMEOUT_MS + RUN_TIMEOUT_MS + 30_000,
-  );
-
-  afterAll(async () => {
-    await main?.close();
-    await throttled?.close();
-    await faults?.close();
-  });
-
-  const report = (name?: string): string =>
-    [name ? (parsed.results.get(name)?.output ?? `(${name} printed nothing: did it run?)`) : '', parsed.other, java.stderr]
-      .filter(Boolean)
-      .join('\n')
-      .slice(-20_000);
-
-  it('runs Conformance.java to the end (exit 0)', () => {
-    if (java.code !== 0) throw new Error(`java exited with ${java.code}:\n${report()}`);
-  });
-
-  it.each(JAVA_TESTS)('%s passes: %s', (name) => {
-    const status = parsed.results.get(name)?.status ?? 'did not run';
-    if (status !== 'pass') throw new Error(`${name}: ${status}\n${report(name)}`);
-  });
-
-  it('every Java test it ran is in the list above (none is left unreported)', () => {
-    expect([...parsed.results.keys()].sort()).toEqual(JAVA_TESTS.map(([name]) => name).sort());
-  });
+describeSdkProgram("Alibaba's Java runtime against the emulator", {
+  runsToTheEnd: 'runs Conformance.java to the end (exit 0)',
+  command: 'java',
+  language: 'Java',
+  /** Every test of Conformance.java, with what it proves. */
+  tests: [
+    ['strictDecodingRefusesWhatTheModelDoesNotSay', 'the strict check refuses unknown, missing, null and mistyped fields'],
+    ['lifecycleWithV3Signatures', 'create, describe, modify, deactive, active, delete; every answer strictly checked (ACS3)'],
+    ['lifecycleWithV2Signatures', 'the same lifecycle with HMAC-SHA1 signatures'],
+    ['tagsIncludingUntagAll', 'TagResources, ListTagResources, UntagResources by key and with All=true'],
+    ['errorsDecodeAsTeaExceptions', 'TeaException with the code, the status and the request id'],
+    ['throttlingIsAThrottlingUserTeaExceptionAndTheHeadersNameTheWait', 'Throttling.User; x-acs-retry-after and TimeLeft agree'],
+    ['runsTheRuntimeItWasBuiltWith', 'the classpath holds the tea-openapi jar pom.xml names'],
+  ],
+  prepareTimeoutMs: MVN_TIMEOUT_MS,
+  prepare: async () => {
+    const classpath = await builtClasspath(findTool(process.env, 'MVN', 'mvn'), MVN_TIMEOUT_MS);
+    return {
+      file: findTool(process.env, 'JAVA', 'java'),
+      args: ['-cp', classpath, 'conformance.Conformance'],
+      cwd: JAVA_DIR,
+      config: { teaOpenapi: pomVersion(readFileSync(path.join(JAVA_DIR, 'pom.xml'), 'utf8'), 'com.aliyun', 'tea-openapi') },
+    };
+  },
 });
 
 describe('finding Maven and Java, and reading pom.xml', () => {
-  const only =
-    (...files: string[]): Exists =>
-    (file) =>
-      files.includes(file);
-
   it.each([
     [
       'MVN when set',
       'MVN',
       'mvn',
       { MVN: '/opt/mvn/bin/mvn', PATH: '/usr/bin' },
-      only('/opt/mvn/bin/mvn', '/usr/bin/mvn'),
+      existsOnly('/opt/mvn/bin/mvn', '/usr/bin/mvn'),
       '/opt/mvn/bin/mvn',
     ],
-    ['the first java on PATH', 'JAVA', 'java', { PATH: '/a:/b' }, only('/b/java'), '/b/java'],
-    ['$JAVA_HOME/bin/java', 'JAVA', 'java', { PATH: '/a', JAVA_HOME: '/jdk' }, only('/jdk/bin/java'), '/jdk/bin/java'],
+    ['the first java on PATH', 'JAVA', 'java', { PATH: '/a:/b' }, existsOnly('/b/java'), '/b/java'],
+    ['$JAVA_HOME/bin/java', 'JAVA', 'java', { PATH: '/a', JAVA_HOME: '/jdk' }, existsOnly('/jdk/bin/java'), '/jdk/bin/java'],
   ] as const)('finds %s', (_what, name, binary, env, exists, want) => {
     expect(findTool(env, name, binary, exists)).toBe(want);
   });
@@ -118,8 +62,8 @@ describe('finding Maven and Java, and reading pom.xml', () => {
     ['no mvn anywhere', 'MVN', 'mvn', { PATH: '/usr/bin' }, /mvn was not found/],
     ['JAVA naming a missing file', 'JAVA', 'java', { JAVA: '/nope/java', PATH: '/usr/bin' }, /JAVA is set to \/nope\/java/],
   ] as const)('fails with what to install when there is %s', (_what, name, binary, env, why) => {
-    expect(() => findTool(env, name, binary, only())).toThrow(why);
-    expect(() => findTool(env, name, binary, only())).toThrow(JAVA_INSTALL_HELP);
+    expect(() => findTool(env, name, binary, existsOnly())).toThrow(why);
+    expect(() => findTool(env, name, binary, existsOnly())).toThrow(JAVA_INSTALL_HELP);
   });
 
   it('reads the version of a dependency from pom.xml', () => {

@@ -7,105 +7,50 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EMULATOR_IDS, startEmulator, type Emulator } from '../../src/emulator';
-import type { Exists } from './go-toolchain';
 import { findPython, pinnedRequirements, preparedVenv, PYTHON_DIR, PYTHON_INSTALL_HELP } from './python-toolchain';
-import { parseResults, run, type Run, type TestReport } from './subprocess';
+import { describeSdkProgram, existsOnly } from './suite';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 
-const TRANSITION_MS = 300;
-const THROTTLED_RATE = 2;
 /** A cold pip install takes a minute or two; the tests themselves a few seconds. */
 const PIP_TIMEOUT_MS = 6 * 60_000;
-const RUN_TIMEOUT_MS = 3 * 60_000;
 
-/** Every test of python/conformance.py, with what it proves. */
-const PY_TESTS: Array<[string, string]> = [
-  ['test_strict_decoding_refuses_what_the_model_does_not_say', 'the strict check refuses unknown, missing, null and mistyped fields'],
-  ['test_lifecycle_with_v3_signatures', 'create, describe, modify, deactive, active, delete; every answer strictly decoded (ACS3)'],
-  ['test_lifecycle_with_v2_signatures', 'the same lifecycle with HMAC-SHA1 signatures'],
-  ['test_tags_including_untag_all_true', 'TagResources, ListTagResources, UntagResources by key and with All=True'],
-  ['test_errors_decode_as_sdk_exceptions', 'ClientException / ServerException with the code, status and request id'],
-  ['test_throttling_is_a_throttling_exception_with_the_wait', 'Throttling.User as ThrottlingException, retry_after from x-acs-retry-after'],
-  ['test_runs_the_pinned_sdk_versions', 'the venv holds exactly the versions of requirements.txt'],
-];
-
-describe("Alibaba's Python SDK against the emulator", () => {
-  let main: Emulator | undefined;
-  let throttled: Emulator | undefined;
-  let faults: Emulator | undefined;
-  let py: Run;
-  let parsed: TestReport;
-
-  beforeAll(
-    async () => {
-      const venvPython = await preparedVenv(findPython(process.env), PIP_TIMEOUT_MS);
-      main = await startEmulator({
-        delays: { createMs: TRANSITION_MS, modifyMs: TRANSITION_MS, deleteMs: TRANSITION_MS },
-        ratePerSecond: 0,
-      });
-      throttled = await startEmulator({ ratePerSecond: THROTTLED_RATE, burst: 2 });
-      faults = await startEmulator({ ratePerSecond: 0 });
-      const endpoint = (e: Emulator) => ({ host: e.host, accessKeyId: e.accessKeyId, accessKeySecret: e.accessKeySecret });
-      const config = {
-        main: endpoint(main),
-        throttled: endpoint(throttled),
-        faults: endpoint(faults),
-        ids: EMULATOR_IDS,
-        throttledRate: THROTTLED_RATE,
-        requirements: pinnedRequirements(readFileSync(path.join(PYTHON_DIR, 'requirements.txt'), 'utf8')),
-      };
-      py = await run(venvPython, [path.join(PYTHON_DIR, 'conformance.py')], {
-        cwd: PYTHON_DIR,
-        env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify(config), PYTHONDONTWRITEBYTECODE: '1' },
-        timeoutMs: RUN_TIMEOUT_MS,
-      });
-      parsed = parseResults(py.stdout);
-    },
-    PIP_TIMEOUT_MS + RUN_TIMEOUT_MS + 30_000,
-  );
-
-  afterAll(async () => {
-    await main?.close();
-    await throttled?.close();
-    await faults?.close();
-  });
-
-  const report = (name?: string): string =>
-    [name ? (parsed.results.get(name)?.output ?? `(${name} printed nothing: did it run?)`) : '', parsed.other, py.stderr]
-      .filter(Boolean)
-      .join('\n')
-      .slice(-20_000);
-
-  it('runs conformance.py to the end (exit 0)', () => {
-    if (py.code !== 0) throw new Error(`conformance.py exited with ${py.code}:\n${report()}`);
-  });
-
-  it.each(PY_TESTS)('%s passes: %s', (name) => {
-    const status = parsed.results.get(name)?.status ?? 'did not run';
-    if (status !== 'pass') throw new Error(`${name}: ${status}\n${report(name)}`);
-  });
-
-  it('every Python test it ran is in the list above (none is left unreported)', () => {
-    expect([...parsed.results.keys()].sort()).toEqual(PY_TESTS.map(([name]) => name).sort());
-  });
+describeSdkProgram("Alibaba's Python SDK against the emulator", {
+  runsToTheEnd: 'runs conformance.py to the end (exit 0)',
+  command: 'conformance.py',
+  language: 'Python',
+  /** Every test of python/conformance.py, with what it proves. */
+  tests: [
+    ['test_strict_decoding_refuses_what_the_model_does_not_say', 'the strict check refuses unknown, missing, null and mistyped fields'],
+    ['test_lifecycle_with_v3_signatures', 'create, describe, modify, deactive, active, delete; every answer strictly decoded (ACS3)'],
+    ['test_lifecycle_with_v2_signatures', 'the same lifecycle with HMAC-SHA1 signatures'],
+    ['test_tags_including_untag_all_true', 'TagResources, ListTagResources, UntagResources by key and with All=True'],
+    ['test_errors_decode_as_sdk_exceptions', 'ClientException / ServerException with the code, status and request id'],
+    [
+      'test_throttling_is_a_throttling_exception_with_the_wait',
+      'Throttling.User as ThrottlingException, retry_after from x-acs-retry-after',
+    ],
+    ['test_runs_the_pinned_sdk_versions', 'the venv holds exactly the versions of requirements.txt'],
+  ],
+  prepareTimeoutMs: PIP_TIMEOUT_MS,
+  prepare: async () => ({
+    file: await preparedVenv(findPython(process.env), PIP_TIMEOUT_MS),
+    args: [path.join(PYTHON_DIR, 'conformance.py')],
+    cwd: PYTHON_DIR,
+    env: { PYTHONDONTWRITEBYTECODE: '1' },
+    config: { requirements: pinnedRequirements(readFileSync(path.join(PYTHON_DIR, 'requirements.txt'), 'utf8')) },
+  }),
 });
 
 describe('finding Python and reading requirements.txt', () => {
-  const only =
-    (...files: string[]): Exists =>
-    (file) =>
-      files.includes(file);
-
   it.each([
     [
       'PYTHON when set',
       { PYTHON: '/opt/py/bin/python3', PATH: '/usr/bin' },
-      only('/opt/py/bin/python3', '/usr/bin/python3'),
+      existsOnly('/opt/py/bin/python3', '/usr/bin/python3'),
       '/opt/py/bin/python3',
     ],
-    ['the first python3 on PATH', { PATH: '/a:/b' }, only('/b/python3'), '/b/python3'],
+    ['the first python3 on PATH', { PATH: '/a:/b' }, existsOnly('/b/python3'), '/b/python3'],
   ])('finds %s', (_what, env, exists, want) => {
     expect(findPython(env, exists)).toBe(want);
   });
@@ -114,8 +59,8 @@ describe('finding Python and reading requirements.txt', () => {
     ['no python3 on PATH', { PATH: '/usr/bin' }, /python3 was not found/],
     ['PYTHON naming a missing file', { PYTHON: '/nope/python3', PATH: '/usr/bin' }, /PYTHON is set to \/nope\/python3/],
   ])('fails with what to install when there is %s', (_what, env, why) => {
-    expect(() => findPython(env, only())).toThrow(why);
-    expect(() => findPython(env, only())).toThrow(PYTHON_INSTALL_HELP);
+    expect(() => findPython(env, existsOnly())).toThrow(why);
+    expect(() => findPython(env, existsOnly())).toThrow(PYTHON_INSTALL_HELP);
   });
 
   it('reads name==version pins, skipping comments', () => {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, PulumiFn, Stack } from '@pulumi/pulumi/automation';
-import { Emulator, startEmulator } from '../../src/emulator';
+import { AccessKey, Emulator, startEmulator } from '../../src/emulator';
 
 export const ROOT = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,9 +77,10 @@ export function cliEnv(emu: Emulator, backendDir: string, withCredentials = true
   };
 }
 
-export async function startContext(): Promise<E2eContext> {
+/** The CLI, an emulator (accepting `extraKeys` too) and a file backend of its own. */
+export async function startContext(extraKeys: AccessKey[] = []): Promise<E2eContext> {
   const cli = await pulumiCli();
-  const emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 } });
+  const emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 }, extraKeys });
   const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
   const env = (withCredentials = true): Record<string, string> => cliEnv(emu, backendDir, withCredentials);
   return {

@@ -1,5 +1,5 @@
 import { startEmulator, EMULATOR_IDS as I, type Emulator } from '../../src/emulator';
-import { client, failure, waitFor, type Call } from './helpers';
+import { client, failure, FLOWLOG_WRITES, waitFor, type Call } from './helpers';
 
 let emu: Emulator;
 let call: Call;
@@ -205,12 +205,7 @@ describe('transitional statuses', () => {
   ])('while %s, every write answers %s but queries work', async (status, code, params) => {
     const { FlowLogId } = await call('CreateFlowlog', params);
     emu.faults.stick(FlowLogId, status);
-    for (const [action, extra] of [
-      ['ModifyFlowLogAttribute', { FlowLogName: 'x' }],
-      ['ActiveFlowLog', {}],
-      ['DeactiveFlowLog', {}],
-      ['DeleteFlowlog', {}],
-    ] as const) {
+    for (const [action, extra] of FLOWLOG_WRITES) {
       const err = await failure(call(action, { ...R, FlowLogId, ...extra }));
       expect([action, err.code]).toEqual([action, code]);
     }

@@ -108,6 +108,14 @@ export function raw(
   });
 }
 
+/** Every write to one flow log, with what it needs besides the flow log: a transitional status refuses each. */
+export const FLOWLOG_WRITES = [
+  ['ModifyFlowLogAttribute', { FlowLogName: 'x' }],
+  ['ActiveFlowLog', {}],
+  ['DeactiveFlowLog', {}],
+  ['DeleteFlowlog', {}],
+] as const;
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll DescribeFlowlogs until the flow log has `status` (or is gone, for 'gone'). */

@@ -3,7 +3,7 @@ import { ApiError } from '../../src/emulator/errors';
 import { Service } from '../../src/emulator/service';
 import { buildTopology } from '../../src/emulator/topology';
 import { FakeClock } from '../fixtures/fake-clock';
-import { client, failure, type Call } from './helpers';
+import { client, failure, FLOWLOG_WRITES, type Call } from './helpers';
 
 const R = { RegionId: I.region };
 const ON_ATTACHMENT = { ...R, CenId: I.cenId, TransitRouterAttachmentId: I.vpcAttachmentId };
@@ -62,12 +62,7 @@ describe('ModifyFlowLogAttribute is asynchronous (virtual time)', () => {
     const svc = service(clock);
     const id = run(svc, 'CreateFlowlog', where).FlowLogId as string;
     run(svc, 'ModifyFlowLogAttribute', { ...R, FlowLogId: id, Description: 'd' });
-    for (const [action, extra] of [
-      ['ModifyFlowLogAttribute', { FlowLogName: 'x' }],
-      ['ActiveFlowLog', {}],
-      ['DeactiveFlowLog', {}],
-      ['DeleteFlowlog', {}],
-    ] as const) {
+    for (const [action, extra] of FLOWLOG_WRITES) {
       let thrown: unknown;
       try {
         run(svc, action, { ...R, FlowLogId: id, ...extra });

@@ -17,15 +17,16 @@ const fast = { createMs: 0, modifyMs: 0, deleteMs: 0 };
 describe('the state file', () => {
   it('lets one process create a flow log and a later one see, change and delete it', async () => {
     const stateFile = join(dir, 'state.json');
-    const first = await startEmulator({ stateFile, delays: fast });
-    const { FlowLogId } = await client(first)('CreateFlowlog', {
+    const create = {
       ...R,
       CenId: I.cenId,
       TransitRouterAttachmentId: I.vpcAttachmentId,
       ProjectName: 'persisted-project',
       ClientToken: 't1',
       Tag: [{ Key: 'k', Value: 'v' }],
-    });
+    };
+    const first = await startEmulator({ stateFile, delays: fast });
+    const { FlowLogId } = await client(first)('CreateFlowlog', create);
     await first.close();
     expect(readdirSync(dir)).toEqual(['state.json']);
 
@@ -39,14 +40,7 @@ describe('the state file', () => {
         ProjectName: 'persisted-project',
         Tags: { Tag: [{ Key: 'k', Value: 'v' }] },
       });
-      const replay = await call('CreateFlowlog', {
-        ...R,
-        CenId: I.cenId,
-        TransitRouterAttachmentId: I.vpcAttachmentId,
-        ProjectName: 'persisted-project',
-        ClientToken: 't1',
-        Tag: [{ Key: 'k', Value: 'v' }],
-      });
+      const replay = await call('CreateFlowlog', create);
       expect(replay.FlowLogId).toBe(FlowLogId);
       await call('DeleteFlowlog', { ...R, FlowLogId });
     } finally {

@@ -8,22 +8,10 @@ let sh: string;
 beforeAll(async () => {
   emu = await startEmulator({ delays: { createMs: 0, modifyMs: 0, modifyAttributeMs: 0, deleteMs: 0 } });
   call = client(emu);
-  hz = (
-    await call('CreateFlowlog', {
-      RegionId: I.region,
-      CenId: I.cenId,
-      TransitRouterAttachmentId: I.vpcAttachmentId,
-      Tag: [{ Key: 'site', Value: 'hz' }],
-    })
-  ).FlowLogId;
-  sh = (
-    await call('CreateFlowlog', {
-      RegionId: I.region2,
-      CenId: I.cenId,
-      TransitRouterAttachmentId: I.shanghaiVpcAttachmentId,
-      Tag: [{ Key: 'site', Value: 'sh' }],
-    })
-  ).FlowLogId;
+  const tagged = async (RegionId: string, TransitRouterAttachmentId: string, site: string): Promise<string> =>
+    (await call('CreateFlowlog', { RegionId, CenId: I.cenId, TransitRouterAttachmentId, Tag: [{ Key: 'site', Value: site }] })).FlowLogId;
+  hz = await tagged(I.region, I.vpcAttachmentId, 'hz');
+  sh = await tagged(I.region2, I.shanghaiVpcAttachmentId, 'sh');
 });
 afterAll(() => emu.close());
 

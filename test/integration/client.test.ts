@@ -64,6 +64,22 @@ const waitFor = (api: CenApi, flowLogId: string, want: WantedState) =>
     maxGapMs: 200,
   });
 
+/** One flow log on each attachment of the transit router, all created at once; their ids in ATTACHMENTS order. */
+const createOnEveryAttachment = (api: CenApi, tokenPrefix: string): Promise<string[]> =>
+  Promise.all(
+    ATTACHMENTS.map((att, i) =>
+      api
+        .createFlowlog({
+          RegionId: REGION,
+          CenId: CEN,
+          TransitRouterId: TR,
+          TransitRouterAttachmentId: att,
+          ClientToken: `${tokenPrefix}-${i}`,
+        })
+        .then((r) => r.flowLogId),
+    ),
+  );
+
 async function failure(p: Promise<unknown>): Promise<CenApiError> {
   const err = await p.then(
     () => undefined,
@@ -281,19 +297,7 @@ describe('retries against the emulator', () => {
 
   it('waits for many flow logs on one CEN with few Describe calls', async () => {
     const api = client();
-    const ids = await Promise.all(
-      ATTACHMENTS.map((att, i) =>
-        api
-          .createFlowlog({
-            RegionId: REGION,
-            CenId: CEN,
-            TransitRouterId: TR,
-            TransitRouterAttachmentId: att,
-            ClientToken: `many-${i}`,
-          })
-          .then((r) => r.flowLogId),
-      ),
-    );
+    const ids = await createOnEveryAttachment(api, 'many');
     emu.resetRequestLog();
     const loop = new Account(api, systemClock).loop(REGION);
     const results = await Promise.all(
@@ -317,19 +321,7 @@ describe('retries against the emulator', () => {
 
   it('reads many flow logs of a CEN through one session with few calls, and a deleted one as gone', async () => {
     const api = client();
-    const ids = await Promise.all(
-      ATTACHMENTS.map((att, i) =>
-        api
-          .createFlowlog({
-            RegionId: REGION,
-            CenId: CEN,
-            TransitRouterId: TR,
-            TransitRouterAttachmentId: att,
-            ClientToken: `read-${i}`,
-          })
-          .then((r) => r.flowLogId),
-      ),
-    );
+    const ids = await createOnEveryAttachment(api, 'read');
     await waitFor(api, ids[0]!, 'Active');
     await api.deleteFlowlog({ RegionId: REGION, CenId: CEN, FlowLogId: ids[0]! });
     await waitFor(api, ids[0]!, 'Gone');

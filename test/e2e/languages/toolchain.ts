@@ -5,12 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
-import { startEmulator } from '../../../src/emulator';
-import { CLI_ROOT, CLI_VERSION, E2eContext, cliEnv, pulumiCli } from '../harness';
+import { CLI_ROOT, CLI_VERSION, E2eContext, startContext } from '../harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with the shell scripts
 const versions = require('../../../scripts/pulumi-versions.js') as { pythonSdk(cli: string): string };
@@ -98,21 +96,8 @@ export interface LanguageContext extends E2eContext {
 
 /** The harness's context with a second AccessKey on the emulator and the language's environment. */
 export async function startLanguageContext(extraEnv: Record<string, string>): Promise<LanguageContext> {
-  const cli = await pulumiCli();
-  const emu = await startEmulator({ delays: { createMs: 300, modifyMs: 200, deleteMs: 200 }, extraKeys: [SECOND_KEY] });
-  const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-e2e-backend-'));
-  const env = (withCredentials = true): Record<string, string> => cliEnv(emu, backendDir, withCredentials);
-  return {
-    emu,
-    cli,
-    backendDir,
-    env,
-    langEnv: { ...env(), ...extraEnv },
-    close: async () => {
-      await emu.close();
-      fs.rmSync(backendDir, { recursive: true, force: true });
-    },
-  };
+  const ctx = await startContext([SECOND_KEY]);
+  return { ...ctx, langEnv: { ...ctx.env(), ...extraEnv } };
 }
 
 /**
