@@ -78,6 +78,8 @@ function readOptions(env = process.env, argv = process.argv.slice(2)) {
     repeat,
     capFactor,
     pluginCount,
+    /** Where the plugin section writes every command's request log (BENCH_REQUEST_LOG=<folder>), if anywhere. */
+    requestLogDir: env.BENCH_REQUEST_LOG ? path.resolve(env.BENCH_REQUEST_LOG) : undefined,
     /** The emulator comes from the measured checkout unless told otherwise. */
     emulatorRoot: packageRoot('BENCH_EMULATOR_ROOT', env.BENCH_EMULATOR_ROOT || root),
     /** Also store this run as the "before (measured here)" column of later runs. */

@@ -276,6 +276,11 @@ async function plugin(opts) {
           const r = await stack.run(args, { onSpawn: (child) => (watcher = watchProviders(child.pid)) });
           const procs = watcher ? watcher.stop() : [];
           const log = await requestSummary(emu.endpoint);
+          if (opts.requestLogDir) {
+            // Every request of the command, to explain a difference in calls between the doors.
+            const requests = await admin(emu.endpoint, 'requests');
+            fs.writeFileSync(path.join(opts.requestLogDir, `plugin-${rep}-${kind}-${phase}.json`), JSON.stringify(requests, null, 1));
+          }
           const state = await admin(emu.endpoint, 'state');
           const providerKind = kind === 'plugin' ? 'plugin' : 'dynamic';
           const providers = procs.filter((p) => p.kind === providerKind);
