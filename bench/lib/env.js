@@ -13,7 +13,7 @@ const { pinned } = require('../../scripts/pulumi-versions');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SECTIONS = ['single', 'scale', 'cli', 'stacks', 'plugin'];
-/** Default repetitions per section: the whole bench ends in about 20 minutes on 2 cores when the targets are met. */
+/** Default repetitions per section: the whole bench ends in about 26 minutes (plugin: 6) on 2 cores when the targets are met. */
 const DEFAULT_REPEAT = { single: 3, scale: 1, cli: 1, stacks: 2, plugin: 3 };
 
 function fail(message) {

@@ -32,6 +32,7 @@ function pluginTable(section, header) {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   const mem = [];
+  const byAction = [];
   for (const phase of ['up', 'update', 'destroy']) {
     const dyn = runs('flowlog', phase);
     const plug = runs('plugin', phase);
@@ -59,9 +60,16 @@ function pluginTable(section, header) {
           0,
         )} | ${[...new Set([...dyn, ...plug, ...floor].map((r) => r.exitCode))].join(',')} |`,
     );
+    const actions = (rs) => {
+      const names = [...new Set(rs.flatMap((r) => Object.keys(r.log.accepted)))].sort();
+      const parts = names.map((a) => `${a} ${median(rs.map((r) => r.log.accepted[a] ?? 0))}`);
+      return [...parts, `throttled ${median(rs.map((r) => r.log.throttled))}`].join(', ');
+    };
+    if (dyn.length && plug.length) byAction.push(`- ${phase}: dynamic ${actions(dyn)}; plugin ${actions(plug)}.`);
     const peak = (rs) => rs.map((r) => r.providerPeakMiB).filter((x) => x !== undefined);
     mem.push({ phase, dyn: peak(dyn), plug: peak(plug), floor: peak(floor), procs: plug.map((r) => r.providerProcesses) });
   }
+  lines.push('', 'Requests per command by action (accepted, median over the repetitions) and throttled responses:', '', ...byAction);
   lines.push(
     '',
     '| command | dynamic provider peak RSS MiB | plugin peak RSS MiB | plugin / dynamic | target ≤ 1.1 | met | floor (no-op dynamic provider) MiB | plugin processes per command |',
