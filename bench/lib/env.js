@@ -12,9 +12,9 @@ const path = require('node:path');
 const { pinned } = require('../../scripts/pulumi-versions');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const SECTIONS = ['single', 'scale', 'cli', 'stacks'];
-/** Default repetitions per section: the whole bench ends in about 20 minutes on 2 cores when the targets are met. */
-const DEFAULT_REPEAT = { single: 3, scale: 1, cli: 1, stacks: 2 };
+const SECTIONS = ['single', 'scale', 'cli', 'stacks', 'plugin'];
+/** Default repetitions per section: the whole bench ends in about 26 minutes (plugin: 6) on 2 cores when the targets are met. */
+const DEFAULT_REPEAT = { single: 3, scale: 1, cli: 1, stacks: 2, plugin: 3 };
 
 function fail(message) {
   const err = new Error(message);
@@ -42,10 +42,12 @@ function packageRoot(name, raw) {
   return root;
 }
 
-/** Settings of one bench run; every variable is optional. */
-function readOptions(env = process.env) {
-  const only = env.BENCH_ONLY
-    ? env.BENCH_ONLY.split(',')
+/** Settings of one bench run; every variable is optional. Sections named on the command line (`node bench/run.js plugin`) win over BENCH_ONLY. */
+function readOptions(env = process.env, argv = process.argv.slice(2)) {
+  const named = argv.length ? argv.join(',') : env.BENCH_ONLY;
+  const only = named
+    ? named
+        .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
     : SECTIONS;
@@ -54,12 +56,18 @@ function readOptions(env = process.env) {
   if (!reportOnly) {
     for (const s of only)
       if (!SECTIONS.includes(s))
-        fail(`Expected \`BENCH_ONLY\` to list some of ${SECTIONS.join(', ')} (or be \`report\`), got ${JSON.stringify(s)}`);
+        fail(
+          `Expected \`BENCH_ONLY\` (or the sections named on the command line) to list some of ${SECTIONS.join(', ')} (or be \`report\`), got ${JSON.stringify(s)}`,
+        );
   }
   const root = packageRoot('BENCH_ROOT', env.BENCH_ROOT || REPO);
   const repeat = Object.fromEntries(
     SECTIONS.map((s) => [s, env.BENCH_REPEAT ? positiveInt('BENCH_REPEAT', env.BENCH_REPEAT) : DEFAULT_REPEAT[s]]),
   );
+  // A smaller count only to try the `plugin` section out; its targets are stated for 100.
+  const pluginCount = env.BENCH_PLUGIN_COUNT ? Number(env.BENCH_PLUGIN_COUNT) : 100;
+  if (!Number.isInteger(pluginCount) || pluginCount < 1 || pluginCount > 500)
+    fail(`Expected \`BENCH_PLUGIN_COUNT\` to be an integer from 1 to 500, got ${JSON.stringify(env.BENCH_PLUGIN_COUNT)}`);
   const capFactor = Number(env.BENCH_CAP_FACTOR ?? 4);
   if (!(capFactor >= 1 && capFactor <= 50))
     fail(`Expected \`BENCH_CAP_FACTOR\` to be a number from 1 to 50, got ${JSON.stringify(env.BENCH_CAP_FACTOR)}`);
@@ -69,6 +77,9 @@ function readOptions(env = process.env) {
     root,
     repeat,
     capFactor,
+    pluginCount,
+    /** Where the plugin section writes every command's request log (BENCH_REQUEST_LOG=<folder>), if anywhere. */
+    requestLogDir: env.BENCH_REQUEST_LOG ? path.resolve(env.BENCH_REQUEST_LOG) : undefined,
     /** The emulator comes from the measured checkout unless told otherwise. */
     emulatorRoot: packageRoot('BENCH_EMULATOR_ROOT', env.BENCH_EMULATOR_ROOT || root),
     /** Also store this run as the "before (measured here)" column of later runs. */

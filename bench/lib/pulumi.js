@@ -3,9 +3,10 @@
  * The real Pulumi CLI against the emulator, offline: a file backend and a project folder in a
  * temp dir, the project's node_modules linked to the measured checkout's (so the program and
  * the dynamic-provider plugin, started in the project folder, load `cen-flowlog` from it).
- * The program makes `count` flow logs (kind `flowlog`) or as many no-op dynamic resources of
- * the same shape whose create, update and delete sleep T and call nothing (kind `noop`:
- * the engine's floor).
+ * The program makes `count` flow logs through the dynamic resource (kind `flowlog`), through the
+ * provider plugin `pulumi-resource-cen-flowlog` of the measured checkout (kind `plugin`, named in
+ * Pulumi.yaml `plugins.providers`), or as many no-op dynamic resources of the same shape whose
+ * create, update and delete sleep T and call nothing (kind `noop`: the engine's floor).
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -53,6 +54,9 @@ module.exports = barrier(cfg.get('barrier')).then(() => {
     if (cfg.require('kind') === 'flowlog') {
       const { CenFlowlog } = require('cen-flowlog');
       new CenFlowlog('fl-' + i, args);
+    } else if (cfg.require('kind') === 'plugin') {
+      // The provider plugin, declared as any language does without a generated SDK.
+      new pulumi.CustomResource('cen-flowlog:index:Flowlog', 'fl-' + i, args);
     } else {
       new pulumi.dynamic.Resource(noopProvider, 'noop-' + i, args, undefined, 'bench', 'Noop');
     }
@@ -84,7 +88,7 @@ function cliVersion(pulumiRoot) {
  * One stack in its own project folder and file backend. `run(args)` runs one pulumi command
  * and resolves with its wall time and exit code (the output goes to a log file in the folder).
  */
-async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activationMs, barrier }) {
+async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activationMs, barrier, env: extraEnv = {} }) {
   const bin = pulumiBin(pulumiRoot);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cen-flowlog-bench-${name}-`));
   const project = path.join(dir, 'project');
@@ -94,7 +98,8 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
   fs.writeFileSync(
     path.join(project, 'Pulumi.yaml'),
-    'name: bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n',
+    'name: bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n' +
+      (kind === 'plugin' ? `plugins:\n  providers:\n    - name: cen-flowlog\n      path: ${JSON.stringify(path.join(root, 'bin'))}\n` : ''),
   );
   fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "bench", "private": true, "main": "index.js" }\n');
   fs.writeFileSync(path.join(project, 'index.js'), PROGRAM);
@@ -111,10 +116,12 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
     ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
     ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    ...extraEnv,
   };
   delete env.CEN_FLOWLOG_REQUESTS_PER_SECOND;
   const logFile = path.join(dir, 'pulumi.log');
-  const run = (args) =>
+  /** `onSpawn(child)`: called with the CLI's process as soon as it runs (e.g. to watch its children). */
+  const run = (args, { onSpawn } = {}) =>
     new Promise((resolve) => {
       const out = fs.openSync(logFile, 'a');
       fs.writeSync(out, `\n$ pulumi ${args.join(' ')}\n`);
@@ -124,6 +131,7 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
         env,
         stdio: ['ignore', out, out],
       });
+      onSpawn?.(child);
       child.on('exit', (code) => {
         fs.closeSync(out);
         resolve({ seconds: (performance.now() - t0) / 1000, code });

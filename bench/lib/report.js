@@ -5,6 +5,7 @@
  * Every figure stands next to its target and the numbers before the change.
  */
 const { median, min } = require('./env');
+const { pluginTable } = require('./report-plugin');
 
 const BEFORE_ISSUE = {
   singleCreate: { 0.5: 0.33, 2: 0.48, 10: 2.64, 30: 3.54 },
@@ -238,7 +239,13 @@ function stacksTable(section, baseline) {
   return lines;
 }
 
-const TABLES = { single: singleTable, scale: scaleTable, cli: cliTable, stacks: stacksTable };
+const TABLES = {
+  single: singleTable,
+  scale: scaleTable,
+  cli: cliTable,
+  stacks: stacksTable,
+  plugin: (section) => pluginTable(section, header),
+};
 
 function render(results, baseline) {
   const lines = [

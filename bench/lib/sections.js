@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The four measured tables of issue 7. Each section returns plain data (one entry per
+ * The measured tables: issue 7's four, and the provider plugin next to the dynamic resource (issue 16). Each section returns plain data (one entry per
  * scenario, one sample per repetition); report.js turns it into Markdown.
  */
 const fs = require('node:fs');
@@ -9,6 +9,7 @@ const path = require('node:path');
 const { startEmulatorProcess, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
 const { benchTopology } = require('./topology');
 const { makeStack } = require('./pulumi');
+const { watchProviders } = require('./procs');
 
 const SINGLE_T = [0.5, 2, 10, 30];
 const SCALE_N = [10, 100, 500];
@@ -228,6 +229,124 @@ async function cli(opts) {
   return { modifyPhase, runs };
 }
 
+/**
+ * Table 5: the provider plugin next to the dynamic resource and the no-op floor, in one run:
+ * `pulumi up` / `up` after renaming all / `destroy` of 100 flow logs at `--parallel 100`,
+ * T = 3 s, account 20 req/s. Per command: wall, the emulator's requests, the provider
+ * processes' peak RSS (VmHWM), and for the plugin its start-up times (timing.ts).
+ */
+async function plugin(opts) {
+  const count = opts.pluginCount;
+  const modifyPhase = await probeModifyPhase(opts.root, opts.emulatorRoot);
+  const runs = [];
+  const { topology, targets } = benchTopology(1, count);
+  for (let rep = 1; rep <= opts.repeat.plugin; rep++) {
+    // The three kinds one after the other in every repetition, so a change in the machine's load meets all three.
+    for (const kind of ['flowlog', 'plugin', 'noop']) {
+      const emu = await startEmulatorProcess(opts.emulatorRoot, {
+        ratePerSecond: 20,
+        burst: 20,
+        delays: delaysOf(CLI_T * 1000),
+        topology,
+        quota: count + 100,
+      });
+      const timingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-bench-timing-'));
+      const stack = await makeStack({
+        root: opts.root,
+        pulumiRoot: opts.pulumiRoot,
+        emu,
+        name: `plugin-${kind}`,
+        kind,
+        targets,
+        activationMs: CLI_T * 1000,
+        env: kind === 'plugin' ? { CEN_FLOWLOG_PLUGIN_TIMING: path.join(timingDir, 'timing.jsonl') } : {},
+      });
+      const flags = ['--yes', '--skip-preview', '--parallel', '100'];
+      try {
+        for (const [phase, args] of [
+          ['up', ['up', ...flags]],
+          ['update', ['up', ...flags]],
+          ['destroy', ['destroy', ...flags]],
+        ]) {
+          if (phase === 'update') stack.setConfig('b');
+          await adminPost(emu.endpoint, 'reset-requests');
+          fs.rmSync(path.join(timingDir, 'timing.jsonl'), { force: true });
+          progress(`plugin: rep ${rep}, ${kind}: pulumi ${phase} of ${count} at --parallel 100 (load ${load()})`);
+          let watcher;
+          const r = await stack.run(args, { onSpawn: (child) => (watcher = watchProviders(child.pid)) });
+          const procs = watcher ? watcher.stop() : [];
+          const log = await requestSummary(emu.endpoint);
+          if (opts.requestLogDir) {
+            // Every request of the command, to explain a difference in calls between the doors.
+            const requests = await admin(emu.endpoint, 'requests');
+            fs.writeFileSync(path.join(opts.requestLogDir, `plugin-${rep}-${kind}-${phase}.json`), JSON.stringify(requests, null, 1));
+          }
+          const state = await admin(emu.endpoint, 'state');
+          const providerKind = kind === 'plugin' ? 'plugin' : 'dynamic';
+          const providers = procs.filter((p) => p.kind === providerKind);
+          const startup = readTimings(path.join(timingDir, 'timing.jsonl'));
+          runs.push({
+            rep,
+            kind,
+            phase,
+            count,
+            seconds: r.seconds,
+            exitCode: r.code,
+            log,
+            writes: writesOf(log.accepted),
+            callsPerFlowLog: log.requests / count,
+            providerProcesses: providers.length,
+            providerPeakMiB: providers.length ? Math.max(...providers.map((p) => p.peakKiB)) / 1024 : undefined,
+            programPeakMiB: Math.max(0, ...procs.filter((p) => p.kind === 'program').map((p) => p.peakKiB)) / 1024 || undefined,
+            startup,
+            processes: procs.map(({ pid, kind: k, peakKiB, samples, firstSeenAt, lastSeenAt }) => ({
+              pid,
+              kind: k,
+              peakKiB,
+              samples,
+              seenSeconds: (lastSeenAt - firstSeenAt) / 1000,
+            })),
+            flowLogsAfter: state.flowLogs.length,
+            ...(r.code !== 0 ? { failure: stack.logTail() } : {}),
+          });
+          progress(
+            `plugin:   ${r.seconds.toFixed(1)} s, exit ${r.code}, ${log.requests} requests (${log.throttled} throttled), ` +
+              `${providers.length} provider process(es), peak RSS ${providers.length ? (Math.max(...providers.map((p) => p.peakKiB)) / 1024).toFixed(1) : '–'} MiB` +
+              (startup.length ? `, start-up ${startup[0].spawnToAnswerMs.toFixed(0)} ms` : ''),
+          );
+        }
+      } finally {
+        stack.remove();
+        fs.rmSync(timingDir, { recursive: true, force: true });
+        await emu.stop();
+      }
+    }
+  }
+  return { modifyPhase, count, T: CLI_T, runs };
+}
+
+/** The plugin processes' start-up lines (src/plugin/timing.ts), as durations in ms. */
+function readTimings(file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .map((t) => ({
+      firstMethod: t.firstCall?.method,
+      spawnToListeningMs: t.listeningAt - t.startedAt,
+      spawnToLoadedMs: t.loadedAt - t.startedAt,
+      callToAnswerMs: t.firstAnswer.at - t.firstCall.at,
+      spawnToAnswerMs: t.firstAnswer.at - t.startedAt,
+    }));
+}
+
 /** Table 4: K stacks × 20 flow logs, `pulumi up` at once on one AccessKey (20 req/s, burst 20). */
 async function stacks(opts) {
   const runs = [];
@@ -300,4 +419,4 @@ async function stacks(opts) {
   return { runs, bound: T + (STACKS * PER_STACK - 20) / 20 };
 }
 
-module.exports = { single, scale, cli, stacks, SINGLE_T, SCALE_N, SCALE_CENS, SCALE_RATES, CLI_COUNT, STACKS, PER_STACK };
+module.exports = { single, scale, cli, stacks, plugin, SINGLE_T, SCALE_N, SCALE_CENS, SCALE_RATES, CLI_COUNT, STACKS, PER_STACK };
