@@ -171,7 +171,8 @@ describe('moving a stack of dynamic flow logs to the package (cen-flowlog migrat
     const after = await flowLogResources(stack);
     expect(after.map((r) => r.type)).toEqual([PLUGIN_FLOWLOG_TYPE, PLUGIN_FLOWLOG_TYPE, PLUGIN_FLOWLOG_TYPE]);
     expect(idsByName(after)).toEqual(before);
-    for (const r of after) expect(r.provider).toMatch(/::pulumi:providers:cen-flowlog::default::/);
+    // The default provider: `default` on CLI 3.248, `default_<version>` on newer CLIs (which name it by the plugin's version).
+    for (const r of after) expect(r.provider).toMatch(/::pulumi:providers:cen-flowlog::default(_\d+_\d+_\d+)?::/);
     expect(
       ctx.emu
         .flowLogs()
