@@ -216,6 +216,13 @@ const max = (xs) => sorted(xs).at(-1);
 
 const progress = (line) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+/** The last lines of the first two failed commands of a section's runs, as Markdown lines (none when all passed). */
+function failedCommands(runs) {
+  const failures = runs.filter((r) => r.failure);
+  if (failures.length === 0) return [];
+  return ['', 'Failed commands (last lines):', '', '```', ...failures.slice(0, 2).map((r) => `${r.kind} ${r.phase}:\n${r.failure}`), '```'];
+}
+
 module.exports = {
   requireBuilt,
   REPO,
@@ -229,6 +236,7 @@ module.exports = {
   min,
   max,
   progress,
+  failedCommands,
 };
 
 /** POST to the admin endpoint (e.g. `reset-requests`). */

@@ -3,7 +3,7 @@
  * Table 5 of bench/RESULTS.md: the provider plugin next to the dynamic resource and the no-op
  * floor (section `plugin`), each figure next to its target (issue 16, item 6).
  */
-const { median, min, max } = require('./env');
+const { median, min, max, failedCommands } = require('./env');
 
 const f = (x, digits = 2) => (x === undefined || x === null || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
 const yes = (ok) => (ok === undefined ? '–' : ok ? '**yes**' : 'no');
@@ -94,16 +94,7 @@ function pluginTable(section, header) {
     '|---|---|---|---|',
     `| ${col('spawnToLoadedMs')} | ${col('spawnToListeningMs')} | ${col('callToAnswerMs')} | ${col('spawnToAnswerMs')} |`,
   );
-  const failures = d.runs.filter((r) => r.failure);
-  if (failures.length)
-    lines.push(
-      '',
-      'Failed commands (last lines):',
-      '',
-      '```',
-      ...failures.slice(0, 2).map((r) => `${r.kind} ${r.phase}:\n${r.failure}`),
-      '```',
-    );
+  lines.push(...failedCommands(d.runs));
   return lines;
 }
 

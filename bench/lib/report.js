@@ -4,7 +4,7 @@
  * (bench/baseline.json: the code before issue 7, measured on this machine).
  * Every figure stands next to its target and the numbers before the change.
  */
-const { median, min } = require('./env');
+const { median, min, failedCommands } = require('./env');
 const { pluginTable } = require('./report-plugin');
 
 const BEFORE_ISSUE = {
@@ -188,16 +188,7 @@ function cliTable(section, baseline) {
       );
     }
   }
-  const failures = section.data.runs.filter((r) => r.failure);
-  if (failures.length)
-    lines.push(
-      '',
-      'Failed commands (last lines):',
-      '',
-      '```',
-      ...failures.slice(0, 2).map((r) => `${r.kind} ${r.phase}:\n${r.failure}`),
-      '```',
-    );
+  lines.push(...failedCommands(section.data.runs));
   return lines;
 }
 
