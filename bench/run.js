@@ -51,7 +51,7 @@ function rootLabel(root) {
 }
 
 async function main() {
-  const opts = readOptions();
+  const opts = readOptions(process.env, process.argv.slice(2));
   const machine = {
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',

@@ -43,7 +43,7 @@ function packageRoot(name, raw) {
 }
 
 /** Settings of one bench run; every variable is optional. Sections named on the command line (`node bench/run.js plugin`) win over BENCH_ONLY. */
-function readOptions(env = process.env, argv = process.argv.slice(2)) {
+function readOptions(env = process.env, argv = []) {
   const named = argv.length ? argv.join(',') : env.BENCH_ONLY;
   const only = named
     ? named
