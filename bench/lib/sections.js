@@ -21,6 +21,17 @@ const STACKS = 5;
 const PER_STACK = 20;
 
 const delaysOf = (ms) => ({ createMs: ms, modifyMs: ms, deleteMs: ms, modifyAttributeMs: ms });
+
+/** An emulator whose account allows `rate` req/s (burst as large), with transitions of `T` s and room for `flowLogs`. */
+function accountEmulator(opts, { rate, T, topology, flowLogs }) {
+  return startEmulatorProcess(opts.emulatorRoot, {
+    ratePerSecond: rate,
+    burst: rate,
+    delays: delaysOf(T * 1000),
+    topology,
+    quota: flowLogs + 100,
+  });
+}
 const load = () => os.loadavg()[0].toFixed(2);
 const withoutStop = ({ stop, ...emu }) => emu;
 
@@ -122,13 +133,7 @@ async function scale(opts) {
             `scale: rep ${rep}, ${N} creates on ${cens} CEN(s), account ${rate} req/s burst ${rate} (bound ${bound} s, stop at ${limitMs / 1000} s, load ${load()})`,
           );
           const { topology, targets } = benchTopology(cens, N / cens);
-          const emu = await startEmulatorProcess(opts.emulatorRoot, {
-            ratePerSecond: rate,
-            burst: rate,
-            delays: delaysOf(T * 1000),
-            topology,
-            quota: N + 100,
-          });
+          const emu = await accountEmulator(opts, { rate, T, topology, flowLogs: N });
           try {
             const r = await runDriver(
               'scale-driver.js',
@@ -172,13 +177,7 @@ async function cli(opts) {
   for (let rep = 1; rep <= opts.repeat.cli; rep++) {
     for (const parallel of [undefined, 100]) {
       for (const kind of ['flowlog', 'noop']) {
-        const emu = await startEmulatorProcess(opts.emulatorRoot, {
-          ratePerSecond: 20,
-          burst: 20,
-          delays: delaysOf(CLI_T * 1000),
-          topology,
-          quota: CLI_COUNT + 100,
-        });
+        const emu = await accountEmulator(opts, { rate: 20, T: CLI_T, topology, flowLogs: CLI_COUNT });
         const stack = await makeStack({
           root: opts.root,
           pulumiRoot: opts.pulumiRoot,
@@ -243,13 +242,7 @@ async function plugin(opts) {
   for (let rep = 1; rep <= opts.repeat.plugin; rep++) {
     // The three kinds one after the other in every repetition, so a change in the machine's load meets all three.
     for (const kind of ['flowlog', 'plugin', 'noop']) {
-      const emu = await startEmulatorProcess(opts.emulatorRoot, {
-        ratePerSecond: 20,
-        burst: 20,
-        delays: delaysOf(CLI_T * 1000),
-        topology,
-        quota: count + 100,
-      });
+      const emu = await accountEmulator(opts, { rate: 20, T: CLI_T, topology, flowLogs: count });
       const timingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-bench-timing-'));
       const stack = await makeStack({
         root: opts.root,
@@ -354,13 +347,7 @@ async function stacks(opts) {
   const { topology, targets } = benchTopology(1, STACKS * PER_STACK);
   for (let rep = 1; rep <= opts.repeat.stacks; rep++) {
     for (const kind of ['flowlog', 'noop']) {
-      const emu = await startEmulatorProcess(opts.emulatorRoot, {
-        ratePerSecond: 20,
-        burst: 20,
-        delays: delaysOf(T * 1000),
-        topology,
-        quota: STACKS * PER_STACK + 100,
-      });
+      const emu = await accountEmulator(opts, { rate: 20, T, topology, flowLogs: STACKS * PER_STACK });
       const made = [];
       const barrier = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-bench-barrier-'));
       try {
