@@ -23,6 +23,7 @@ const { REPO, readOptions, requireBuilt, progress } = require('./lib/env');
 const sections = require('./lib/sections');
 const { cliVersion } = require('./lib/pulumi');
 const { render } = require('./lib/report');
+const { writeCharts, withCharts } = require('./lib/charts');
 
 const RESULTS = path.join(__dirname, 'results.json');
 const BASELINE = path.join(__dirname, 'baseline.json');
@@ -62,7 +63,14 @@ async function main() {
   const root = { path: opts.root, label: rootLabel(opts.root), emulator: opts.emulatorRoot, emulatorLabel: rootLabel(opts.emulatorRoot) };
   const results = readJson(RESULTS);
   const baseline = readJson(BASELINE);
-  const write = () => fs.writeFileSync(opts.out, render(results, Object.keys(baseline.sections).length ? baseline : undefined));
+  const write = () =>
+    fs.writeFileSync(
+      opts.out,
+      withCharts(
+        render(results, Object.keys(baseline.sections).length ? baseline : undefined),
+        writeCharts(results, path.dirname(opts.out)),
+      ),
+    );
   if (opts.reportOnly) {
     write();
     return progress(`${path.relative(REPO, opts.out)} written from bench/results.json`);
