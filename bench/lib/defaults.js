@@ -87,23 +87,24 @@ const DOORS = {
 };
 
 /**
- * How many creates were in flight at once, from the emulator's request log: a create is in flight from its
- * CreateFlowlog until the first accepted DescribeFlowlogs of its region, at or after the moment it turned Active
- * (CreateFlowlog + T), that could have told so (a scan, or a query naming its id) — the earliest its waiter can end.
- * Also the "waves": CreateFlowlog calls grouped by gaps longer than T / 2.
+ * How many creates (or deletes: `write`) were in flight at once, from the emulator's request log: one is in flight from
+ * its write until the first accepted DescribeFlowlogs of its region, at or after the write + T (when it turned Active,
+ * or went), that could have told so (a scan, or a query naming its id): the earliest its waiter can end.
+ * Also the "waves": the writes grouped by gaps longer than T / 2.
  */
-function concurrency(requests, T) {
+function concurrency(requests, T, write = 'CreateFlowlog') {
   const at = (r) => Date.parse(r.time);
   const accepted = requests.filter((r) => r.statusCode === 200).sort((a, b) => at(a) - at(b));
-  const creates = accepted.filter((r) => r.action === 'CreateFlowlog' && r.flowLogId);
+  const idOf = (r) => r.flowLogId ?? r.params.FlowLogId;
+  const writes = accepted.filter((r) => r.action === write && idOf(r));
   const describes = accepted.filter((r) => r.action === 'DescribeFlowlogs');
-  const intervals = creates.map((c) => {
+  const intervals = writes.map((c) => {
     const activeAt = at(c) + T * 1000;
     const seen = describes.find(
       (d) =>
         at(d) >= activeAt &&
         (d.params.RegionId ?? c.params.RegionId) === c.params.RegionId &&
-        (!d.params.FlowLogId || d.params.FlowLogId === c.flowLogId),
+        (!d.params.FlowLogId || d.params.FlowLogId === idOf(c)),
     );
     return { start: at(c), end: seen ? at(seen) : Infinity };
   });
@@ -117,17 +118,17 @@ function concurrency(requests, T) {
   let inFlight = 0;
   for (const [, d] of events) inFlight = Math.max(inFlight, (now += d));
   const waves = [];
-  for (const c of creates) {
+  for (const c of writes) {
     const last = waves.at(-1);
     if (last && at(c) - last.lastAt <= (T * 1000) / 2) {
       last.size++;
       last.lastAt = at(c);
     } else waves.push({ size: 1, firstAt: at(c), lastAt: at(c) });
   }
-  const t0 = creates.length ? at(creates[0]) : 0;
+  const t0 = writes.length ? at(writes[0]) : 0;
   return {
     inFlight,
-    creates: creates.length,
+    writes: writes.length,
     waves: waves.map((w) => ({ size: w.size, startSeconds: (w.firstAt - t0) / 1000 })),
   };
 }
@@ -180,7 +181,7 @@ const tail = (file, lines = 15) => {
 };
 
 /** One `pulumi up` of COUNT flow logs through `door` with `setting`, at T; nothing is destroyed (the emulator goes). */
-async function pulumiRun(opts, { door, setting, T, flags = [] }) {
+async function pulumiRun(opts, { door, setting, T, flags = [], then = [] }) {
   const { topology, targets } = benchTopology(1, COUNT);
   const emu = await startEmulatorProcess(opts.emulatorRoot, {
     ratePerSecond: 20,
@@ -209,6 +210,21 @@ async function pulumiRun(opts, { door, setting, T, flags = [] }) {
     progress(
       `defaults:   ${r.seconds.toFixed(1)} s, exit ${r.code}, ${result.log.requests} requests, ${result.inFlight} in flight at once, waves ${result.waves.map((w) => w.size).join('+')}`,
     );
+    // Later commands on the same stack (`then`: e.g. [['destroy', '--yes']]), each with its own request log.
+    const later = [];
+    for (const args of then) {
+      await adminPost(emu.endpoint, 'reset-requests');
+      const l = await pulumi(opts, args, { cwd: project, env, logFile });
+      const m = await measured(
+        opts,
+        emu,
+        T,
+        `${door}-${setting.name}-T${T}-${args[0]}`,
+        args[0] === 'destroy' ? 'DeleteFlowlog' : 'CreateFlowlog',
+      );
+      progress(`defaults:   then pulumi ${args.join(' ')}: ${l.seconds.toFixed(1)} s, exit ${l.code}, ${m.inFlight} in flight at once`);
+      later.push({ args, seconds: l.seconds, exitCode: l.code, ...m });
+    }
     return {
       door,
       setting: setting.name,
@@ -220,6 +236,7 @@ async function pulumiRun(opts, { door, setting, T, flags = [] }) {
       beforeFirstCallSeconds: result.log.firstAt ? (result.log.firstAt - r.startedAt) / 1000 : undefined,
       afterLastCallSeconds: result.log.lastAt ? (r.endedAt - result.log.lastAt) / 1000 : undefined,
       ...result,
+      ...(later.length ? { then: later } : {}),
       ...(r.code !== 0 ? { failure: tail(logFile) } : {}),
     };
   } finally {
@@ -229,13 +246,13 @@ async function pulumiRun(opts, { door, setting, T, flags = [] }) {
 }
 
 /** The request log of a run reduced to the table's figures (and kept whole under BENCH_REQUEST_LOG). */
-async function measured(opts, emu, T, name) {
+async function measured(opts, emu, T, name, write = 'CreateFlowlog') {
   const requests = await admin(emu.endpoint, 'requests');
   const list = Array.isArray(requests) ? requests : requests.requests;
   if (opts.requestLogDir) fs.writeFileSync(path.join(opts.requestLogDir, `defaults-${name}.json`), JSON.stringify(list, null, 1));
   const log = await requestSummary(emu.endpoint);
   const state = await admin(emu.endpoint, 'state');
-  return { log, ...concurrency(list, T), active: state.flowLogs.filter((f) => f.Status === 'Active').length };
+  return { log, ...concurrency(list, T, write), active: state.flowLogs.filter((f) => f.Status === 'Active').length };
 }
 
 /** Terraform's schedule for COUNT creates at once (COUNT ≤ its default parallelism), same emulator settings. */
