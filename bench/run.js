@@ -2,11 +2,11 @@
 'use strict';
 /**
  * `npm run bench`: the scale benchmarks of issue 7 and the plugin's of issue 16 against the emulator on 127.0.0.1,
- * written to bench/RESULTS.md (raw data in bench/results.json). Sections: single, scale, cli, stacks, plugin.
+ * written to bench/RESULTS.md (raw data in bench/results.json). Sections: single, scale, cli, stacks, plugin, defaults.
  *
  *   node bench/run.js plugin  run only the sections named (as BENCH_ONLY does)
  *   BENCH_ONLY=single,scale   run only these sections (the others keep their last results); `report`: only rewrite RESULTS.md
- *   BENCH_REPEAT=3            repetitions of every selected section (defaults: single 3, scale 1, cli 1, stacks 2, plugin 3)
+ *   BENCH_REPEAT=3            repetitions of every selected section (defaults: single 3, scale 1, cli 1, stacks 2, plugin 3, defaults 1)
  *   BENCH_PLUGIN_COUNT=5      flow logs per command in the plugin section (default 100; for a quick trial)
  *   BENCH_ROOT=/tmp/cen-before          the built checkout to measure (default: this repository)
  *   BENCH_EMULATOR_ROOT=...             the checkout whose emulator to run (default: BENCH_ROOT)

@@ -12,9 +12,9 @@ const path = require('node:path');
 const { pinned } = require('../../scripts/pulumi-versions');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const SECTIONS = ['single', 'scale', 'cli', 'stacks', 'plugin'];
+const SECTIONS = ['single', 'scale', 'cli', 'stacks', 'plugin', 'defaults'];
 /** Default repetitions per section: the whole bench ends in about 26 minutes (plugin: 6) on 2 cores when the targets are met. */
-const DEFAULT_REPEAT = { single: 3, scale: 1, cli: 1, stacks: 2, plugin: 3 };
+const DEFAULT_REPEAT = { single: 3, scale: 1, cli: 1, stacks: 2, plugin: 3, defaults: 1 };
 
 function fail(message) {
   const err = new Error(message);

@@ -6,6 +6,7 @@
  */
 const { median, min, failedCommands } = require('./env');
 const { pluginTable } = require('./report-plugin');
+const { defaultsTable } = require('./report-defaults');
 
 const BEFORE_ISSUE = {
   singleCreate: { 0.5: 0.33, 2: 0.48, 10: 2.64, 30: 3.54 },
@@ -236,6 +237,7 @@ const TABLES = {
   cli: cliTable,
   stacks: stacksTable,
   plugin: (section) => pluginTable(section, header),
+  defaults: (section) => defaultsTable(section, header),
 };
 
 function render(results, baseline) {

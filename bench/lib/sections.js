@@ -406,4 +406,7 @@ async function stacks(opts) {
   return { runs, bound: T + (STACKS * PER_STACK - 20) / 20 };
 }
 
-module.exports = { single, scale, cli, stacks, plugin, SINGLE_T, SCALE_N, SCALE_CENS, SCALE_RATES, CLI_COUNT, STACKS, PER_STACK };
+// Issue 20's default-settings rows (bench/lib/defaults.js).
+const { defaults } = require('./defaults');
+
+module.exports = { single, scale, cli, stacks, plugin, defaults, SINGLE_T, SCALE_N, SCALE_CENS, SCALE_RATES, CLI_COUNT, STACKS, PER_STACK };

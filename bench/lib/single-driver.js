@@ -76,8 +76,12 @@ function terraform() {
     endpoint: job.endpoint,
     credential: { getCredential: async () => ({ accessKeyId: job.accessKeyId, accessKeySecret: job.accessKeySecret }) },
   });
+  const describe = (raw, id) => api.describeFlowlogs({ RegionId: raw.regionId, CenId: raw.cenId, FlowLogId: id });
+  // Terraform's Alibaba SDK retries a network error (e.g. a kept-alive socket the server closed between two polls 6 s apart).
   const read = async (raw, id) =>
-    (await api.describeFlowlogs({ RegionId: raw.regionId, CenId: raw.cenId, FlowLogId: id })).flowLogs.find((f) => f.FlowLogId === id);
+    (await describe(raw, id).catch((err) => (err?.network ? describe(raw, id) : Promise.reject(err)))).flowLogs.find(
+      (f) => f.FlowLogId === id,
+    );
   async function wait(raw, id, want) {
     const written = now();
     for (let i = 0; ; i++) {
