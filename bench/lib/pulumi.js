@@ -93,18 +93,23 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 // The measured checkout's client (older checkouts keep it elsewhere); one HTTP request per call, no retry of its own.
-const clientFile = ['transport/client.js', 'api/client.js', 'client.js']
-  .map((p) => path.join(fs.realpathSync(path.join(__dirname, 'node_modules', 'cen-flowlog')), 'dist', p))
-  .find((p) => fs.existsSync(p));
-const api = require(clientFile).createCenClient({
-  endpoint: process.env.CEN_FLOWLOG_ENDPOINT,
-  credential: {
-    getCredential: async () => ({
-      accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-      accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    }),
-  },
-});
+// Loaded at the first write, so that the bucket alone can be required without a built checkout.
+let api;
+function client() {
+  if (api) return api;
+  const dist = path.join(fs.realpathSync(path.join(__dirname, 'node_modules', 'cen-flowlog')), 'dist');
+  const file = ['transport/client.js', 'api/client.js', 'client.js'].map((p) => path.join(dist, p)).find((p) => fs.existsSync(p));
+  api = require(file).createCenClient({
+    endpoint: process.env.CEN_FLOWLOG_ENDPOINT,
+    credential: {
+      getCredential: async () => ({
+        accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+        accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+      }),
+    },
+  });
+  return api;
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let tokens;
@@ -117,11 +122,12 @@ function take({ rate, burst }) {
   at = now;
   return sleep(tokens >= 0 ? 0 : (-tokens / rate) * 1000);
 }
-const write = (call) => call().catch((err) => ({ error: err.code ?? String(err.message) }));
+const write = (call) => call(client()).catch((err) => ({ error: err.code ?? String(err.message) }));
 
+exports.take = take;
 exports.create = async (inputs, account, activationMs) => {
   await take(account);
-  const r = await write(() =>
+  const r = await write((api) =>
     api.createFlowlog({
       RegionId: inputs.regionId,
       CenId: inputs.cenId,
@@ -137,13 +143,13 @@ exports.create = async (inputs, account, activationMs) => {
 };
 exports.update = async (id, news, account, activationMs) => {
   await take(account);
-  await write(() => api.modifyFlowLogAttribute({ RegionId: news.regionId, CenId: news.cenId, FlowLogId: id, FlowLogName: news.flowLogName }));
+  await write((api) => api.modifyFlowLogAttribute({ RegionId: news.regionId, CenId: news.cenId, FlowLogId: id, FlowLogName: news.flowLogName }));
   await sleep(activationMs);
   return { outs: news };
 };
 exports.remove = async (id, props, account, activationMs) => {
   await take(account);
-  await write(() => api.deleteFlowlog({ RegionId: props.regionId, CenId: props.cenId, FlowLogId: id }));
+  await write((api) => api.deleteFlowlog({ RegionId: props.regionId, CenId: props.cenId, FlowLogId: id }));
   await sleep(activationMs);
 };
 `;
@@ -263,4 +269,4 @@ function tail(file, lines = 15) {
   }
 }
 
-module.exports = { makeStack, pulumiBin, cliVersion };
+module.exports = { makeStack, pulumiBin, cliVersion, IDEAL };
