@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run bench`: the scale benchmarks of issue 7 and the plugin's of issue 16 against the emulator on 127.0.0.1,
+ * `npm run bench`: the scale benchmarks of issue 7, the plugin's of issue 16 and the ideal provider of issue 20 against the emulator on 127.0.0.1,
  * written to bench/RESULTS.md (raw data in bench/results.json). Sections: single, scale, cli, stacks, plugin, defaults.
  *
  *   node bench/run.js plugin  run only the sections named (as BENCH_ONLY does)

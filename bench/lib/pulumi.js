@@ -5,8 +5,10 @@
  * the dynamic-provider plugin, started in the project folder, load `cen-flowlog` from it).
  * The program makes `count` flow logs through the dynamic resource (kind `flowlog`), through the
  * provider plugin `pulumi-resource-cen-flowlog` of the measured checkout (kind `plugin`, named in
- * Pulumi.yaml `plugins.providers`), or as many no-op dynamic resources of the same shape whose
- * create, update and delete sleep T and call nothing (kind `noop`: the engine's floor).
+ * Pulumi.yaml `plugins.providers`), as many no-op dynamic resources of the same shape whose
+ * create, update and delete sleep T and call nothing (kind `noop`: the engine's floor), or as
+ * many ideal dynamic resources (kind `ideal`, IDEAL below): the service's unavoidable cost and
+ * nothing more.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -21,6 +23,9 @@ const cfg = new pulumi.Config('bench');
 const suffix = cfg.get('suffix') || 'a';
 const activationMs = Number(cfg.require('activationMs'));
 const targets = require('./targets.json');
+const account = { rate: Number(cfg.require('rate')), burst: Number(cfg.require('burst')) };
+// Required at run time by the provider's functions (an absolute path: the serialized closure carries the string).
+const idealModule = require('node:path').join(__dirname, 'ideal.js');
 
 const noopProvider = {
   async check(_olds, news) { return { inputs: news }; },
@@ -35,6 +40,15 @@ const noopProvider = {
     return { outs: news };
   },
   async delete() { await new Promise((r) => setTimeout(r, activationMs)); },
+};
+
+const idealProvider = {
+  async check(_olds, news) { return { inputs: news }; },
+  async diff(_id, olds, news) { return { changes: olds.flowLogName !== news.flowLogName }; },
+  async create(inputs) { return require(idealModule).create(inputs, account, activationMs); },
+  async read(id, props) { return { id, props }; },
+  async update(id, _olds, news) { return require(idealModule).update(id, news, account, activationMs); },
+  async delete(id, props) { return require(idealModule).remove(id, props, account, activationMs); },
 };
 
 // With a barrier folder, every stack started together registers its resources at one moment:
@@ -57,11 +71,87 @@ module.exports = barrier(cfg.get('barrier')).then(() => {
     } else if (cfg.require('kind') === 'plugin') {
       // The provider plugin, declared as any language does without a generated SDK.
       new pulumi.CustomResource('cen-flowlog:index:Flowlog', 'fl-' + i, args);
+    } else if (cfg.require('kind') === 'ideal') {
+      new pulumi.dynamic.Resource(idealProvider, 'ideal-' + i, args, undefined, 'bench', 'Ideal');
     } else {
       new pulumi.dynamic.Resource(noopProvider, 'noop-' + i, args, undefined, 'bench', 'Noop');
     }
   });
 });
+`;
+
+/**
+ * The ideal provider's cost, in its own module so that one token bucket serves every resource of
+ * a provider process: the engine's dynamic-provider host deserializes the provider's functions per
+ * resource, and each copy requires this file, which Node loads once per process. Per write: one
+ * token of the account's rate and burst (first come, first served), then the one real request (its
+ * round trip is part of the unavoidable cost; its answer is not checked and never retried: the
+ * ideal has no status query and no retry), then exactly T.
+ */
+const IDEAL = `'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+// The measured checkout's client (older checkouts keep it elsewhere); one HTTP request per call, no retry of its own.
+// Loaded at the first write, so that the bucket alone can be required without a built checkout.
+let api;
+function client() {
+  if (api) return api;
+  const dist = path.join(fs.realpathSync(path.join(__dirname, 'node_modules', 'cen-flowlog')), 'dist');
+  const file = ['transport/client.js', 'api/client.js', 'client.js'].map((p) => path.join(dist, p)).find((p) => fs.existsSync(p));
+  api = require(file).createCenClient({
+    endpoint: process.env.CEN_FLOWLOG_ENDPOINT,
+    credential: {
+      getCredential: async () => ({
+        accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+        accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+      }),
+    },
+  });
+  return api;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let tokens;
+let at;
+/** Reserves the next token (the balance may go below zero: later callers wait behind earlier ones). */
+function take({ rate, burst }) {
+  const now = performance.now();
+  if (tokens === undefined) [tokens, at] = [burst, now];
+  tokens = Math.min(burst, tokens + ((now - at) / 1000) * rate) - 1;
+  at = now;
+  return sleep(tokens >= 0 ? 0 : (-tokens / rate) * 1000);
+}
+const write = (call) => call(client()).catch((err) => ({ error: err.code ?? String(err.message) }));
+
+exports.take = take;
+exports.create = async (inputs, account, activationMs) => {
+  await take(account);
+  const r = await write((api) =>
+    api.createFlowlog({
+      RegionId: inputs.regionId,
+      CenId: inputs.cenId,
+      TransitRouterId: inputs.transitRouterId,
+      TransitRouterAttachmentId: inputs.transitRouterAttachmentId,
+      ProjectName: inputs.projectName,
+      LogStoreName: inputs.logStoreName,
+      FlowLogName: inputs.flowLogName,
+    }),
+  );
+  await sleep(activationMs);
+  return { id: r.flowLogId ?? 'ideal-' + inputs.transitRouterAttachmentId, outs: inputs };
+};
+exports.update = async (id, news, account, activationMs) => {
+  await take(account);
+  await write((api) => api.modifyFlowLogAttribute({ RegionId: news.regionId, CenId: news.cenId, FlowLogId: id, FlowLogName: news.flowLogName }));
+  await sleep(activationMs);
+  return { outs: news };
+};
+exports.remove = async (id, props, account, activationMs) => {
+  await take(account);
+  await write((api) => api.deleteFlowlog({ RegionId: props.regionId, CenId: props.cenId, FlowLogId: id }));
+  await sleep(activationMs);
+};
 `;
 
 /** The CLI's folder, or an error that says how to get it. */
@@ -88,7 +178,19 @@ function cliVersion(pulumiRoot) {
  * One stack in its own project folder and file backend. `run(args)` runs one pulumi command
  * and resolves with its wall time and exit code (the output goes to a log file in the folder).
  */
-async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activationMs, barrier, env: extraEnv = {} }) {
+async function makeStack({
+  root,
+  pulumiRoot,
+  emu,
+  name,
+  kind,
+  targets,
+  activationMs,
+  rate = 20,
+  burst = rate,
+  barrier,
+  env: extraEnv = {},
+}) {
   const bin = pulumiBin(pulumiRoot);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cen-flowlog-bench-${name}-`));
   const project = path.join(dir, 'project');
@@ -104,6 +206,7 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
   fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "bench", "private": true, "main": "index.js" }\n');
   fs.writeFileSync(path.join(project, 'index.js'), PROGRAM);
   fs.writeFileSync(path.join(project, 'targets.json'), JSON.stringify(targets));
+  fs.writeFileSync(path.join(project, 'ideal.js'), IDEAL);
   const env = {
     ...process.env,
     PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -143,6 +246,7 @@ async function makeStack({ root, pulumiRoot, emu, name, kind, targets, activatio
     fs.writeFileSync(
       file,
       `${salt}\nconfig:\n  bench:kind: ${kind}\n  bench:suffix: ${suffix}\n  bench:activationMs: "${activationMs}"\n` +
+        `  bench:rate: "${rate}"\n  bench:burst: "${burst}"\n` +
         (barrier ? `  bench:barrier: ${JSON.stringify(barrier)}\n` : ''),
     );
   };
@@ -165,4 +269,4 @@ function tail(file, lines = 15) {
   }
 }
 
-module.exports = { makeStack, pulumiBin, cliVersion };
+module.exports = { makeStack, pulumiBin, cliVersion, IDEAL };

@@ -15,6 +15,8 @@ const SINGLE_T = [0.5, 2, 10, 30];
 const SCALE_N = [10, 100, 500];
 const SCALE_CENS = [1, 10];
 const SCALE_RATES = [20, 10, 50];
+/** Issue 20's large row: 1,000 flow logs in one process on 10 CENs at 20 req/s, next to a no-op provider process's memory. */
+const SCALE_LARGE = { N: 1000, cens: 10, rate: 20 };
 const CLI_T = 3;
 const CLI_COUNT = 100;
 const STACKS = 5;
@@ -119,40 +121,49 @@ async function single(opts) {
   return { modifyPhase, runs };
 }
 
-/** Table 2: N concurrent creates in one provider process, account limits the provider is not told. */
+/**
+ * Table 2: N concurrent creates in one provider process, account limits the provider is not told; in every
+ * repetition also SCALE_LARGE, and the same driver with a no-op provider for its peak RSS (`noopRuns`).
+ */
 async function scale(opts) {
   const runs = [];
+  const noopRuns = [];
   const T = 3;
-  for (let rep = 1; rep <= opts.repeat.scale; rep++) {
-    for (const rate of SCALE_RATES) {
-      for (const cens of SCALE_CENS) {
-        for (const N of SCALE_N) {
-          const bound = T + Math.max(0, N - rate) / rate;
-          const limitMs = Math.max(60, opts.capFactor * bound) * 1000;
-          progress(
-            `scale: rep ${rep}, ${N} creates on ${cens} CEN(s), account ${rate} req/s burst ${rate} (bound ${bound} s, stop at ${limitMs / 1000} s, load ${load()})`,
-          );
-          const { topology, targets } = benchTopology(cens, N / cens);
-          const emu = await accountEmulator(opts, { rate, T, topology, flowLogs: N });
-          try {
-            const r = await runDriver(
-              'scale-driver.js',
-              { ...withoutStop(emu), root: opts.root, T, targets, limitMs },
-              limitMs + 60000,
-            ).catch((err) => ({ error: err.message }));
-            const log = await requestSummary(emu.endpoint);
-            runs.push({ rep, rate, cens, N, T, bound, limitSeconds: limitMs / 1000, ...r, log });
-            progress(
-              `scale:   ${r.timedOut ? 'stopped at' : 'done in'} ${r.wallSeconds?.toFixed(1)} s, ${log.accepted.DescribeFlowlogs ?? 0} DescribeFlowlogs, ${log.throttled} throttled, ${r.rejected ?? '?'} rejected`,
-            );
-          } finally {
-            await emu.stop();
-          }
-        }
-      }
+  const one = async (rep, rate, cens, N) => {
+    const bound = T + Math.max(0, N - rate) / rate;
+    const limitMs = Math.max(60, opts.capFactor * bound) * 1000;
+    progress(
+      `scale: rep ${rep}, ${N} creates on ${cens} CEN(s), account ${rate} req/s burst ${rate} (bound ${bound} s, stop at ${limitMs / 1000} s, load ${load()})`,
+    );
+    const { topology } = benchTopology(cens, N / cens);
+    const emu = await accountEmulator(opts, { rate, T, topology, flowLogs: N });
+    try {
+      const job = { ...withoutStop(emu), root: opts.root, T, cens, perCen: N / cens, limitMs };
+      const r = await runDriver('scale-driver.js', job, limitMs + 60000).catch((err) => ({ error: err.message }));
+      const log = await requestSummary(emu.endpoint);
+      runs.push({ rep, rate, cens, N, T, bound, limitSeconds: limitMs / 1000, ...r, log });
+      progress(
+        `scale:   ${r.timedOut ? 'stopped at' : 'done in'} ${r.wallSeconds?.toFixed(1)} s, ${log.accepted.DescribeFlowlogs ?? 0} DescribeFlowlogs, ${log.throttled} throttled, ${r.rejected ?? '?'} rejected, peak RSS ${(r.peakRssKiB / 1024).toFixed(1)} MiB`,
+      );
+    } finally {
+      await emu.stop();
     }
+  };
+  for (let rep = 1; rep <= opts.repeat.scale; rep++) {
+    for (const rate of SCALE_RATES) for (const cens of SCALE_CENS) for (const N of SCALE_N) await one(rep, rate, cens, N);
+    const { N, cens, rate } = SCALE_LARGE;
+    await one(rep, rate, cens, N);
+    const r = await runDriver('scale-driver.js', { noop: true, root: opts.root, T, cens, perCen: N / cens, limitMs: 60000 }, 120000).catch(
+      (err) => ({
+        error: err.message,
+      }),
+    );
+    noopRuns.push({ rep, cens, N, T, ...r });
+    progress(
+      `scale: rep ${rep}, the same ${N} creates with a no-op provider: ${r.wallSeconds?.toFixed(1)} s, peak RSS ${(r.peakRssKiB / 1024).toFixed(1)} MiB`,
+    );
   }
-  return { runs };
+  return { runs, noopRuns };
 }
 
 const WRITES = new Set([
@@ -169,59 +180,68 @@ const writesOf = (accepted) =>
     .filter(([a]) => WRITES.has(a))
     .reduce((s, [, n]) => s + n, 0);
 
-/** Table 3: up / update / refresh / destroy of 100 flow logs through the CLI, and the no-op floor. */
+/**
+ * Table 3: 100 flow logs through the CLI at `--parallel 100`, each kind on its own stack and emulator:
+ * ours (`flowlog`): up / update (every name) / refresh / refresh at the default `--parallel` / destroy;
+ * the ideal provider (`ideal`): up / update / destroy; the no-op floor (`noop`): all five. Runs at the
+ * default `--parallel` are refresh only: up, update and destroy there take ⌈100 / parallel⌉ rounds of T
+ * whatever the provider does, and were the slowest part of the bench.
+ */
 async function cli(opts) {
   const modifyPhase = await probeModifyPhase(opts.root, opts.emulatorRoot);
   const runs = [];
   const { topology, targets } = benchTopology(1, CLI_COUNT);
+  const flags = ['--yes', '--skip-preview'];
+  const at100 = [...flags, '--parallel', '100'];
+  const steps = [
+    ['up', 100, ['up', ...at100]],
+    ['update', 100, ['up', ...at100]],
+    ['refresh', 100, ['refresh', ...at100]],
+    ['refresh', 'default', ['refresh', ...flags]],
+    ['destroy', 100, ['destroy', ...at100]],
+  ];
   for (let rep = 1; rep <= opts.repeat.cli; rep++) {
-    for (const parallel of [undefined, 100]) {
-      for (const kind of ['flowlog', 'noop']) {
-        const emu = await accountEmulator(opts, { rate: 20, T: CLI_T, topology, flowLogs: CLI_COUNT });
-        const stack = await makeStack({
-          root: opts.root,
-          pulumiRoot: opts.pulumiRoot,
-          emu,
-          name: `cli-${kind}-${parallel ?? 'default'}`,
-          kind,
-          targets,
-          activationMs: CLI_T * 1000,
-        });
-        const flags = ['--yes', '--skip-preview', ...(parallel ? ['--parallel', String(parallel)] : [])];
-        const steps = [
-          ['up', ['up', ...flags]],
-          ['update', ['up', ...flags]],
-          ['refresh', ['refresh', ...flags]],
-          ['destroy', ['destroy', ...flags]],
-        ];
-        try {
-          for (const [phase, args] of steps) {
-            if (phase === 'update') stack.setConfig('b');
-            await adminPost(emu.endpoint, 'reset-requests');
-            progress(`cli: rep ${rep}, ${kind}, --parallel ${parallel ?? 'default'}: pulumi ${phase} of ${CLI_COUNT} (load ${load()})`);
-            const r = await stack.run(args);
-            const log = await requestSummary(emu.endpoint);
-            const state = await admin(emu.endpoint, 'state');
-            const writes = writesOf(log.accepted);
-            runs.push({
-              rep,
-              kind,
-              parallel: parallel ?? 'default',
-              phase,
-              seconds: r.seconds,
-              exitCode: r.code,
-              log,
-              writes,
-              beyondWrites: (log.requests - writes) / CLI_COUNT,
-              flowLogsAfter: state.flowLogs.length,
-              ...(r.code !== 0 ? { failure: stack.logTail() } : {}),
-            });
-            progress(`cli:   ${r.seconds.toFixed(1)} s, exit ${r.code}, ${log.requests} requests (${log.throttled} throttled)`);
-          }
-        } finally {
-          stack.remove();
-          await emu.stop();
+    for (const kind of ['flowlog', 'ideal', 'noop']) {
+      const emu = await accountEmulator(opts, { rate: 20, T: CLI_T, topology, flowLogs: CLI_COUNT });
+      const stack = await makeStack({
+        root: opts.root,
+        pulumiRoot: opts.pulumiRoot,
+        emu,
+        name: `cli-${kind}`,
+        kind,
+        targets,
+        activationMs: CLI_T * 1000,
+        rate: 20,
+        burst: 20,
+      });
+      try {
+        // The ideal has no cost to refresh (its read answers from the state): refresh compares with the no-op only.
+        for (const [phase, parallel, args] of steps.filter(([phase]) => !(kind === 'ideal' && phase === 'refresh'))) {
+          if (phase === 'update') stack.setConfig('b');
+          await adminPost(emu.endpoint, 'reset-requests');
+          progress(`cli: rep ${rep}, ${kind}, --parallel ${parallel}: pulumi ${phase} of ${CLI_COUNT} (load ${load()})`);
+          const r = await stack.run(args);
+          const log = await requestSummary(emu.endpoint);
+          const state = await admin(emu.endpoint, 'state');
+          const writes = writesOf(log.accepted);
+          runs.push({
+            rep,
+            kind,
+            parallel,
+            phase,
+            seconds: r.seconds,
+            exitCode: r.code,
+            log,
+            writes,
+            beyondWrites: (log.requests - writes) / CLI_COUNT,
+            flowLogsAfter: state.flowLogs.length,
+            ...(r.code !== 0 ? { failure: stack.logTail() } : {}),
+          });
+          progress(`cli:   ${r.seconds.toFixed(1)} s, exit ${r.code}, ${log.requests} requests (${log.throttled} throttled)`);
         }
+      } finally {
+        stack.remove();
+        await emu.stop();
       }
     }
   }
@@ -229,7 +249,7 @@ async function cli(opts) {
 }
 
 /**
- * Table 5: the provider plugin next to the dynamic resource and the no-op floor, in one run:
+ * Table 5: the provider plugin next to the dynamic resource, the ideal provider and the no-op floor, in one run:
  * `pulumi up` / `up` after renaming all / `destroy` of 100 flow logs at `--parallel 100`,
  * T = 3 s, account 20 req/s. Per command: wall, the emulator's requests, the provider
  * processes' peak RSS (VmHWM), and for the plugin its start-up times (timing.ts).
@@ -240,8 +260,8 @@ async function plugin(opts) {
   const runs = [];
   const { topology, targets } = benchTopology(1, count);
   for (let rep = 1; rep <= opts.repeat.plugin; rep++) {
-    // The three kinds one after the other in every repetition, so a change in the machine's load meets all three.
-    for (const kind of ['flowlog', 'plugin', 'noop']) {
+    // The kinds one after the other in every repetition, so a change in the machine's load meets all of them.
+    for (const kind of ['flowlog', 'plugin', 'ideal', 'noop']) {
       const emu = await accountEmulator(opts, { rate: 20, T: CLI_T, topology, flowLogs: count });
       const timingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cen-flowlog-bench-timing-'));
       const stack = await makeStack({
@@ -409,4 +429,19 @@ async function stacks(opts) {
 // Issue 20's default-settings rows (bench/lib/defaults.js).
 const { defaults } = require('./defaults');
 
-module.exports = { single, scale, cli, stacks, plugin, defaults, SINGLE_T, SCALE_N, SCALE_CENS, SCALE_RATES, CLI_COUNT, STACKS, PER_STACK };
+module.exports = {
+  single,
+  scale,
+  cli,
+  stacks,
+  plugin,
+  defaults,
+  SINGLE_T,
+  SCALE_N,
+  SCALE_CENS,
+  SCALE_RATES,
+  SCALE_LARGE,
+  CLI_COUNT,
+  STACKS,
+  PER_STACK,
+};
