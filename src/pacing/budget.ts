@@ -47,8 +47,9 @@ const MIN_CUT = 0.25;
 const MEASURE_SETTLE_MS = 1000;
 /** The account's level is trusted this long after the last answer that reported it on a success. */
 const INFORMED_TTL_MS = 5000;
-/** The refill rate is the smallest a `TimeLeft` at `Remain:0` implied within this window. */
+/** The refill rate is estimated from the waits named at `Remain:0` within this window (the last RATE_SAMPLES of them). */
 const RATE_SAMPLE_MS = 60_000;
+const RATE_SAMPLES = 50;
 /** Our share of the account is measured over windows at least this long. */
 const SHARE_WINDOW_MS = 500;
 /** Measured above this share, we are alone on the account: its whole refill rate is ours. */
@@ -189,8 +190,13 @@ export class AdaptiveBudget {
   observe(state: RateLimitState | undefined, answer: { throttled: boolean } = { throttled: false }): void {
     const now = this.clock.now();
     if (!state) {
-      // A success without them: this service reports its level on refusals only (or not at all).
-      if (!answer.throttled) this.withoutLevel = true;
+      // A success without them: this service reports its level on refusals only (or not at all), and a level
+      // that successes do not update goes stale: back to adaptive pacing.
+      if (!answer.throttled) {
+        this.withoutLevel = true;
+        if (this.following(now)) this.adaptFrom(now, this.accountRate! * this.asked);
+        this.informedAt = Number.NEGATIVE_INFINITY;
+      }
       return;
     }
     if (this.withoutLevel && answer.throttled) return;
@@ -198,8 +204,11 @@ export class AdaptiveBudget {
     const { limit, remain, timeLeftMs } = state;
     if (remain === 0 && timeLeftMs > 0) {
       this.rateSamples.push({ at: now, rate: 1000 / timeLeftMs });
-      while (this.rateSamples[0]!.at < now - RATE_SAMPLE_MS) this.rateSamples.shift();
-      this.accountRate = Math.min(...this.rateSamples.map((r) => r.rate));
+      while (this.rateSamples[0]!.at < now - RATE_SAMPLE_MS || this.rateSamples.length > RATE_SAMPLES) this.rateSamples.shift();
+      // Every wait bounds the rate from above, so the smallest is the best estimate; but not one wild value: the
+      // tenth percentile once there are ten.
+      const sorted = this.rateSamples.map((r) => r.rate).sort((x, y) => x - y);
+      this.accountRate = Math.max(this.minRate, sorted[Math.floor(sorted.length / 10)]!);
     }
     const rate = this.accountRate;
     // Empty, the bucket holds the fraction the wait implies: 1 - TimeLeft × rate.
@@ -218,6 +227,15 @@ export class AdaptiveBudget {
       this.paceAtShare();
     }
     this.wake.abort();
+  }
+
+  /** Adaptive pacing again, from `rate` on the flat of its recovery curve (no slow start, no jump). */
+  private adaptFrom(now: number, rate: number): void {
+    this.slowStart = false;
+    this.lastMaxRate = rate;
+    this.timeWindow = 0;
+    this.lastThrottle = now;
+    this.setRate(rate);
   }
 
   private informed(now: number): boolean {

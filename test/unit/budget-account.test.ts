@@ -43,6 +43,8 @@ async function run(opts: {
   burst?: number;
   latencyMs?: number;
   headers?: boolean;
+  /** Rewrites the rate-limit headers of the `n`th answer (0-based) before the client reads them. */
+  mangle?: (headers: Record<string, string>, n: number) => Record<string, string>;
   /** Requests in flight at most per process (the engine's --parallel); all at once by default. */
   concurrency?: number;
   accepted?: (process: number, at: number) => void;
@@ -52,6 +54,7 @@ async function run(opts: {
   const half = (opts.latencyMs ?? 10) / 2;
   const out: Outcome = { doneAt: [], accepted: [], throttled: 0, sent: 0, sentInformed: 0, throttledInformed: 0 };
   const informedFrom = 2 * half;
+  let answers = 0;
   await Promise.all(
     Array.from({ length: opts.processes }, async (_, p) => {
       const budget = new AdaptiveBudget({}, clock);
@@ -77,8 +80,10 @@ async function run(opts: {
           const d = account.take('key', clock.now())!;
           const headers = rateLimitHeaders(d);
           await clock.sleep(half);
-          const state = rateLimitState(opts.headers === false ? {} : headers);
-          if (state) budget.observe(state, { throttled: !d.ok });
+          const n = answers++;
+          const shown = opts.headers === false ? {} : (opts.mangle?.(headers, n) ?? headers);
+          const state = rateLimitState(shown);
+          budget.observe(state, { throttled: !d.ok }); // as the client does: on every answer
           if (d.ok) {
             budget.onSuccess();
             out.accepted[p]!++;
@@ -137,6 +142,39 @@ describe('AdaptiveBudget following the account rate-limit headers', () => {
     expect(total).toBeGreaterThanOrEqual(6 * 20 * 0.9);
     for (const c of counts) expect(c / total).toBeGreaterThan(0.12);
     for (const c of counts) expect(c / total).toBeLessThan(0.28);
+  });
+
+  it('is not held up by one wild wait among many, nor by garbage headers', async () => {
+    const { doneAt } = await run({
+      processes: 1,
+      perProcess: 100,
+      rate: 20,
+      mangle: (h, n) =>
+        n === 60
+          ? { 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:60000' }
+          : n % 7 === 0
+            ? { 'x-ratelimit-user': 'Limit:20,Remain:lots,TimeLeft:0', 'x-ratelimit-user-api': 'Limit:0,Remain:0,TimeLeft:-1' }
+            : h,
+    });
+    expect(doneAt[0]).toBeLessThanOrEqual(4000 * 1.1 + 100);
+  });
+
+  it('goes back to adaptive pacing when successes stop carrying the headers', async () => {
+    const { doneAt } = await run({ processes: 1, perProcess: 100, rate: 20, mangle: (h, n) => (n < 40 ? h : {}) });
+    // Not stalled on a level no answer updates any more: the account's 20/s, give or take the adaptive probing.
+    expect(doneAt[0]).toBeLessThanOrEqual(4000 * 1.25);
+  });
+
+  it('with the headers on refusals only, paces exactly as without them', async () => {
+    const refusalsOnly = await run({
+      processes: 1,
+      perProcess: 100,
+      rate: 20,
+      mangle: (h) => (h['x-acs-retry-after'] === undefined ? {} : h),
+    });
+    const none = await run({ processes: 1, perProcess: 100, rate: 20, headers: false });
+    expect(refusalsOnly.doneAt).toEqual(none.doneAt);
+    expect(refusalsOnly.sent).toBe(none.sent);
   });
 
   it('without the level headers (only the wait of a refusal), it keeps its adaptive pace', async () => {
