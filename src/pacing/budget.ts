@@ -401,6 +401,8 @@ export class AdaptiveBudget {
 
   private answered(): void {
     this.inflight = Math.max(0, this.inflight - 1);
+    // Following the account, an answer can free the way (nothing left in flight): the pump looks again.
+    if (this.account) this.wake.abort();
   }
 
   /** Records an answer; returns the share of the last second's answers that were throttled. */

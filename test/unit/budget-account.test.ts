@@ -165,6 +165,19 @@ describe('AdaptiveBudget following the account rate-limit headers', () => {
     expect(doneAt[0]).toBeLessThanOrEqual(4000 * 1.25);
   });
 
+  it('does not wait out its sleep when the request it waited on gets no answer at all', async () => {
+    const clock = new FakeClock();
+    const budget = new AdaptiveBudget({}, clock);
+    await budget.take('write');
+    budget.observe({ limit: 20, remain: 1, timeLeftMs: 0 }); // one token left, the refill rate not known yet
+    budget.onSuccess();
+    await budget.take('write'); // takes it
+    const next = budget.take('write').then(() => clock.elapsed()); // nothing left: waits for an answer
+    await clock.sleep(100);
+    budget.onUnanswered(); // the request in flight timed out: nothing will report the level
+    expect(await next).toBeLessThanOrEqual(101);
+  });
+
   it('with the headers on refusals only, paces exactly as without them', async () => {
     const refusalsOnly = await run({
       processes: 1,
