@@ -104,6 +104,8 @@ export class AdaptiveBudget {
   private informedAt = Number.NEGATIVE_INFINITY;
   /** A success came without the level headers. */
   private withoutLevel = false;
+  /** A refusal reported tokens left. */
+  private distrusted = false;
   /** The account bucket at the last answer: its level then, what we had sent that it did not count yet, and what we sent since. */
   private account?: { limit: number; level: number; at: number; unseen: number; sent: number };
   /** The account's refill rate, from the waits it names when empty; undefined until it was seen empty. */
@@ -199,9 +201,16 @@ export class AdaptiveBudget {
       }
       return;
     }
-    if (this.withoutLevel && answer.throttled) return;
-    this.informedAt = now;
+    if (this.distrusted || (this.withoutLevel && answer.throttled)) return;
     const { limit, remain, timeLeftMs } = state;
+    if (answer.throttled && remain > 0) {
+      // Refused with tokens left: these headers do not describe the bucket that refuses; never follow them.
+      this.distrusted = true;
+      if (this.following(now)) this.adaptFrom(now, this.accountRate! * this.asked);
+      this.informedAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    this.informedAt = now;
     if (remain === 0 && timeLeftMs > 0) {
       this.rateSamples.push({ at: now, rate: 1000 / timeLeftMs });
       while (this.rateSamples[0]!.at < now - RATE_SAMPLE_MS || this.rateSamples.length > RATE_SAMPLES) this.rateSamples.shift();

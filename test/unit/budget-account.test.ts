@@ -159,6 +159,18 @@ describe('AdaptiveBudget following the account rate-limit headers', () => {
     expect(doneAt[0]).toBeLessThanOrEqual(4000 * 1.1 + 100);
   });
 
+  it('stops following headers that report tokens left on refusals (no storm on a lying level)', async () => {
+    const out = await run({
+      processes: 1,
+      perProcess: 100,
+      rate: 20,
+      mangle: () => ({ 'x-ratelimit-user': 'Limit:1000,Remain:900,TimeLeft:0' }),
+    });
+    // Believed until the first refusal, it costs one burst up to the ceiling (100/s, the 20 of the start
+    // excepted); then it paces adaptively, not on the lie.
+    expect(out.throttled).toBeLessThanOrEqual(80 + 5);
+  });
+
   it('goes back to adaptive pacing when successes stop carrying the headers', async () => {
     const { doneAt } = await run({ processes: 1, perProcess: 100, rate: 20, mangle: (h, n) => (n < 40 ? h : {}) });
     // Not stalled on a level no answer updates any more: the account's 20/s, give or take the adaptive probing.
