@@ -45,6 +45,8 @@ async function run(opts: {
   headers?: boolean;
   /** Rewrites the rate-limit headers of the `n`th answer (0-based) before the client reads them. */
   mangle?: (headers: Record<string, string>, n: number) => Record<string, string>;
+  /** Requests of process `p`, when not `perProcess` each. */
+  perProcessOf?: (p: number) => number;
   /** Requests in flight at most per process (the engine's --parallel); all at once by default. */
   concurrency?: number;
   accepted?: (process: number, at: number) => void;
@@ -59,9 +61,9 @@ async function run(opts: {
     Array.from({ length: opts.processes }, async (_, p) => {
       const budget = new AdaptiveBudget({}, clock);
       out.accepted[p] = 0;
-      let left = opts.perProcess;
+      let left = opts.perProcessOf?.(p) ?? opts.perProcess;
       await Promise.all(
-        Array.from({ length: Math.min(opts.perProcess, opts.concurrency ?? Infinity) }, async () => {
+        Array.from({ length: Math.min(left, opts.concurrency ?? Infinity) }, async () => {
           while (left > 0) {
             left--;
             await one();
@@ -142,6 +144,13 @@ describe('AdaptiveBudget following the account rate-limit headers', () => {
     expect(total).toBeGreaterThanOrEqual(6 * 20 * 0.9);
     for (const c of counts) expect(c / total).toBeGreaterThan(0.12);
     for (const c of counts) expect(c / total).toBeLessThan(0.28);
+  });
+
+  it('takes the whole account back when the processes it shared with are done', async () => {
+    // Four small stacks and a large one start together; after a second or two the large one is alone.
+    const { doneAt } = await run({ processes: 5, perProcess: 0, perProcessOf: (p) => (p === 4 ? 200 : 10), rate: 20, concurrency: 8 });
+    // 240 requests, 20 in the burst: 11 s at the account's rate.
+    expect(doneAt[4]).toBeLessThanOrEqual(11_000 * 1.1);
   });
 
   it('is not held up by one wild wait among many, nor by garbage headers', async () => {
