@@ -11,6 +11,11 @@
  * event: answers to requests sent before the last cut only pause, they do not
  * cut again (a burst of throttled answers is one signal, not twenty).
  *
+ * When the service reports the account's bucket on its successful answers (`x-ratelimit-user[-api]`:
+ * Limit, Remain, TimeLeft; see observe()), the budget follows that level instead of guessing: the level is
+ * a signal every process on the key sees, so it gives the burst and the refill rate at once when alone, and
+ * the early, common warning that lets several processes share the bucket without throttling storms.
+ *
  * Two lanes: status polls are served before writes, so waiting resources are
  * never starved behind a queue of creates (the status loop keeps its own share
  * small, see statusloop.ts).
@@ -123,6 +128,7 @@ export class AdaptiveBudget {
   private shareStart?: { at: number; level: number; accepted: number };
   /** The ceiling (`maxRate`) while the account's level paces: a bucket of its own. */
   private ceilingTokens: number;
+  private lastCeilingRefill = Number.NaN;
 
   constructor(
     options: BudgetOptions = {},
@@ -487,8 +493,6 @@ export class AdaptiveBudget {
       this.pumping = false;
     }
   }
-
-  private lastCeilingRefill = Number.NaN;
 
   /** Ms until the ceiling bucket (maxRate, burst as large) has a token. */
   private ceilingWait(): number {
