@@ -42,6 +42,8 @@ async function run(opts: {
   rate: number;
   burst?: number;
   latencyMs?: number;
+  /** Each half of a round trip takes up to this much longer, at random (seeded): answers overtake each other. */
+  jitterMs?: number;
   headers?: boolean;
   /** Rewrites the rate-limit headers of the `n`th answer (0-based) before the client reads them. */
   mangle?: (headers: Record<string, string>, n: number) => Record<string, string>;
@@ -53,9 +55,11 @@ async function run(opts: {
 }): Promise<Outcome> {
   const clock = new FakeClock(Date.UTC(2025, 0, 1), seeded(7));
   const account = new RateLimiter(opts.rate, opts.burst ?? opts.rate);
-  const half = (opts.latencyMs ?? 10) / 2;
+  const base = (opts.latencyMs ?? 10) / 2;
+  const jitter = seeded(11);
+  const half = () => base + Math.floor(jitter() * (opts.jitterMs ?? 0));
   const out: Outcome = { doneAt: [], accepted: [], throttled: 0, sent: 0, sentInformed: 0, throttledInformed: 0 };
-  const informedFrom = 2 * half;
+  const informedFrom = 2 * (base + (opts.jitterMs ?? 0));
   let answers = 0;
   await Promise.all(
     Array.from({ length: opts.processes }, async (_, p) => {
@@ -78,10 +82,10 @@ async function run(opts: {
           out.sent++;
           const informed = clock.elapsed() > informedFrom;
           if (informed) out.sentInformed++;
-          await clock.sleep(half);
+          await clock.sleep(half());
           const d = account.take('key', clock.now())!;
           const headers = rateLimitHeaders(d);
-          await clock.sleep(half);
+          await clock.sleep(half());
           const n = answers++;
           const shown = opts.headers === false ? {} : (opts.mangle?.(headers, n) ?? headers);
           const state = rateLimitState(shown);
@@ -116,7 +120,7 @@ describe('AdaptiveBudget following the account rate-limit headers', () => {
 
   it('shared by five processes at 20 req/s: close to the account rate, few throttles once informed, a fair split', async () => {
     // Each process has 8 requests in flight at most, as the engine's default --parallel on 2 cores.
-    const out = await run({ processes: 5, perProcess: 40, rate: 20, concurrency: 8 });
+    const out = await run({ processes: 5, perProcess: 40, rate: 20, concurrency: 8, jitterMs: 20 });
     const last = Math.max(...out.doneAt);
     // 200 requests, 20 of them in the burst: 9 s at the account's rate.
     expect(last).toBeLessThanOrEqual(9000 * 1.1);
@@ -136,6 +140,7 @@ describe('AdaptiveBudget following the account rate-limit headers', () => {
       processes: 5,
       perProcess: 60,
       rate: 20,
+      jitterMs: 20,
       accepted: (p, at) => {
         if (at >= 3000 && at < 9000) counts[p]!++;
       },
