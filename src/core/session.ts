@@ -137,13 +137,15 @@ export function defaultSessionFactory(clock: Clock, log: (line: string) => void)
     const key = accountKey(settings);
     let account = accounts.get(key);
     if (!account) {
+      let created: Account | undefined;
       const base = createCenClient({
         endpoint: settings.endpoint,
         credential: resolveCredentials(settings.credentials),
         connectTimeoutMs: settings.requestTimeoutMs,
         readTimeoutMs: settings.requestTimeoutMs,
+        onRateLimit: (state, answer) => created?.budget.observe(state, answer),
       });
-      account = new Account(base, clock, settings.requestsPerSecond);
+      account = created = new Account(base, clock, settings.requestsPerSecond);
       accounts.set(key, account);
     }
     return account.session(deadline, log, signal);

@@ -14,7 +14,7 @@ import { CenApiError } from '../errors';
 import { parseEndpoint, type Endpoint } from './endpoint';
 import { numberOption, type NumberRule } from '../model/options';
 import { withoutUnset } from '../model/records';
-import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef } from './types';
+import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef, RateLimitState } from './types';
 
 const MILLISECONDS: NumberRule = { sign: 'positive', unit: 'milliseconds' };
 
@@ -35,6 +35,12 @@ export interface ClientOptions {
   readTimeoutMs?: number;
   /** `v3` = ACS3-HMAC-SHA256 headers; `v2` = classic HMAC-SHA1 query signing. @default 'v3' */
   signatureAlgorithm?: 'v2' | 'v3';
+  /**
+   * Told of every answer the account bucket's level its rate-limit headers report (undefined when they are
+   * absent or malformed); `throttled` when the answer was a refusal. The budget paces on it (budget.ts); a throw
+   * here is ignored.
+   */
+  onRateLimit?: (state: RateLimitState | undefined, answer: { throttled: boolean }) => void;
 }
 
 const VERSION = '2017-09-12';
@@ -61,6 +67,37 @@ export function throttlingTimeLeft(headers: IncomingHttpHeaders): number | undef
   }
   return best;
 }
+
+/** Largest values believed: a header beyond them is garbage, and a garbage wait must never stall the process. */
+const MAX_LIMIT = 1_000_000;
+const MAX_TIME_LEFT_MS = 60_000;
+
+/**
+ * The account bucket as the `x-ratelimit-user` / `x-ratelimit-user-api` headers report it
+ * (`Limit:20,Remain:7,TimeLeft:0,Reset:…`), the one with fewer tokens left when both are there;
+ * undefined when neither is present and well-formed (Limit a positive integer, Remain and
+ * TimeLeft non-negative integers, Remain not above Limit, none absurdly large).
+ */
+export function rateLimitState(headers: IncomingHttpHeaders): RateLimitState | undefined {
+  let best: RateLimitState | undefined;
+  for (const name of ['x-ratelimit-user-api', 'x-ratelimit-user']) {
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value !== 'string') continue;
+    const field = (key: string): number | undefined => {
+      const m = new RegExp(`(?:^|,)\\s*${key}\\s*:\\s*(\\d{1,9})\\s*(?:,|$)`).exec(value);
+      return m ? Number(m[1]) : undefined;
+    };
+    const limit = field('Limit');
+    const remain = field('Remain');
+    const timeLeftMs = field('TimeLeft');
+    if (limit === undefined || remain === undefined || timeLeftMs === undefined) continue;
+    if (limit < 1 || limit > MAX_LIMIT || remain > limit || timeLeftMs > MAX_TIME_LEFT_MS) continue;
+    if (!best || remain < best.remain || (remain === best.remain && timeLeftMs > best.timeLeftMs)) best = { limit, remain, timeLeftMs };
+  }
+  return best;
+}
+
 type Body = Record<string, unknown>;
 type Runtime = Parameters<OpenApiClient['callApi']>[2];
 
@@ -72,6 +109,7 @@ export function createCenClient(opts: ClientOptions): CenApi {
     throw new TypeError(`Expected \`signatureAlgorithm\` to be 'v2' or 'v3', got ${JSON.stringify(opts.signatureAlgorithm)}`);
   }
   const credential = opts.credential;
+  const onRateLimit = opts.onRateLimit;
   // The library wants an @alicloud/credentials object; only getCredential() is used.
   const libCredential = {
     async getCredential() {
@@ -110,7 +148,14 @@ export function createCenClient(opts: ClientOptions): CenApi {
     let timeLeftMs: number | undefined;
     const onResponse = (msg: unknown) => {
       const { request: req, response } = msg as { request: ClientRequest; response: IncomingMessage };
-      if (req.getHeader(CALL_HEADER) === callId) timeLeftMs = throttlingTimeLeft(response.headers);
+      if (req.getHeader(CALL_HEADER) !== callId) return;
+      timeLeftMs = throttlingTimeLeft(response.headers);
+      if (!onRateLimit) return;
+      try {
+        onRateLimit(rateLimitState(response.headers), { throttled: response.statusCode !== undefined && response.statusCode >= 400 });
+      } catch {
+        // a pacing hint: a failing observer must not fail the call
+      }
     };
     // The library drops response headers from its errors; the throttling headers are read here instead.
     diagnostics.subscribe(RESPONSE_CHANNEL, onResponse);

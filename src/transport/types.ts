@@ -79,6 +79,19 @@ export interface FlowLogRef {
 }
 
 /** Per-call options. */
+/**
+ * The account's request bucket as one answer's `x-ratelimit-user` / `x-ratelimit-user-api` headers
+ * report it, the binding one of the two (fewer tokens left).
+ */
+export interface RateLimitState {
+  /** The bucket's size (the burst). */
+  limit: number;
+  /** Whole requests left after this one. */
+  remain: number;
+  /** Milliseconds until a request would be let through; 0 when one would be now. */
+  timeLeftMs: number;
+}
+
 export interface CallOptions {
   /** Connect and read timeout of this one HTTP attempt, capped by the client's own. */
   timeoutMs?: number;

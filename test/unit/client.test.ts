@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createCenClient, throttlingTimeLeft, toCenApiError } from '../../src/transport/client';
+import { createCenClient, rateLimitState, throttlingTimeLeft, toCenApiError } from '../../src/transport/client';
+import type { RateLimitState } from '../../src/transport/types';
 import { isLoopback } from '../../src/transport/endpoint';
 import { resolveCredentials } from '../../src/transport/credentials';
 import { CenApiError } from '../../src/errors';
@@ -136,6 +137,46 @@ describe('throttlingTimeLeft', () => {
     ['no wait when x-acs-retry-after is not a number and nothing else names one', { 'x-acs-retry-after': '3s' }, undefined],
   ])('reads %s', (_name, headers, ms) => {
     expect(throttlingTimeLeft(headers)).toBe(ms);
+  });
+});
+
+describe('rateLimitState', () => {
+  it.each<[string, IncomingMessage['headers'], RateLimitState | undefined]>([
+    ['a success', { 'x-ratelimit-user': 'Limit:20,Remain:7,TimeLeft:0,Reset:1735689601' }, { limit: 20, remain: 7, timeLeftMs: 0 }],
+    ['an empty bucket', { 'x-ratelimit-user-api': 'Limit:50,Remain:0,TimeLeft:20,Reset:1' }, { limit: 50, remain: 0, timeLeftMs: 20 }],
+    [
+      'the one with fewer tokens left',
+      { 'x-ratelimit-user-api': 'Limit:10,Remain:2,TimeLeft:0', 'x-ratelimit-user': 'Limit:20,Remain:9,TimeLeft:0' },
+      { limit: 10, remain: 2, timeLeftMs: 0 },
+    ],
+    [
+      'the longer wait when both are empty',
+      { 'x-ratelimit-user-api': 'Limit:10,Remain:0,TimeLeft:30', 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:90' },
+      { limit: 20, remain: 0, timeLeftMs: 90 },
+    ],
+    [
+      'fields in any order, with spaces',
+      { 'x-ratelimit-user': 'Reset: 1, TimeLeft : 5, Remain:1 , Limit: 4' },
+      { limit: 4, remain: 1, timeLeftMs: 5 },
+    ],
+    [
+      'the good one of a good and a malformed',
+      { 'x-ratelimit-user-api': 'Limit:x', 'x-ratelimit-user': 'Limit:4,Remain:1,TimeLeft:0' },
+      { limit: 4, remain: 1, timeLeftMs: 0 },
+    ],
+    ['no headers', {}, undefined],
+    ['no Remain', { 'x-ratelimit-user': 'Limit:20,TimeLeft:0' }, undefined],
+    ['no TimeLeft', { 'x-ratelimit-user': 'Limit:20,Remain:3' }, undefined],
+    ['Remain -1', { 'x-ratelimit-user': 'Limit:20,Remain:-1,TimeLeft:0' }, undefined],
+    ['Limit 0', { 'x-ratelimit-user': 'Limit:0,Remain:0,TimeLeft:0' }, undefined],
+    ['Remain above Limit', { 'x-ratelimit-user': 'Limit:5,Remain:9,TimeLeft:0' }, undefined],
+    ['a fraction', { 'x-ratelimit-user': 'Limit:5,Remain:1.5,TimeLeft:0' }, undefined],
+    ['a TimeLeft over a minute', { 'x-ratelimit-user': 'Limit:5,Remain:0,TimeLeft:3600000' }, undefined],
+    ['a huge number', { 'x-ratelimit-user': 'Limit:99999999999999999999,Remain:0,TimeLeft:0' }, undefined],
+    ['a key that only ends in Remain', { 'x-ratelimit-user': 'Limit:5,MyRemain:1,TimeLeft:0' }, undefined],
+    ['garbage', { 'x-ratelimit-user': ',,::,' }, undefined],
+  ])('reads %s', (_name, headers, state) => {
+    expect(rateLimitState(headers)).toEqual(state);
   });
 });
 
@@ -321,6 +362,46 @@ describe('against a canned HTTP server', () => {
       );
     expect(err).toMatchObject({ code: 'Throttling.User' });
     expect(err?.retryAfterMs).toBeUndefined();
+  });
+
+  it('tells onRateLimit the level of every answer, successes and refusals, and undefined when there is none', async () => {
+    const seenStates: unknown[] = [];
+    const client = createCenClient({ endpoint, credential, onRateLimit: (state, answer) => seenStates.push([state, answer.throttled]) });
+    reply = {
+      status: 200,
+      body: JSON.stringify({ RequestId: 'R', FlowLogs: { FlowLog: [] }, TotalCount: 0 }),
+      headers: { 'x-ratelimit-user': 'Limit:20,Remain:12,TimeLeft:0,Reset:1735689601' },
+    };
+    await client.describeFlowlogs({});
+    reply = {
+      status: 400,
+      body: JSON.stringify({ RequestId: 'R', Code: 'Throttling.User', Message: 'denied' }),
+      headers: { 'x-ratelimit-user': 'Limit:20,Remain:0,TimeLeft:40,Reset:1735689601' },
+    };
+    await client.describeFlowlogs({}).catch(() => undefined);
+    reply = { status: 200, body: JSON.stringify({ RequestId: 'R', FlowLogs: { FlowLog: [] }, TotalCount: 0 }) };
+    await client.describeFlowlogs({});
+    expect(seenStates).toEqual([
+      [{ limit: 20, remain: 12, timeLeftMs: 0 }, false],
+      [{ limit: 20, remain: 0, timeLeftMs: 40 }, true],
+      [undefined, false],
+    ]);
+  });
+
+  it('answers the call when onRateLimit throws', async () => {
+    const client = createCenClient({
+      endpoint,
+      credential,
+      onRateLimit: () => {
+        throw new Error('observer bug');
+      },
+    });
+    reply = {
+      status: 200,
+      body: JSON.stringify({ RequestId: 'R', FlowLogs: { FlowLog: [] }, TotalCount: 0 }),
+      headers: { 'x-ratelimit-user': 'Limit:20,Remain:12,TimeLeft:0' },
+    };
+    await expect(client.describeFlowlogs({})).resolves.toMatchObject({ requestId: 'R' });
   });
 
   it('reads the headers of its own answer only, when calls overlap', async () => {
