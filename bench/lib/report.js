@@ -264,7 +264,7 @@ function stacksTable(section, baseline) {
   const d = section.data;
   const lines = header(section, '4. Five stacks × 20 flow logs, `pulumi up` at once on one AccessKey');
   lines.push(
-    `Five \`pulumi up --yes --skip-preview\` (default \`--parallel\`, each its own project and backend), 20 flow logs each on 1 CEN, T = 3 s,`,
+    `Five \`pulumi up --yes --skip-preview\` (${d.parallel ? `\`--parallel ${d.parallel}\`, as the README advises` : 'default `--parallel`'}, each its own project and backend), 20 flow logs each on 1 CEN, T = 3 s,`,
     `one AccessKey limited to 20 req/s burst 20. Bound = T + (100 − 20)/20 = ${d.bound} s. Each program waits at a barrier until all five`,
     'are running, then all register their resources at one moment ("go"); wall = go to the last `pulumi up` exiting; API window = first to',
     'last request the emulator saw. The floor is the same with no-op resources (each stack needs ⌈20/parallel⌉ rounds of T whatever the',
