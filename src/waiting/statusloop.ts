@@ -10,16 +10,16 @@
  * the CEN (and transit router) when every ask shares one, else of the whole
  * region, paged with the largest page size. One loop per region rather than
  * per CEN: it costs the same for one CEN, and one scan instead of one per CEN
- * when a stack spans many. A scan can shift when a flow log disappears between
- * pages, so an id a scan did not see is confirmed by id before it counts as
- * gone. The loop's share of the request budget is small while writes queue
+ * when a stack spans many. Scans read pages from the last one down and stop
+ * once every ask is answered; an id a scan did not list counts as gone only
+ * when the scan proves it (snapshot.ts), else it is confirmed by id. The loop's share of the request budget is small while writes queue
  * (polls never starve, but neither do creates), larger when they do not.
  */
 import type { AdaptiveBudget } from '../pacing/budget';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/types';
 import { systemClock, type Clock } from '../pacing/clock';
 import { metered } from '../pacing/retry';
-import { describeAll } from './pages';
+import { creationTime, goneByChain, goneByOneRead, isSnapshot, pageRead, type PageRead } from './snapshot';
 import { numberOption } from '../model/options';
 
 export interface StatusLoopOptions {
@@ -78,6 +78,11 @@ export class StatusLoop {
   /** Last known match count per scan filter, to price a scan before making it. */
   private readonly counts = new Map<string, number>();
   private pageSize: number;
+  /** CreationTime (epoch ms) of every flow log a read listed, and the newest of them: what scans prove with. */
+  private readonly created = new Map<string, number>();
+  private newest = Number.NEGATIVE_INFINITY;
+  private increasingSeen = false;
+  private unordered = false;
 
   constructor(
     private readonly api: CenApi,
@@ -215,13 +220,17 @@ export class StatusLoop {
     for (const id of ids) {
       const f = (await read.describe({ FlowLogId: id, CenId: cenOf.get(id) })).flowLogs.find((x) => x.FlowLogId === id);
       seen.set(id, f ?? null);
+      const t = f ? creationTime(f) : Number.NaN;
+      if (!f) this.created.delete(id);
+      else if (!Number.isNaN(t)) this.created.set(id, t);
     }
   }
 
   /**
-   * Every page of the filter; then, by id, asked ids the pages did not list —
-   * a few per tick, so that many flow logs gone at once (a large destroy) cost
-   * a bounded number of calls per tick and every tick makes progress.
+   * Pages from the last one down (see snapshot.ts), stopping as soon as every asked id is listed or proved gone:
+   * pending creates are the newest flow logs, so a scan for them reads the tail of the listing, not all of it.
+   * Asked ids still unproved are confirmed by id, a few per tick, so that many flow logs gone at once (a large
+   * destroy in a listing too large or too new to prove it) cost a bounded number of calls per tick.
    */
   private async scan(
     filter: ScanFilter,
@@ -230,29 +239,78 @@ export class StatusLoop {
     read: Reader,
     seen: Map<string, ApiFlowLog | null>,
   ): Promise<void> {
-    let listed: Map<string, ApiFlowLog>;
+    let proof: { reads: PageRead[]; chain: PageRead[]; newest: number };
     try {
-      listed = await this.pages(filter, read);
+      proof = await this.pagesFromLast(filter, ids, read, seen);
     } catch (err) {
       if (this.pageSize <= SAFE_PAGE_SIZE || !(err as { code?: string }).code?.startsWith('InvalidParameter')) throw err;
       this.pageSize = SAFE_PAGE_SIZE; // this service refuses larger pages: ask as it documents, from now on
-      listed = await this.pages(filter, read);
+      proof = await this.pagesFromLast(filter, ids, read, seen);
     }
+    const ordered = this.ordered();
     for (const id of ids) {
-      const f = listed.get(id);
-      if (f) seen.set(id, f);
+      if (seen.has(id)) continue;
+      const created = this.created.get(id);
+      if (goneByOneRead(proof.reads, id, created, ordered) || goneByChain(proof.chain, id, created, proof.newest, ordered)) {
+        seen.set(id, null);
+        this.created.delete(id);
+      }
     }
-    // A scan can shift under deletes: never report "gone" from a scan alone.
     const missing = ids.filter((id) => !seen.has(id)).slice(0, MAX_CONFIRMS_PER_TICK);
     await this.readByIds(missing, cenOf, read, seen);
   }
 
-  private async pages(filter: ScanFilter, read: Reader): Promise<Map<string, ApiFlowLog>> {
-    const listed = await describeAll({ describeFlowlogs: read.describe }, filter, {
-      pageSize: this.pageSize,
-      onTotal: (total) => this.counts.set(filterKey(filter), total),
-    });
-    return new Map(listed.map((f) => [f.FlowLogId, f]));
+  /** The listing is known to be in ascending creation order: some page showed it, none contradicted it. */
+  private ordered(): boolean {
+    return this.increasingSeen && !this.unordered;
+  }
+
+  private async pagesFromLast(
+    filter: ScanFilter,
+    ids: string[],
+    read: Reader,
+    seen: Map<string, ApiFlowLog | null>,
+  ): Promise<{ reads: PageRead[]; chain: PageRead[]; newest: number }> {
+    const key = filterKey(filter);
+    const asked = new Set(ids);
+    const reads: PageRead[] = [];
+    const readPage = async (page: number): Promise<PageRead> => {
+      const res = await read.describe({ ...filter, PageNumber: page, PageSize: this.pageSize });
+      // A service that answers with smaller pages than asked: count pages as it does, from now on.
+      if (res.pageSize > 0 && res.pageSize < this.pageSize) this.pageSize = res.pageSize;
+      const r = pageRead(page, res.pageSize > 0 ? res.pageSize : this.pageSize, res);
+      reads.push(r);
+      this.counts.set(key, res.totalCount);
+      if (r.descending) this.unordered = true;
+      if (r.increasing) this.increasingSeen = true;
+      for (const f of res.flowLogs) {
+        const t = creationTime(f);
+        if (!Number.isNaN(t)) {
+          this.created.set(f.FlowLogId, t);
+          if (t > this.newest) this.newest = t;
+        }
+        if (asked.has(f.FlowLogId)) seen.set(f.FlowLogId, f); // a later page is a later read: it wins
+      }
+      return r;
+    };
+    const done = () => ids.every((id) => seen.has(id) || goneByOneRead(reads, id, this.created.get(id), this.ordered()));
+    const known = this.counts.get(key);
+    let page = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    for (let restarts = 0; ; restarts++) {
+      const first = await readPage(page);
+      const newest = this.newest;
+      if (isSnapshot(first) || done()) return { reads, chain: [], newest };
+      const last = Math.max(1, Math.ceil(first.total / first.pageSize));
+      // The count moved since the last scan: start again from the page that is last now (twice at most, then
+      // read down from there all the same; such a chain does not start on its last page and proves nothing).
+      if (last !== page && restarts < 2) {
+        page = last;
+        continue;
+      }
+      const chain = last === page ? [first] : [];
+      for (let k = last === page ? page - 1 : last; k >= 1 && !done(); k--) chain.push(await readPage(k));
+      return { reads, chain, newest };
+    }
   }
 
   private settle(served: Ask[], fn: (a: Ask) => void): void {
