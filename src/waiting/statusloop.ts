@@ -58,7 +58,7 @@ interface Ask {
 }
 
 /** Share of the budget's rate the loop may use while writes wait, and while none do. */
-const SHARE_BUSY = 0.1;
+const SHARE_BUSY = 0.05;
 const SHARE_IDLE = 0.25;
 /** How many recent transition times the loop remembers per kind, and how many it needs before it uses them. */
 const RECENT_DURATIONS = 16;
@@ -80,6 +80,8 @@ export class StatusLoop {
   private pageSize: number;
   /** CreationTime (epoch ms) of every flow log a read listed, and the newest of them: what scans prove with. */
   private readonly created = new Map<string, number>();
+  /** How many pages from the last one each flow log was listed on: what a scan for it costs. */
+  private readonly fromEnd = new Map<string, number>();
   private newest = Number.NEGATIVE_INFINITY;
   private increasingSeen = false;
   private unordered = false;
@@ -206,7 +208,13 @@ export class StatusLoop {
     const CenId = cens.size === 1 ? [...cens][0] : undefined;
     const filter: ScanFilter = { CenId, TransitRouterId: CenId !== undefined && trs.size === 1 ? [...trs][0] : undefined };
     const known = this.counts.get(filterKey(filter));
-    const scanPages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    const pages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    // A scan reads from the last page down until it has met every ask: as deep as the deepest one was last seen.
+    const depth = (a: Ask) => {
+      const fromEnd = this.fromEnd.get(a.id);
+      return fromEnd === undefined ? pages : fromEnd + 1;
+    };
+    const scanPages = Math.min(pages, Math.max(1, ...this.asks.map(depth)));
     const byId = due.length > 0 && (due.length < scanPages || (known === undefined && due.length === 1));
     return { byId, served: byId ? due : this.asks.slice(), filter };
   }
@@ -221,8 +229,10 @@ export class StatusLoop {
       const f = (await read.describe({ FlowLogId: id, CenId: cenOf.get(id) })).flowLogs.find((x) => x.FlowLogId === id);
       seen.set(id, f ?? null);
       const t = f ? creationTime(f) : Number.NaN;
-      if (!f) this.created.delete(id);
-      else if (!Number.isNaN(t)) this.created.set(id, t);
+      if (!f) {
+        this.created.delete(id);
+        this.fromEnd.delete(id);
+      } else if (!Number.isNaN(t)) this.created.set(id, t);
     }
   }
 
@@ -254,6 +264,7 @@ export class StatusLoop {
       if (goneByOneRead(proof.reads, id, created, ordered) || goneByChain(proof.chain, id, created, proof.newest, ordered)) {
         seen.set(id, null);
         this.created.delete(id);
+        this.fromEnd.delete(id);
       }
     }
     const missing = ids.filter((id) => !seen.has(id)).slice(0, MAX_CONFIRMS_PER_TICK);
@@ -283,7 +294,9 @@ export class StatusLoop {
       this.counts.set(key, res.totalCount);
       if (r.descending) this.unordered = true;
       if (r.increasing) this.increasingSeen = true;
+      const lastPage = Math.max(page, Math.ceil(res.totalCount / r.pageSize));
       for (const f of res.flowLogs) {
+        this.fromEnd.set(f.FlowLogId, lastPage - page);
         const t = creationTime(f);
         if (!Number.isNaN(t)) {
           this.created.set(f.FlowLogId, t);

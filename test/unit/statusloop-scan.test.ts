@@ -101,6 +101,16 @@ describe('StatusLoop scans', () => {
     ).toEqual([20, 19]);
   });
 
+  it('prices a scan by how deep its asks were last listed: a few due asks at the tail cost one page, not one call each', async () => {
+    const { observe, describes, clock } = setup(1000);
+    const tail = [id(990), id(995), id(999)];
+    await learn(observe, tail);
+    await clock.sleep(1000);
+    const before = describes().length;
+    await Promise.all(tail.map(observe));
+    expect(describes().slice(before)).toEqual([expect.objectContaining({ PageNumber: 20 })]);
+  });
+
   it('finds a flow log a delete between two pages moves onto a page not read yet', async () => {
     const { observe, api, byId, describes } = setup(60);
     await learn(observe, [id(50), id(10)]);
