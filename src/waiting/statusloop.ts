@@ -30,6 +30,11 @@ export interface StatusLoopOptions {
    * @default 50
    */
   pageSize?: number;
+  /**
+   * When this process last had a write to the account in flight (+Infinity while one is): `read` may answer from
+   * a scan started after it. Without it, every read waits for a new DescribeFlowlogs.
+   */
+  lastWrite?: () => number;
 }
 
 /** What an ask resolves with: the flow log, or undefined when it is certainly gone. */
@@ -65,6 +70,10 @@ const RECENT_DURATIONS = 16;
 const MIN_SAMPLES = 3;
 /** At most this many ids a scan did not list are confirmed by id in one tick. */
 const MAX_CONFIRMS_PER_TICK = 10;
+/** How old a scan may be to answer a read (refresh), not a wait: a wave of reads costs one scan, not one each. */
+const READ_STALE_MS = 1000;
+/** A read due at once waits this long for the reads sent with it, so they share its call. */
+const COALESCE_MS = 5;
 /** The page size every CEN account accepts (the API's default). */
 const SAFE_PAGE_SIZE = 20;
 
@@ -94,6 +103,25 @@ export class StatusLoop {
     options: StatusLoopOptions = {},
   ) {
     this.pageSize = numberOption('pageSize', options.pageSize, 50, { sign: 'positive', integer: true });
+    this.lastWrite = options.lastWrite ?? (() => Number.POSITIVE_INFINITY);
+  }
+
+  private readonly lastWrite: () => number;
+  /** What the last scan listed or proved gone, and when it started. */
+  private recent?: { startedAt: number; listed: Map<string, ApiFlowLog>; gone: Set<string> };
+
+  /**
+   * A read (refresh, the read before an update): the flow log as a scan saw it that started at most a second ago
+   * and after this process's last write, else as `observe` sees it now.
+   */
+  read(id: string, cenId?: string): Promise<Observation> {
+    const now = this.clock.now();
+    const r = this.recent;
+    if (r && now - r.startedAt <= READ_STALE_MS && this.lastWrite() < r.startedAt) {
+      if (r.listed.has(id)) return Promise.resolve(r.listed.get(id));
+      if (r.gone.has(id)) return Promise.resolve(undefined);
+    }
+    return this.observe(id, now, undefined, cenId);
   }
 
   /** Recent transition times on this CEN, per kind of wait, most recent last. */
@@ -130,7 +158,8 @@ export class StatusLoop {
   private schedule(): void {
     if (this.inFlight || this.asks.length === 0) return;
     const earliest = Math.min(...this.asks.map((a) => a.dueAt));
-    const at = Math.max(earliest, this.lastTickAt + this.minGapMs());
+    const now = this.clock.now();
+    const at = Math.max(earliest <= now ? now + COALESCE_MS : earliest, this.lastTickAt + this.minGapMs());
     if (this.wake && at >= this.wakeAt) return;
     this.wake?.abort();
     const wake = new AbortController();
@@ -249,7 +278,8 @@ export class StatusLoop {
     read: Reader,
     seen: Map<string, ApiFlowLog | null>,
   ): Promise<void> {
-    let proof: { reads: PageRead[]; chain: PageRead[]; newest: number };
+    const startedAt = this.clock.now();
+    let proof: { reads: PageRead[]; chain: PageRead[]; newest: number; listed: Map<string, ApiFlowLog> };
     try {
       proof = await this.pagesFromLast(filter, ids, read, seen);
     } catch (err) {
@@ -269,6 +299,8 @@ export class StatusLoop {
     }
     const missing = ids.filter((id) => !seen.has(id)).slice(0, MAX_CONFIRMS_PER_TICK);
     await this.readByIds(missing, cenOf, read, seen);
+    const gone = new Set([...seen].filter(([, f]) => f === null).map(([id]) => id));
+    this.recent = { startedAt, listed: proof.listed, gone };
   }
 
   /** The listing is known to be in ascending creation order: some page showed it, none contradicted it. */
@@ -281,10 +313,11 @@ export class StatusLoop {
     ids: string[],
     read: Reader,
     seen: Map<string, ApiFlowLog | null>,
-  ): Promise<{ reads: PageRead[]; chain: PageRead[]; newest: number }> {
+  ): Promise<{ reads: PageRead[]; chain: PageRead[]; newest: number; listed: Map<string, ApiFlowLog> }> {
     const key = filterKey(filter);
     const asked = new Set(ids);
     const reads: PageRead[] = [];
+    const listed = new Map<string, ApiFlowLog>();
     const readPage = async (page: number): Promise<PageRead> => {
       const res = await read.describe({ ...filter, PageNumber: page, PageSize: this.pageSize });
       // A service that answers with smaller pages than asked: count pages as it does, from now on.
@@ -302,6 +335,7 @@ export class StatusLoop {
           this.created.set(f.FlowLogId, t);
           if (t > this.newest) this.newest = t;
         }
+        listed.set(f.FlowLogId, f);
         if (asked.has(f.FlowLogId)) seen.set(f.FlowLogId, f); // a later page is a later read: it wins
       }
       return r;
@@ -312,7 +346,7 @@ export class StatusLoop {
     for (let restarts = 0; ; restarts++) {
       const first = await readPage(page);
       const newest = this.newest;
-      if (isSnapshot(first) || done()) return { reads, chain: [], newest };
+      if (isSnapshot(first) || done()) return { reads, chain: [], newest, listed };
       const last = Math.max(1, Math.ceil(first.total / first.pageSize));
       // The count moved since the last scan: start again from the page that is last now (twice at most, then
       // read down from there all the same; such a chain does not start on its last page and proves nothing).
@@ -322,7 +356,7 @@ export class StatusLoop {
       }
       const chain = last === page ? [first] : [];
       for (let k = last === page ? page - 1 : last; k >= 1 && !done(); k--) chain.push(await readPage(k));
-      return { reads, chain, newest };
+      return { reads, chain, newest, listed };
     }
   }
 

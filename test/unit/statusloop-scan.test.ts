@@ -4,6 +4,7 @@
  */
 import { AdaptiveBudget } from '../../src/pacing/budget';
 import type { ApiFlowLog, DescribeFlowlogsRequest } from '../../src/transport/types';
+import { Account } from '../../src/core/session';
 import { StatusLoop, type Observation } from '../../src/waiting/statusloop';
 import { FakeCenApi } from '../fixtures/fake-api';
 import { FakeClock } from '../fixtures/fake-clock';
@@ -234,4 +235,44 @@ describe('StatusLoop scans', () => {
       }
     },
   );
+});
+
+describe('reads answered by a recent scan', () => {
+  function account(count: number) {
+    const clock = new FakeClock(BASE + 3600_000);
+    const api = new FakeCenApi();
+    for (let i = 0; i < count; i++) api.add(item(i, Math.floor(i / 20)));
+    const s = new Account(api, clock).session(clock.now() + 60_000, () => undefined);
+    const read = (x: string) => s.describe(REGION, CEN, x);
+    return { clock, api, s, read };
+  }
+
+  it('serves a refresh in waves of 8 (the engine at --parallel 8) with one scan a second, not one a wave', async () => {
+    const { clock, api, read } = account(100);
+    const all = Array.from({ length: 100 }, (_, i) => id(i));
+    for (let wave = 0; wave < all.length; wave += 8) {
+      const seen = await Promise.all(all.slice(wave, wave + 8).map(read));
+      expect(seen.map((f) => f?.FlowLogId)).toEqual(all.slice(wave, wave + 8));
+      await clock.sleep(10); // the engine's round trip before the next wave
+    }
+    expect(api.count('describeFlowlogs')).toBeLessThanOrEqual(3);
+  });
+
+  it('does not answer a read from a scan that started before a write of this process', async () => {
+    const { clock, api, s, read } = account(30);
+    await Promise.all([read(id(1)), read(id(2))]);
+    await s.api.modifyFlowLogAttribute({ RegionId: REGION, CenId: CEN, FlowLogId: id(1), FlowLogName: 'renamed' });
+    await expect(read(id(1))).resolves.toMatchObject({ FlowLogName: 'renamed' });
+    await clock.sleep(10);
+    expect(api.count('describeFlowlogs')).toBe(2);
+  });
+
+  it('does not answer a read from a scan more than a second old', async () => {
+    const { clock, api, read } = account(30);
+    await Promise.all([read(id(1)), read(id(2))]);
+    api.flowLogs.get(id(3))!.FlowLogName = 'changed elsewhere';
+    await clock.sleep(1001);
+    await expect(read(id(3))).resolves.toMatchObject({ FlowLogName: 'changed elsewhere' });
+    expect(api.count('describeFlowlogs')).toBe(2);
+  });
 });
