@@ -12,8 +12,11 @@
  * per CEN: it costs the same for one CEN, and one scan instead of one per CEN
  * when a stack spans many. Scans read pages from the last one down and stop
  * once every ask is answered; an id a scan did not list counts as gone only
- * when the scan proves it (snapshot.ts), else it is confirmed by id. The loop's share of the request budget is small while writes queue
- * (polls never starve, but neither do creates), larger when they do not.
+ * when the scan proves it (snapshot.ts), else it is confirmed by id. The
+ * loop's share of the request budget is small while writes queue (each poll
+ * delays every queued write by a token; polls never starve, but neither do
+ * creates), larger when they do not. A read that is not a wait may be answered
+ * by a scan started a moment before it and after this process's last write.
  */
 import type { AdaptiveBudget } from '../pacing/budget';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/types';
