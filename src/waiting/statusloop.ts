@@ -61,6 +61,8 @@ interface Ask {
   transitRouterId?: string;
   cenId?: string;
   dueAt: number;
+  /** A read, not a wait: a recent scan may answer it. */
+  read?: boolean;
   resolve: (f: Observation) => void;
   reject: (err: unknown) => void;
 }
@@ -118,13 +120,20 @@ export class StatusLoop {
    * and after this process's last write, else as `observe` sees it now.
    */
   read(id: string, cenId?: string): Promise<Observation> {
-    const now = this.clock.now();
+    const known = this.fromRecent(id);
+    if (known) return Promise.resolve(known.flowLog);
+    return new Promise((resolve, reject) => {
+      this.asks.push({ id, cenId, dueAt: this.clock.now(), resolve, reject, read: true });
+      this.schedule();
+    });
+  }
+
+  /** The flow log as the last scan saw it, if that scan may answer a read now. */
+  private fromRecent(id: string): { flowLog: Observation } | undefined {
     const r = this.recent;
-    if (r && now - r.startedAt <= READ_STALE_MS && this.lastWrite() < r.startedAt) {
-      if (r.listed.has(id)) return Promise.resolve(r.listed.get(id));
-      if (r.gone.has(id)) return Promise.resolve(undefined);
-    }
-    return this.observe(id, now, undefined, cenId);
+    if (!r || this.clock.now() - r.startedAt > READ_STALE_MS || this.lastWrite() >= r.startedAt) return undefined;
+    if (r.listed.has(id)) return { flowLog: r.listed.get(id) };
+    return r.gone.has(id) ? { flowLog: undefined } : undefined;
   }
 
   /** Recent transition times on this CEN, per kind of wait, most recent last. */
@@ -222,6 +231,9 @@ export class StatusLoop {
           (a) => a.reject(err),
         );
       }
+      // Reads asked while this tick's scan was in flight: it started less than a second before them.
+      const reads = this.asks.filter((a) => a.read && this.fromRecent(a.id));
+      this.settle(reads, (a) => a.resolve(this.fromRecent(a.id)!.flowLog));
       this.lastTickCost = read.cost;
       this.inFlight = false;
       this.schedule();

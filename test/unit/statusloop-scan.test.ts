@@ -258,6 +258,19 @@ describe('reads answered by a recent scan', () => {
     expect(api.count('describeFlowlogs')).toBeLessThanOrEqual(3);
   });
 
+  it('answers reads asked while a scan is in flight with that scan, not another', async () => {
+    const { clock, api, read } = account(30);
+    api.onCall = async (method) => {
+      if (method === 'describeFlowlogs') await clock.sleep(100);
+    };
+    const first = Promise.all([read(id(1)), read(id(2))]);
+    await clock.sleep(50);
+    const second = await Promise.all([read(id(3)), read(id(4))]);
+    expect(second.map((f) => f?.FlowLogId)).toEqual([id(3), id(4)]);
+    await first;
+    expect(api.count('describeFlowlogs')).toBe(1);
+  });
+
   it('does not answer a read from a scan that started before a write of this process', async () => {
     const { clock, api, s, read } = account(30);
     await Promise.all([read(id(1)), read(id(2))]);
