@@ -218,7 +218,15 @@ export class StatusLoop {
     let failure: { err: unknown } | undefined;
     try {
       if (plan.byId) await this.readByIds(ids, cenOf, read, seen);
-      else await this.scan(plan.filter, ids, cenOf, read, seen);
+      else
+        await this.scan(
+          plan.filter,
+          ids,
+          cenOf,
+          read,
+          seen,
+          plan.served.some((a) => a.read),
+        );
     } catch (err) {
       failure = { err };
     } finally {
@@ -292,8 +300,10 @@ export class StatusLoop {
     cenOf: Map<string, string | undefined>,
     read: Reader,
     seen: Map<string, ApiFlowLog | null>,
+    forReads: boolean,
   ): Promise<void> {
     const startedAt = this.clock.now();
+    this.recent = undefined;
     let proof: { reads: PageRead[]; chain: PageRead[]; newest: number; listed: Map<string, ApiFlowLog> };
     try {
       proof = await this.pagesFromLast(filter, ids, read, seen);
@@ -315,7 +325,9 @@ export class StatusLoop {
     const missing = ids.filter((id) => !seen.has(id)).slice(0, MAX_CONFIRMS_PER_TICK);
     await this.readByIds(missing, cenOf, read, seen);
     const gone = new Set([...seen].filter(([, f]) => f === null).map(([id]) => id));
-    this.recent = { startedAt, listed: proof.listed, gone };
+    // Only a scan reads asked for answers later reads: one made for waits (say, after a create) does not answer
+    // the next operation's read, which must see what changed since, out of band included.
+    if (forReads) this.recent = { startedAt, listed: proof.listed, gone };
   }
 
   /** The listing is known to be in ascending creation order: some page showed it, none contradicted it. */

@@ -280,6 +280,16 @@ describe('reads answered by a recent scan', () => {
     expect(api.count('describeFlowlogs')).toBe(2);
   });
 
+  it('does not answer a read from a scan made for waits (the next operation sees changes made out of band)', async () => {
+    const { api, s, read } = account(30);
+    const where = { regionId: REGION, cenId: CEN };
+    await Promise.all([s.waitFor(where, id(1), 'Active'), s.waitFor(where, id(2), 'Active')]);
+    const before = api.count('describeFlowlogs');
+    api.flowLogs.delete(id(1));
+    await expect(read(id(1))).resolves.toBeUndefined();
+    expect(api.count('describeFlowlogs')).toBeGreaterThan(before);
+  });
+
   it('does not answer a read from a scan more than a second old', async () => {
     const { clock, api, read } = account(30);
     await Promise.all([read(id(1)), read(id(2))]);
