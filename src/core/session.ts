@@ -43,6 +43,10 @@ export type SessionFactory = (settings: ProviderSettings, deadline: number, sign
 export class Account {
   readonly budget: AdaptiveBudget;
   private readonly loops = new Map<string, StatusLoop>();
+  /** The base client, noting when a write was last in flight: a read may be answered by a scan started after it. */
+  private readonly noted: CenApi;
+  private writesInFlight = 0;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly base: CenApi,
@@ -50,6 +54,28 @@ export class Account {
     maxRate?: number,
   ) {
     this.budget = new AdaptiveBudget({ maxRate, initialRate: maxRate === undefined ? undefined : Math.min(20, maxRate) }, clock);
+    const write =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        this.writesInFlight++;
+        this.lastWriteAt = clock.now();
+        try {
+          return await fn(...args);
+        } finally {
+          this.writesInFlight--;
+          this.lastWriteAt = clock.now();
+        }
+      };
+    this.noted = {
+      describeFlowlogs: (req, opts) => base.describeFlowlogs(req, opts),
+      createFlowlog: write((req, opts) => base.createFlowlog(req, opts)),
+      modifyFlowLogAttribute: write((req, opts) => base.modifyFlowLogAttribute(req, opts)),
+      activeFlowLog: write((req, opts) => base.activeFlowLog(req, opts)),
+      deactiveFlowLog: write((req, opts) => base.deactiveFlowLog(req, opts)),
+      deleteFlowlog: write((req, opts) => base.deleteFlowlog(req, opts)),
+      tagResources: write((req, opts) => base.tagResources(req, opts)),
+      untagResources: write((req, opts) => base.untagResources(req, opts)),
+    };
   }
 
   /**
@@ -61,7 +87,9 @@ export class Account {
   loop(regionId: string): StatusLoop {
     let loop = this.loops.get(regionId);
     if (!loop) {
-      loop = new StatusLoop(this.base, this.budget, regionId, this.clock);
+      loop = new StatusLoop(this.base, this.budget, regionId, this.clock, {
+        lastWrite: () => (this.writesInFlight > 0 ? Number.POSITIVE_INFINITY : this.lastWriteAt),
+      });
       this.loops.set(regionId, loop);
     }
     return loop;
@@ -87,7 +115,7 @@ export class Account {
         onProgress: log,
       });
     }
-    const api = resilient(this.base, {
+    const api = resilient(this.noted, {
       deadline,
       clock,
       budget: this.budget,
@@ -100,7 +128,7 @@ export class Account {
       // A read through the loop batches with the waits; a transient failure is retried within the
       // deadline like any call (the loop's own reads already went through the budget).
       describe: (regionId, cenId, flowLogId) =>
-        withRetry('DescribeFlowlogs', () => this.loop(regionId).observe(flowLogId, clock.now(), undefined, cenId), { deadline, clock }),
+        withRetry('DescribeFlowlogs', () => this.loop(regionId).read(flowLogId, cenId), { deadline, clock }),
       waitFor,
     };
   }

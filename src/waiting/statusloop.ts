@@ -10,16 +10,19 @@
  * the CEN (and transit router) when every ask shares one, else of the whole
  * region, paged with the largest page size. One loop per region rather than
  * per CEN: it costs the same for one CEN, and one scan instead of one per CEN
- * when a stack spans many. A scan can shift when a flow log disappears between
- * pages, so an id a scan did not see is confirmed by id before it counts as
- * gone. The loop's share of the request budget is small while writes queue
- * (polls never starve, but neither do creates), larger when they do not.
+ * when a stack spans many. Scans read pages from the last one down and stop
+ * once every ask is answered; an id a scan did not list counts as gone only
+ * when the scan proves it (snapshot.ts), else it is confirmed by id. The
+ * loop's share of the request budget is small while writes queue (each poll
+ * delays every queued write by a token; polls never starve, but neither do
+ * creates), larger when they do not. A read that is not a wait may be answered
+ * by a scan started a moment before it and after this process's last write.
  */
 import type { AdaptiveBudget } from '../pacing/budget';
 import type { ApiFlowLog, CenApi, DescribeFlowlogsRequest, DescribeFlowlogsResponse } from '../transport/types';
 import { systemClock, type Clock } from '../pacing/clock';
 import { metered } from '../pacing/retry';
-import { describeAll } from './pages';
+import { creationTime, goneByChain, goneByOneRead, isSnapshot, pageRead, type PageRead } from './snapshot';
 import { numberOption } from '../model/options';
 
 export interface StatusLoopOptions {
@@ -30,6 +33,11 @@ export interface StatusLoopOptions {
    * @default 50
    */
   pageSize?: number;
+  /**
+   * When this process last had a write to the account in flight (+Infinity while one is): `read` may answer from
+   * a scan started after it. Without it, every read waits for a new DescribeFlowlogs.
+   */
+  lastWrite?: () => number;
 }
 
 /** What an ask resolves with: the flow log, or undefined when it is certainly gone. */
@@ -53,18 +61,24 @@ interface Ask {
   transitRouterId?: string;
   cenId?: string;
   dueAt: number;
+  /** A read, not a wait: a recent scan may answer it. */
+  read?: boolean;
   resolve: (f: Observation) => void;
   reject: (err: unknown) => void;
 }
 
 /** Share of the budget's rate the loop may use while writes wait, and while none do. */
-const SHARE_BUSY = 0.1;
+const SHARE_BUSY = 0.05;
 const SHARE_IDLE = 0.25;
 /** How many recent transition times the loop remembers per kind, and how many it needs before it uses them. */
 const RECENT_DURATIONS = 16;
 const MIN_SAMPLES = 3;
 /** At most this many ids a scan did not list are confirmed by id in one tick. */
 const MAX_CONFIRMS_PER_TICK = 10;
+/** How old a scan may be to answer a read (refresh), not a wait: a wave of reads costs one scan, not one each. */
+const READ_STALE_MS = 1000;
+/** A read due at once waits this long for the reads sent with it, so they share its call. */
+const COALESCE_MS = 5;
 /** The page size every CEN account accepts (the API's default). */
 const SAFE_PAGE_SIZE = 20;
 
@@ -78,6 +92,13 @@ export class StatusLoop {
   /** Last known match count per scan filter, to price a scan before making it. */
   private readonly counts = new Map<string, number>();
   private pageSize: number;
+  /** CreationTime (epoch ms) of every flow log a read listed, and the newest of them: what scans prove with. */
+  private readonly created = new Map<string, number>();
+  /** How many pages from the last one each flow log was listed on: what a scan for it costs. */
+  private readonly fromEnd = new Map<string, number>();
+  private newest = Number.NEGATIVE_INFINITY;
+  private increasingSeen = false;
+  private unordered = false;
 
   constructor(
     private readonly api: CenApi,
@@ -87,6 +108,32 @@ export class StatusLoop {
     options: StatusLoopOptions = {},
   ) {
     this.pageSize = numberOption('pageSize', options.pageSize, 50, { sign: 'positive', integer: true });
+    this.lastWrite = options.lastWrite ?? (() => Number.POSITIVE_INFINITY);
+  }
+
+  private readonly lastWrite: () => number;
+  /** What the last scan listed or proved gone, and when it started. */
+  private recent?: { startedAt: number; listed: Map<string, ApiFlowLog>; gone: Set<string> };
+
+  /**
+   * A read (refresh, the read before an update): the flow log as a scan saw it that started at most a second ago
+   * and after this process's last write, else as `observe` sees it now.
+   */
+  read(id: string, cenId?: string): Promise<Observation> {
+    const known = this.fromRecent(id);
+    if (known) return Promise.resolve(known.flowLog);
+    return new Promise((resolve, reject) => {
+      this.asks.push({ id, cenId, dueAt: this.clock.now(), resolve, reject, read: true });
+      this.schedule();
+    });
+  }
+
+  /** The flow log as the last scan saw it, if that scan may answer a read now. */
+  private fromRecent(id: string): { flowLog: Observation } | undefined {
+    const r = this.recent;
+    if (!r || this.clock.now() - r.startedAt > READ_STALE_MS || this.lastWrite() >= r.startedAt) return undefined;
+    if (r.listed.has(id)) return { flowLog: r.listed.get(id) };
+    return r.gone.has(id) ? { flowLog: undefined } : undefined;
   }
 
   /** Recent transition times on this CEN, per kind of wait, most recent last. */
@@ -123,7 +170,8 @@ export class StatusLoop {
   private schedule(): void {
     if (this.inFlight || this.asks.length === 0) return;
     const earliest = Math.min(...this.asks.map((a) => a.dueAt));
-    const at = Math.max(earliest, this.lastTickAt + this.minGapMs());
+    const now = this.clock.now();
+    const at = Math.max(earliest <= now ? now + COALESCE_MS : earliest, this.lastTickAt + this.minGapMs());
     if (this.wake && at >= this.wakeAt) return;
     this.wake?.abort();
     const wake = new AbortController();
@@ -170,7 +218,15 @@ export class StatusLoop {
     let failure: { err: unknown } | undefined;
     try {
       if (plan.byId) await this.readByIds(ids, cenOf, read, seen);
-      else await this.scan(plan.filter, ids, cenOf, read, seen);
+      else
+        await this.scan(
+          plan.filter,
+          ids,
+          cenOf,
+          read,
+          seen,
+          plan.served.some((a) => a.read),
+        );
     } catch (err) {
       failure = { err };
     } finally {
@@ -183,6 +239,9 @@ export class StatusLoop {
           (a) => a.reject(err),
         );
       }
+      // Reads asked while this tick's scan was in flight: it started less than a second before them.
+      const reads = this.asks.filter((a) => a.read && this.fromRecent(a.id));
+      this.settle(reads, (a) => a.resolve(this.fromRecent(a.id)!.flowLog));
       this.lastTickCost = read.cost;
       this.inFlight = false;
       this.schedule();
@@ -201,7 +260,13 @@ export class StatusLoop {
     const CenId = cens.size === 1 ? [...cens][0] : undefined;
     const filter: ScanFilter = { CenId, TransitRouterId: CenId !== undefined && trs.size === 1 ? [...trs][0] : undefined };
     const known = this.counts.get(filterKey(filter));
-    const scanPages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    const pages = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    // A scan reads from the last page down until it has met every ask: as deep as the deepest one was last seen.
+    const depth = (a: Ask) => {
+      const fromEnd = this.fromEnd.get(a.id);
+      return fromEnd === undefined ? pages : fromEnd + 1;
+    };
+    const scanPages = Math.min(pages, Math.max(1, ...this.asks.map(depth)));
     const byId = due.length > 0 && (due.length < scanPages || (known === undefined && due.length === 1));
     return { byId, served: byId ? due : this.asks.slice(), filter };
   }
@@ -215,13 +280,19 @@ export class StatusLoop {
     for (const id of ids) {
       const f = (await read.describe({ FlowLogId: id, CenId: cenOf.get(id) })).flowLogs.find((x) => x.FlowLogId === id);
       seen.set(id, f ?? null);
+      const t = f ? creationTime(f) : Number.NaN;
+      if (!f) {
+        this.created.delete(id);
+        this.fromEnd.delete(id);
+      } else if (!Number.isNaN(t)) this.created.set(id, t);
     }
   }
 
   /**
-   * Every page of the filter; then, by id, asked ids the pages did not list —
-   * a few per tick, so that many flow logs gone at once (a large destroy) cost
-   * a bounded number of calls per tick and every tick makes progress.
+   * Pages from the last one down (see snapshot.ts), stopping as soon as every asked id is listed or proved gone:
+   * pending creates are the newest flow logs, so a scan for them reads the tail of the listing, not all of it.
+   * Asked ids still unproved are confirmed by id, a few per tick, so that many flow logs gone at once (a large
+   * destroy in a listing too large or too new to prove it) cost a bounded number of calls per tick.
    */
   private async scan(
     filter: ScanFilter,
@@ -229,30 +300,91 @@ export class StatusLoop {
     cenOf: Map<string, string | undefined>,
     read: Reader,
     seen: Map<string, ApiFlowLog | null>,
+    forReads: boolean,
   ): Promise<void> {
-    let listed: Map<string, ApiFlowLog>;
+    const startedAt = this.clock.now();
+    this.recent = undefined;
+    let proof: { reads: PageRead[]; chain: PageRead[]; newest: number; listed: Map<string, ApiFlowLog> };
     try {
-      listed = await this.pages(filter, read);
+      proof = await this.pagesFromLast(filter, ids, read, seen);
     } catch (err) {
       if (this.pageSize <= SAFE_PAGE_SIZE || !(err as { code?: string }).code?.startsWith('InvalidParameter')) throw err;
       this.pageSize = SAFE_PAGE_SIZE; // this service refuses larger pages: ask as it documents, from now on
-      listed = await this.pages(filter, read);
+      proof = await this.pagesFromLast(filter, ids, read, seen);
     }
+    const ordered = this.ordered();
     for (const id of ids) {
-      const f = listed.get(id);
-      if (f) seen.set(id, f);
+      if (seen.has(id)) continue;
+      const created = this.created.get(id);
+      if (goneByOneRead(proof.reads, id, created, ordered) || goneByChain(proof.chain, id, created, proof.newest, ordered)) {
+        seen.set(id, null);
+        this.created.delete(id);
+        this.fromEnd.delete(id);
+      }
     }
-    // A scan can shift under deletes: never report "gone" from a scan alone.
     const missing = ids.filter((id) => !seen.has(id)).slice(0, MAX_CONFIRMS_PER_TICK);
     await this.readByIds(missing, cenOf, read, seen);
+    const gone = new Set([...seen].filter(([, f]) => f === null).map(([id]) => id));
+    // Only a scan reads asked for answers later reads: one made for waits (say, after a create) does not answer
+    // the next operation's read, which must see what changed since, out of band included.
+    if (forReads) this.recent = { startedAt, listed: proof.listed, gone };
   }
 
-  private async pages(filter: ScanFilter, read: Reader): Promise<Map<string, ApiFlowLog>> {
-    const listed = await describeAll({ describeFlowlogs: read.describe }, filter, {
-      pageSize: this.pageSize,
-      onTotal: (total) => this.counts.set(filterKey(filter), total),
-    });
-    return new Map(listed.map((f) => [f.FlowLogId, f]));
+  /** The listing is known to be in ascending creation order: some page showed it, none contradicted it. */
+  private ordered(): boolean {
+    return this.increasingSeen && !this.unordered;
+  }
+
+  private async pagesFromLast(
+    filter: ScanFilter,
+    ids: string[],
+    read: Reader,
+    seen: Map<string, ApiFlowLog | null>,
+  ): Promise<{ reads: PageRead[]; chain: PageRead[]; newest: number; listed: Map<string, ApiFlowLog> }> {
+    const key = filterKey(filter);
+    const asked = new Set(ids);
+    const reads: PageRead[] = [];
+    const listed = new Map<string, ApiFlowLog>();
+    const readPage = async (page: number): Promise<PageRead> => {
+      const res = await read.describe({ ...filter, PageNumber: page, PageSize: this.pageSize });
+      // A service that answers with smaller pages than asked: count pages as it does, from now on.
+      if (res.pageSize > 0 && res.pageSize < this.pageSize) this.pageSize = res.pageSize;
+      const r = pageRead(page, res.pageSize > 0 ? res.pageSize : this.pageSize, res);
+      reads.push(r);
+      this.counts.set(key, res.totalCount);
+      if (r.descending) this.unordered = true;
+      if (r.increasing) this.increasingSeen = true;
+      const lastPage = Math.max(page, Math.ceil(res.totalCount / r.pageSize));
+      for (const f of res.flowLogs) {
+        this.fromEnd.set(f.FlowLogId, lastPage - page);
+        const t = creationTime(f);
+        if (!Number.isNaN(t)) {
+          this.created.set(f.FlowLogId, t);
+          if (t > this.newest) this.newest = t;
+        }
+        listed.set(f.FlowLogId, f);
+        if (asked.has(f.FlowLogId)) seen.set(f.FlowLogId, f); // a later page is a later read: it wins
+      }
+      return r;
+    };
+    const done = () => ids.every((id) => seen.has(id) || goneByOneRead(reads, id, this.created.get(id), this.ordered()));
+    const known = this.counts.get(key);
+    let page = known === undefined ? 1 : Math.max(1, Math.ceil(known / this.pageSize));
+    for (let restarts = 0; ; restarts++) {
+      const first = await readPage(page);
+      const newest = this.newest;
+      if (isSnapshot(first) || done()) return { reads, chain: [], newest, listed };
+      const last = Math.max(1, Math.ceil(first.total / first.pageSize));
+      // The count moved since the last scan: start again from the page that is last now (twice at most, then
+      // read down from there all the same; such a chain does not start on its last page and proves nothing).
+      if (last !== page && restarts < 2) {
+        page = last;
+        continue;
+      }
+      const chain = last === page ? [first] : [];
+      for (let k = last === page ? page - 1 : last; k >= 1 && !done(); k--) chain.push(await readPage(k));
+      return { reads, chain, newest, listed };
+    }
   }
 
   private settle(served: Ask[], fn: (a: Ask) => void): void {

@@ -118,10 +118,10 @@ describe('StatusLoop', () => {
     if (mode === 'scan') await expect(later).resolves.toMatchObject({ FlowLogId: id(100) });
   });
 
-  it('confirms by id an id a shifting scan missed before it reports it gone', async () => {
+  it('finds a flow log a delete between two pages shifts, reading from the last page down, and confirms an unknown id by id', async () => {
     const { clock, api, describes, observe } = setup({ count: 60 });
-    // Another flow log disappears between the two pages: everything after it moves up one place,
-    // so flowlog-050 moves from page 2 to page 1 and no page returns it.
+    // Another flow log disappears between the two pages: everything after it moves up one place, so flowlog-050
+    // moves from page 2 (read first) to page 1 (read next), which lists it.
     api.onCall = (method, req) => {
       if (method === 'describeFlowlogs' && (req as DescribeFlowlogsRequest).PageNumber === 2) api.flowLogs.delete(id(0));
     };
@@ -135,9 +135,8 @@ describe('StatusLoop', () => {
     expect(gone).toBeUndefined();
     const byId = describes()
       .filter((c) => c.FlowLogId !== undefined)
-      .map((c) => c.FlowLogId)
-      .sort();
-    expect(byId).toEqual([id(50), 'flowlog-gone']);
+      .map((c) => c.FlowLogId);
+    expect(byId).toEqual(['flowlog-gone']);
   });
 
   it('keeps at most one DescribeFlowlogs in flight, whatever the asks', async () => {
@@ -200,9 +199,10 @@ describe('StatusLoop', () => {
     };
     await Promise.all([writes, ...Array.from({ length: 20 }, (_, i) => waiter(id(i)))]);
     // 80 writes beyond the burst at 20/s, less the polls' share: done in well under 5 s.
-    expect(writesDoneAt).toBeLessThanOrEqual(4700);
+    expect(writesDoneAt).toBeLessThanOrEqual(4400);
     const during = pollTimes.filter((t) => t <= writesDoneAt).length;
-    expect(during).toBeLessThanOrEqual(Math.ceil((0.1 * 20 * writesDoneAt) / 1000) + 1);
+    // Each poll delays every queued write by one token: a twentieth of the budget at most.
+    expect(during).toBeLessThanOrEqual(Math.ceil((0.05 * 20 * writesDoneAt) / 1000) + 1);
     // ...but never starved: each waiter is answered at least once a second.
     for (const times of answers.values()) {
       const inWrites = [0, ...times.filter((t) => t <= writesDoneAt)];
