@@ -10,6 +10,7 @@ import type { ApiFlowLog, CenApi } from '../transport/types';
 import { createCenClient } from '../transport/client';
 import type { Clock } from '../pacing/clock';
 import { resolveCredentials } from '../transport/credentials';
+import { releaseReadTimers } from '../transport/readtimer';
 import { resilient, withRetry } from '../pacing/retry';
 import type { ProviderSettings } from './settings';
 import { StatusLoop } from '../waiting/statusloop';
@@ -137,6 +138,7 @@ export function defaultSessionFactory(clock: Clock, log: (line: string) => void)
     const key = accountKey(settings);
     let account = accounts.get(key);
     if (!account) {
+      releaseReadTimers();
       const base = createCenClient({
         endpoint: settings.endpoint,
         credential: resolveCredentials(settings.credentials),
