@@ -134,8 +134,14 @@ export function accountKey(settings: ProviderSettings): string {
  */
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
   const accounts = new Map<string, Account>();
+  // Every operation asks with the provider's one settings object: its key (two sha256) is worked out once.
+  const keys = new WeakMap<ProviderSettings, string>();
   return (settings, deadline, signal) => {
-    const key = accountKey(settings);
+    let key = keys.get(settings);
+    if (key === undefined) {
+      key = accountKey(settings);
+      keys.set(settings, key);
+    }
     let account = accounts.get(key);
     if (!account) {
       releaseReadTimers();
