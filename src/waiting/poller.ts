@@ -73,6 +73,9 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
 
+/** The reason the deadline timer is stopped with: a constant, so stopping allocates no abort error with its stack. */
+const STOPPED: unique symbol = Symbol('wait over');
+
 /**
  * The wait's deadline, raced by each read in turn: `race` gives the read's state, or TIMED_OUT once the deadline
  * comes; `cancel` rejects the read in flight with its reason. `stop` ends the timer.
@@ -82,6 +85,7 @@ function deadlineOf(deadline: number, clock: Clock, cancel?: AbortSignal) {
   let ended: { timedOut: true } | { error: unknown } | undefined;
   let current: { resolve(v: typeof TIMED_OUT): void; reject(e: unknown): void } | undefined;
   const end = (how: { timedOut: true } | { error: unknown }) => {
+    if (ended) return;
     ended = how;
     if ('error' in how) current?.reject(how.error);
     else current?.resolve(TIMED_OUT);
@@ -89,8 +93,7 @@ function deadlineOf(deadline: number, clock: Clock, cancel?: AbortSignal) {
   clock.sleep(Math.max(0, deadline - clock.now()), cancel ? AbortSignal.any([stop.signal, cancel]) : stop.signal).then(
     () => end({ timedOut: true }),
     () => {
-      if (stop.signal.aborted) return;
-      end(cancel?.aborted ? { error: cancel.reason } : { timedOut: true });
+      if (!stop.signal.aborted) end(cancel?.aborted ? { error: cancel.reason } : { timedOut: true });
     },
   );
   return {
@@ -117,6 +120,6 @@ function deadlineOf(deadline: number, clock: Clock, cancel?: AbortSignal) {
         current = { resolve, reject };
       });
     },
-    stop: () => stop.abort(),
+    stop: () => stop.abort(STOPPED),
   };
 }

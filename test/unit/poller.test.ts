@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { pollUntil, type PollOptions } from '../../src/waiting/poller';
 import { FakeClock } from '../fixtures/fake-clock';
 
@@ -47,5 +48,14 @@ describe('pollUntil', () => {
     };
     await expect(waitOn(clock, read, { signal: cancel.signal })).rejects.toThrow('cancelled by the engine');
     expect(clock.elapsed()).toBe(2 * GAP_MS);
+  });
+
+  it('adds no listener to a cancel signal many waits share (Node warns past 10)', async () => {
+    const clock = new FakeClock();
+    const cancel = new AbortController();
+    const read = (dueAt: number) => clock.sleep(dueAt - clock.now()).then(() => 5);
+    const waits = Array.from({ length: 20 }, () => waitOn(clock, read, { signal: cancel.signal }));
+    expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0);
+    await expect(Promise.all(waits)).resolves.toEqual(Array(20).fill(5));
   });
 });
