@@ -10,6 +10,7 @@ import type { ApiFlowLog, CenApi } from '../transport/types';
 import { createCenClient } from '../transport/client';
 import type { Clock } from '../pacing/clock';
 import { resolveCredentials } from '../transport/credentials';
+import { releaseReadTimers } from '../transport/readtimer';
 import { resilient, withRetry } from '../pacing/retry';
 import type { ProviderSettings } from './settings';
 import { StatusLoop } from '../waiting/statusloop';
@@ -161,10 +162,17 @@ export function accountKey(settings: ProviderSettings): string {
  */
 export function defaultSessionFactory(clock: Clock, log: (line: string) => void): SessionFactory {
   const accounts = new Map<string, Account>();
+  // Every operation asks with the provider's one settings object: its key (two sha256) is worked out once.
+  const keys = new WeakMap<ProviderSettings, string>();
   return (settings, deadline, signal) => {
-    const key = accountKey(settings);
+    let key = keys.get(settings);
+    if (key === undefined) {
+      key = accountKey(settings);
+      keys.set(settings, key);
+    }
     let account = accounts.get(key);
     if (!account) {
+      releaseReadTimers();
       let created: Account | undefined;
       const base = createCenClient({
         endpoint: settings.endpoint,

@@ -39,51 +39,87 @@ export async function pollUntil<T, R>(o: PollOptions<T, R>): Promise<R> {
   const timeout = () => o.onTimeout({ ...last, waitedMs: clock.now() - start });
   const firstDueAt = start + (o.firstDelayMs ?? o.gap(0));
   let dueAt = firstDueAt;
-  for (;;) {
-    o.signal?.throwIfAborted();
-    if (clock.now() >= o.deadline) throw timeout();
-    let read: { state: T } | typeof TIMED_OUT | undefined;
-    try {
-      read = await beforeDeadline(
-        o.read(Math.min(o.deadline, dueAt)).then((state) => ({ state })),
-        o.deadline,
-        clock,
-        o.signal,
-      );
-    } catch (err) {
-      if (!o.transient(err)) throw err;
-      last.error = err;
+  // One deadline timer for the whole wait, not one per read: a thousand waits read every tick, and a timer,
+  // an AbortController and an abort error per read outlived the young generation and grew the old one.
+  const ends = deadlineOf(o.deadline, clock, o.signal);
+  try {
+    for (;;) {
+      o.signal?.throwIfAborted();
+      if (clock.now() >= o.deadline) throw timeout();
+      let read: { state: T } | typeof TIMED_OUT | undefined;
+      try {
+        read = await ends.race(o.read(Math.min(o.deadline, dueAt)));
+      } catch (err) {
+        if (!o.transient(err)) throw err;
+        last.error = err;
+      }
+      if (read === TIMED_OUT) throw timeout();
+      const now = clock.now();
+      // A read may be answered before it is due (a shared status loop's scan serves every waiter): that answer is
+      // a bonus, and does not bring the next read before the first one this wait planned.
+      dueAt = Math.max(firstDueAt, now + o.gap(now - start));
+      if (read === undefined) continue;
+      last.state = read.state;
+      last.error = undefined;
+      const verdict = o.accept(read.state, now - start);
+      if (verdict.state === 'done') return verdict.result;
+      if (verdict.state === 'failed') throw verdict.error;
+      o.onPending?.(read.state, now - start);
     }
-    if (read === TIMED_OUT) throw timeout();
-    const now = clock.now();
-    // A read may be answered before it is due (a shared status loop's scan serves every waiter): that answer is
-    // a bonus, and does not bring the next read before the first one this wait planned.
-    dueAt = Math.max(firstDueAt, now + o.gap(now - start));
-    if (read === undefined) continue;
-    last.state = read.state;
-    last.error = undefined;
-    const verdict = o.accept(read.state, now - start);
-    if (verdict.state === 'done') return verdict.result;
-    if (verdict.state === 'failed') throw verdict.error;
-    o.onPending?.(read.state, now - start);
+  } finally {
+    ends.stop();
   }
 }
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
 
-/** The promise's value, or TIMED_OUT when the deadline comes first; `cancel` rejects with its reason. */
-async function beforeDeadline<T>(p: Promise<T>, deadline: number, clock: Clock, cancel?: AbortSignal): Promise<T | typeof TIMED_OUT> {
+/** The reason the deadline timer is stopped with: a constant, so stopping allocates no abort error with its stack. */
+const STOPPED: unique symbol = Symbol('wait over');
+
+/**
+ * The wait's deadline, raced by each read in turn: `race` gives the read's state, or TIMED_OUT once the deadline
+ * comes; `cancel` rejects the read in flight with its reason. `stop` ends the timer.
+ */
+function deadlineOf(deadline: number, clock: Clock, cancel?: AbortSignal) {
   const stop = new AbortController();
-  const timer = clock.sleep(Math.max(0, deadline - clock.now()), cancel ? AbortSignal.any([stop.signal, cancel]) : stop.signal).then(
-    (): typeof TIMED_OUT => TIMED_OUT,
-    (): typeof TIMED_OUT => {
-      if (cancel?.aborted && !stop.signal.aborted) throw cancel.reason;
-      return TIMED_OUT;
+  let ended: { timedOut: true } | { error: unknown } | undefined;
+  let current: { resolve(v: typeof TIMED_OUT): void; reject(e: unknown): void } | undefined;
+  const end = (how: { timedOut: true } | { error: unknown }) => {
+    if (ended) return;
+    ended = how;
+    if ('error' in how) current?.reject(how.error);
+    else current?.resolve(TIMED_OUT);
+  };
+  clock.sleep(Math.max(0, deadline - clock.now()), cancel ? AbortSignal.any([stop.signal, cancel]) : stop.signal).then(
+    () => end({ timedOut: true }),
+    () => {
+      if (!stop.signal.aborted) end(cancel?.aborted ? { error: cancel.reason } : { timedOut: true });
     },
   );
-  try {
-    return await Promise.race([p, timer]);
-  } finally {
-    stop.abort();
-  }
+  return {
+    race<T>(p: Promise<T>): Promise<{ state: T } | typeof TIMED_OUT> {
+      return new Promise((resolve, reject) => {
+        const settle = () => {
+          if (current?.resolve === resolve) current = undefined;
+        };
+        p.then(
+          (state) => {
+            settle();
+            resolve({ state });
+          },
+          (err: unknown) => {
+            settle();
+            reject(err);
+          },
+        );
+        if (ended) {
+          if ('error' in ended) reject(ended.error);
+          else resolve(TIMED_OUT);
+          return;
+        }
+        current = { resolve, reject };
+      });
+    },
+    stop: () => stop.abort(STOPPED),
+  };
 }

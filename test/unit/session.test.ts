@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { accountKey, defaultSessionFactory } from '../../src/core/session';
 import { readSettings, type ProviderSettings } from '../../src/core/settings';
 import * as endpointModule from '../../src/transport/endpoint';
@@ -22,6 +23,20 @@ describe('the per-process account map', () => {
       expect(keys.filter((k) => k.includes(SECRET) || k.includes(TOKEN))).toEqual([]);
     } finally {
       set.mockRestore();
+    }
+  });
+
+  it('works out the key of one settings object once, not on every operation', () => {
+    const hash = jest.spyOn(crypto, 'createHash');
+    try {
+      const sessions = defaultSessionFactory(systemClock, () => undefined);
+      const same = settings();
+      for (let i = 0; i < 5; i++) sessions(same, Date.now() + 1000);
+      expect(hash).toHaveBeenCalledTimes(2); // the secret and the token, once
+      sessions(settings('another-secret'), Date.now() + 1000);
+      expect(hash).toHaveBeenCalledTimes(4);
+    } finally {
+      hash.mockRestore();
     }
   });
 
