@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AdaptiveBudget } from '../pacing/budget';
-import type { ApiFlowLog, CenApi } from '../transport/types';
+import type { ApiFlowLog, CallOptions, CenApi } from '../transport/types';
 import { createCenClient } from '../transport/client';
 import type { Clock } from '../pacing/clock';
 import { resolveCredentials } from '../transport/credentials';
@@ -44,10 +44,14 @@ export type SessionFactory = (settings: ProviderSettings, deadline: number, sign
 export class Account {
   readonly budget: AdaptiveBudget;
   private readonly loops = new Map<string, StatusLoop>();
-  /** The base client, noting when a write was last in flight: a read may be answered by a scan started after it. */
+  /**
+   * The base client, noting per flow log when a write to it was last in flight: a read of it may be answered by a
+   * scan started after that (writes to other flow logs do not change it, so the reads before an update do not wait
+   * for a scan after every other update's write).
+   */
   private readonly noted: CenApi;
-  private writesInFlight = 0;
-  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private readonly writing = new Map<string, number>();
+  private readonly wroteAt = new Map<string, number>();
 
   constructor(
     readonly base: CenApi,
@@ -55,27 +59,42 @@ export class Account {
     maxRate?: number,
   ) {
     this.budget = new AdaptiveBudget({ maxRate, initialRate: maxRate === undefined ? undefined : Math.min(20, maxRate) }, clock);
+    const note = (ids: readonly string[], delta: number): void => {
+      const now = clock.now();
+      for (const id of ids) {
+        const n = (this.writing.get(id) ?? 0) + delta;
+        if (n > 0) this.writing.set(id, n);
+        else this.writing.delete(id);
+        this.wroteAt.set(id, now);
+      }
+    };
     const write =
-      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-      async (...args: A): Promise<R> => {
-        this.writesInFlight++;
-        this.lastWriteAt = clock.now();
+      <Q, R>(ids: (req: Q) => readonly string[], fn: (req: Q, opts?: CallOptions) => Promise<R>) =>
+      async (req: Q, opts?: CallOptions): Promise<R> => {
+        note(ids(req), 1);
         try {
-          return await fn(...args);
+          return await fn(req, opts);
         } finally {
-          this.writesInFlight--;
-          this.lastWriteAt = clock.now();
+          note(ids(req), -1);
         }
       };
+    const one = <Q extends { FlowLogId: string }>(req: Q) => [req.FlowLogId];
+    const many = <Q extends { ResourceIds: string[] }>(req: Q) => req.ResourceIds;
     this.noted = {
       describeFlowlogs: (req, opts) => base.describeFlowlogs(req, opts),
-      createFlowlog: write((req, opts) => base.createFlowlog(req, opts)),
-      modifyFlowLogAttribute: write((req, opts) => base.modifyFlowLogAttribute(req, opts)),
-      activeFlowLog: write((req, opts) => base.activeFlowLog(req, opts)),
-      deactiveFlowLog: write((req, opts) => base.deactiveFlowLog(req, opts)),
-      deleteFlowlog: write((req, opts) => base.deleteFlowlog(req, opts)),
-      tagResources: write((req, opts) => base.tagResources(req, opts)),
-      untagResources: write((req, opts) => base.untagResources(req, opts)),
+      // A new flow log's id is known only from the answer: nothing reads it before, and only a scan started after
+      // the answer may answer for it.
+      createFlowlog: async (req, opts) => {
+        const out = await base.createFlowlog(req, opts);
+        this.wroteAt.set(out.flowLogId, clock.now());
+        return out;
+      },
+      modifyFlowLogAttribute: write(one, (req, opts) => base.modifyFlowLogAttribute(req, opts)),
+      activeFlowLog: write(one, (req, opts) => base.activeFlowLog(req, opts)),
+      deactiveFlowLog: write(one, (req, opts) => base.deactiveFlowLog(req, opts)),
+      deleteFlowlog: write(one, (req, opts) => base.deleteFlowlog(req, opts)),
+      tagResources: write(many, (req, opts) => base.tagResources(req, opts)),
+      untagResources: write(many, (req, opts) => base.untagResources(req, opts)),
     };
   }
 
@@ -89,7 +108,7 @@ export class Account {
     let loop = this.loops.get(regionId);
     if (!loop) {
       loop = new StatusLoop(this.base, this.budget, regionId, this.clock, {
-        lastWrite: () => (this.writesInFlight > 0 ? Number.POSITIVE_INFINITY : this.lastWriteAt),
+        lastWrite: (id) => (this.writing.has(id) ? Number.POSITIVE_INFINITY : (this.wroteAt.get(id) ?? Number.NEGATIVE_INFINITY)),
       });
       this.loops.set(regionId, loop);
     }

@@ -34,10 +34,10 @@ export interface StatusLoopOptions {
    */
   pageSize?: number;
   /**
-   * When this process last had a write to the account in flight (+Infinity while one is): `read` may answer from
+   * When this process last had a write to this flow log in flight (+Infinity while one is): `read` may answer from
    * a scan started after it. Without it, every read waits for a new DescribeFlowlogs.
    */
-  lastWrite?: () => number;
+  lastWrite?: (flowLogId: string) => number;
 }
 
 /** What an ask resolves with: the flow log, or undefined when it is certainly gone. */
@@ -111,13 +111,13 @@ export class StatusLoop {
     this.lastWrite = options.lastWrite ?? (() => Number.POSITIVE_INFINITY);
   }
 
-  private readonly lastWrite: () => number;
+  private readonly lastWrite: (flowLogId: string) => number;
   /** What the last scan listed or proved gone, and when it started. */
   private recent?: { startedAt: number; listed: Map<string, ApiFlowLog>; gone: Set<string> };
 
   /**
    * A read (refresh, the read before an update): the flow log as a scan saw it that started at most a second ago
-   * and after this process's last write, else as `observe` sees it now.
+   * and after this process's last write to it, else as `observe` sees it now.
    */
   read(id: string, cenId?: string): Promise<Observation> {
     const known = this.fromRecent(id);
@@ -131,7 +131,7 @@ export class StatusLoop {
   /** The flow log as the last scan saw it, if that scan may answer a read now. */
   private fromRecent(id: string): { flowLog: Observation } | undefined {
     const r = this.recent;
-    if (!r || this.clock.now() - r.startedAt > READ_STALE_MS || this.lastWrite() >= r.startedAt) return undefined;
+    if (!r || this.clock.now() - r.startedAt > READ_STALE_MS || this.lastWrite(id) >= r.startedAt) return undefined;
     if (r.listed.has(id)) return { flowLog: r.listed.get(id) };
     return r.gone.has(id) ? { flowLog: undefined } : undefined;
   }

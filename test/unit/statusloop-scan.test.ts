@@ -280,6 +280,36 @@ describe('reads answered by a recent scan', () => {
     expect(api.count('describeFlowlogs')).toBe(2);
   });
 
+  it('answers the reads before updates from one scan while other flow logs are being written', async () => {
+    const { clock, api, s, read } = account(30);
+    api.onCall = async (method) => {
+      if (method === 'modifyFlowLogAttribute') await clock.sleep(200);
+    };
+    await Promise.all([read(id(0)), read(id(29))]);
+    // The engine's updates: each reads its flow log, then writes it; the writes of the first overlap the reads of the rest.
+    const updates = Array.from({ length: 10 }, async (_, i) => {
+      await clock.sleep(i * 20);
+      const f = await read(id(i + 1));
+      expect(f?.FlowLogId).toBe(id(i + 1));
+      await s.api.modifyFlowLogAttribute({ RegionId: REGION, CenId: CEN, FlowLogId: id(i + 1), FlowLogName: 'renamed' });
+    });
+    await Promise.all(updates);
+    expect(api.count('describeFlowlogs')).toBe(1);
+  });
+
+  it('does not answer a read of a flow log whose write is in flight from a scan', async () => {
+    const { clock, api, s, read } = account(30);
+    api.onCall = async (method) => {
+      if (method === 'modifyFlowLogAttribute') await clock.sleep(200);
+    };
+    await Promise.all([read(id(2)), read(id(3))]);
+    const writing = s.api.modifyFlowLogAttribute({ RegionId: REGION, CenId: CEN, FlowLogId: id(1), FlowLogName: 'renamed' });
+    await clock.sleep(50);
+    await read(id(1));
+    expect(api.count('describeFlowlogs')).toBe(2);
+    await writing;
+  });
+
   it('does not answer a read from a scan made for waits (the next operation sees changes made out of band)', async () => {
     const { api, s, read } = account(30);
     const where = { regionId: REGION, cenId: CEN };
