@@ -19,9 +19,9 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startEmulatorProcess, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
+const { accountEmulator, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
 const { benchTopology } = require('./topology');
-const { pulumiBin } = require('./pulumi');
+const { pulumiBin, cliEnv: benchCliEnv } = require('./pulumi');
 
 const COUNT = 10;
 const TS = [3, 10];
@@ -32,7 +32,6 @@ const RECOMMENDED = { name: 'PULUMI_PARALLEL=100', env: { PULUMI_PARALLEL: '100'
 const DEFAULT = { name: 'default', env: {} };
 /** Variables that change the engine's parallelism; a default run must not inherit them from whoever runs the bench. */
 const PARALLELISM_VARS = ['PULUMI_PARALLEL', 'GOMAXPROCS'];
-const PASSPHRASE = 'cen-flowlog-bench-throwaway';
 /** Where the Python door looks for a venv with PyPI's `pulumi` (test/e2e/languages/toolchain.ts makes it). */
 const VENV_PYTHON = (root) => path.join(root, '.langs', 'python', 'bin', 'python');
 
@@ -135,21 +134,8 @@ function concurrency(requests, T, write = 'CreateFlowlog') {
 
 /** The environment of every CLI command: offline, a throwaway backend, the emulator, and `setting.env` only. */
 function cliEnv(opts, dir, emu, door, setting) {
-  const env = {
-    ...process.env,
-    PATH: `${pulumiBin(opts.pulumiRoot)}${path.delimiter}${process.env.PATH ?? ''}`,
-    PULUMI_BACKEND_URL: `file://${path.join(dir, 'backend')}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: 'true',
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-    PULUMI_HOME: path.join(dir, 'pulumi-home'),
-    CEN_FLOWLOG_ENDPOINT: emu.endpoint,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-    ...(DOORS[door].env?.(opts.root) ?? {}),
-  };
-  for (const v of [...PARALLELISM_VARS, 'CEN_FLOWLOG_REQUESTS_PER_SECOND']) delete env[v];
+  const env = { ...benchCliEnv(pulumiBin(opts.pulumiRoot), dir, emu), ...(DOORS[door].env?.(opts.root) ?? {}) };
+  for (const v of PARALLELISM_VARS) delete env[v];
   return { ...env, ...setting.env };
 }
 
@@ -183,13 +169,7 @@ const tail = (file, lines = 15) => {
 /** One `pulumi up` of COUNT flow logs through `door` with `setting`, at T; nothing is destroyed (the emulator goes). */
 async function pulumiRun(opts, { door, setting, T, flags = [], then = [] }) {
   const { topology, targets } = benchTopology(1, COUNT);
-  const emu = await startEmulatorProcess(opts.emulatorRoot, {
-    ratePerSecond: 20,
-    burst: 20,
-    delays: { createMs: T * 1000, modifyMs: T * 1000, deleteMs: T * 1000, modifyAttributeMs: T * 1000 },
-    topology,
-    quota: COUNT + 100,
-  });
+  const emu = await accountEmulator(opts, { rate: 20, T, topology, flowLogs: COUNT });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cen-flowlog-bench-defaults-${door}-`));
   const project = path.join(dir, 'project');
   fs.mkdirSync(project);
@@ -258,13 +238,7 @@ async function measured(opts, emu, T, name, write = 'CreateFlowlog') {
 /** Terraform's schedule for COUNT creates at once (COUNT ≤ its default parallelism), same emulator settings. */
 async function terraformRun(opts, T) {
   const { topology, targets } = benchTopology(1, COUNT);
-  const emu = await startEmulatorProcess(opts.emulatorRoot, {
-    ratePerSecond: 20,
-    burst: 20,
-    delays: { createMs: T * 1000, modifyMs: T * 1000, deleteMs: T * 1000, modifyAttributeMs: T * 1000 },
-    topology,
-    quota: COUNT + 100,
-  });
+  const emu = await accountEmulator(opts, { rate: 20, T, topology, flowLogs: COUNT });
   try {
     progress(`defaults: Terraform's schedule, ${TERRAFORM_PARALLELISM} at once, T = ${T} s: ${COUNT} creates`);
     const job = { ...emu, stop: undefined, root: opts.root, mode: 'terraform', T, targets, ops: ['create'], limitMs: (3 * T + 200) * 1000 };

@@ -90,6 +90,19 @@ function readOptions(env = process.env, argv = []) {
   };
 }
 
+const delaysOf = (ms) => ({ createMs: ms, modifyMs: ms, deleteMs: ms, modifyAttributeMs: ms });
+
+/** An emulator whose account allows `rate` req/s (burst as large), with transitions of `T` s and room for `flowLogs`. */
+function accountEmulator(opts, { rate, T, topology, flowLogs }) {
+  return startEmulatorProcess(opts.emulatorRoot, {
+    ratePerSecond: rate,
+    burst: rate,
+    delays: delaysOf(T * 1000),
+    topology,
+    quota: flowLogs + 100,
+  });
+}
+
 /** The emulator in its own process (the real service is not in ours either). Resolves with its address. */
 function startEmulatorProcess(emulatorRoot, options) {
   const child = fork(path.join(__dirname, 'emulator-host.js'), [emulatorRoot, JSON.stringify(options)], {
@@ -229,6 +242,8 @@ module.exports = {
   SECTIONS,
   readOptions,
   startEmulatorProcess,
+  accountEmulator,
+  delaysOf,
   admin,
   requestSummary,
   runDriver,

@@ -175,6 +175,28 @@ function cliVersion(pulumiRoot) {
 }
 
 /**
+ * The environment of every CLI command the bench runs: offline, a throwaway backend and PULUMI_HOME under `dir`, the
+ * emulator's endpoint and key, and no rate told to the provider.
+ */
+function cliEnv(bin, dir, emu) {
+  const env = {
+    ...process.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+    PULUMI_BACKEND_URL: `file://${path.join(dir, 'backend')}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    PULUMI_HOME: path.join(dir, 'pulumi-home'),
+    CEN_FLOWLOG_ENDPOINT: emu.endpoint,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+  };
+  delete env.CEN_FLOWLOG_REQUESTS_PER_SECOND;
+  return env;
+}
+
+/**
  * One stack in its own project folder and file backend. `run(args)` runs one pulumi command
  * and resolves with its wall time and exit code (the output goes to a log file in the folder).
  */
@@ -207,21 +229,7 @@ async function makeStack({
   fs.writeFileSync(path.join(project, 'index.js'), PROGRAM);
   fs.writeFileSync(path.join(project, 'targets.json'), JSON.stringify(targets));
   fs.writeFileSync(path.join(project, 'ideal.js'), IDEAL);
-  const env = {
-    ...process.env,
-    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: 'true',
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-    PULUMI_HOME: path.join(dir, 'pulumi-home'),
-    CEN_FLOWLOG_ENDPOINT: emu.endpoint,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-    ...extraEnv,
-  };
-  delete env.CEN_FLOWLOG_REQUESTS_PER_SECOND;
+  const env = { ...cliEnv(bin, dir, emu), ...extraEnv };
   const logFile = path.join(dir, 'pulumi.log');
   /** `onSpawn(child)`: called with the CLI's process as soon as it runs (e.g. to watch its children). */
   const run = (args, { onSpawn } = {}) =>
@@ -269,4 +277,4 @@ function tail(file, lines = 15) {
   }
 }
 
-module.exports = { makeStack, pulumiBin, cliVersion, IDEAL };
+module.exports = { makeStack, pulumiBin, cliVersion, cliEnv, IDEAL };

@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startEmulatorProcess, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
+const { startEmulatorProcess, accountEmulator, delaysOf, runDriver, requestSummary, adminPost, admin, progress } = require('./env');
 const { benchTopology } = require('./topology');
 const { makeStack } = require('./pulumi');
 const { watchProviders } = require('./procs');
@@ -24,18 +24,6 @@ const PER_STACK = 20;
 /** As the README advises: at the engine's default (8 on 2 cores) each stack's 20 creates take 3 rounds of T, above 1.25 × bound. */
 const STACKS_PARALLEL = 100;
 
-const delaysOf = (ms) => ({ createMs: ms, modifyMs: ms, deleteMs: ms, modifyAttributeMs: ms });
-
-/** An emulator whose account allows `rate` req/s (burst as large), with transitions of `T` s and room for `flowLogs`. */
-function accountEmulator(opts, { rate, T, topology, flowLogs }) {
-  return startEmulatorProcess(opts.emulatorRoot, {
-    ratePerSecond: rate,
-    burst: rate,
-    delays: delaysOf(T * 1000),
-    topology,
-    quota: flowLogs + 100,
-  });
-}
 const load = () => os.loadavg()[0].toFixed(2);
 const withoutStop = ({ stop, ...emu }) => emu;
 
