@@ -10,7 +10,6 @@ import type { ApiFlowLog, CallOptions, CenApi } from '../transport/types';
 import { createCenClient } from '../transport/client';
 import type { Clock } from '../pacing/clock';
 import { resolveCredentials } from '../transport/credentials';
-import { releaseReadTimers } from '../transport/readtimer';
 import { resilient, withRetry } from '../pacing/retry';
 import type { ProviderSettings } from './settings';
 import { StatusLoop } from '../waiting/statusloop';
@@ -191,7 +190,6 @@ export function defaultSessionFactory(clock: Clock, log: (line: string) => void)
     }
     let account = accounts.get(key);
     if (!account) {
-      releaseReadTimers();
       let created: Account | undefined;
       const base = createCenClient({
         endpoint: settings.endpoint,

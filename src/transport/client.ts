@@ -14,6 +14,7 @@ import { CenApiError } from '../errors';
 import { parseEndpoint, type Endpoint } from './endpoint';
 import { numberOption, type NumberRule } from '../model/options';
 import { withoutUnset } from '../model/records';
+import { releaseReadTimers } from './readtimer';
 import type { ApiFlowLog, CallOptions, CenApi, FlowLogRef, RateLimitState } from './types';
 
 const MILLISECONDS: NumberRule = { sign: 'positive', unit: 'milliseconds' };
@@ -108,6 +109,7 @@ export function createCenClient(opts: ClientOptions): CenApi {
   if (opts.signatureAlgorithm !== undefined && opts.signatureAlgorithm !== 'v2' && opts.signatureAlgorithm !== 'v3') {
     throw new TypeError(`Expected \`signatureAlgorithm\` to be 'v2' or 'v3', got ${JSON.stringify(opts.signatureAlgorithm)}`);
   }
+  releaseReadTimers(); // httpx would otherwise keep each finished exchange alive for its read timeout (readtimer.ts)
   const credential = opts.credential;
   const onRateLimit = opts.onRateLimit;
   // The library wants an @alicloud/credentials object; only getCredential() is used.

@@ -78,7 +78,6 @@ export interface FlowLogRef {
   ClientToken?: string;
 }
 
-/** Per-call options. */
 /**
  * The account's request bucket as one answer's `x-ratelimit-user` / `x-ratelimit-user-api` headers
  * report it, the binding one of the two (fewer tokens left).
@@ -92,6 +91,7 @@ export interface RateLimitState {
   timeLeftMs: number;
 }
 
+/** Per-call options. */
 export interface CallOptions {
   /** Connect and read timeout of this one HTTP attempt, capped by the client's own. */
   timeoutMs?: number;
